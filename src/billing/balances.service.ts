@@ -1,0 +1,91 @@
+import type { Db, Queryable } from '../db/db.js';
+import { notify } from '../notifications/notifications.service.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import { badRequest, notFound } from '../shared/errors.js';
+import { toMoney } from '../shared/money.js';
+import { toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
+import { createBalancesRepo, type LedgerKind, type LedgerRow, type SellerBalanceRow } from './balances.repo.js';
+
+export interface BalanceChange {
+  amount: string | number;
+  note?: string | undefined;
+  reference?: string | undefined;
+}
+
+/**
+ * Moves a seller's balance and writes its ledger row in the caller's transaction: the only
+ * way a balance ever changes. Raises a low-balance notification when the balance crosses
+ * below the threshold.
+ */
+export async function postToLedger(
+  tx: Queryable,
+  e: { sellerId: number; kind: LedgerKind; amount: string; note: string | null; reference: string | null; createdBy: number | null },
+  lowThreshold: string,
+): Promise<LedgerRow> {
+  const repo = createBalancesRepo(tx);
+  const moved = await repo.applyDelta(e.sellerId, e.amount, lowThreshold);
+  if (!moved) throw notFound('seller', e.sellerId);
+  const row = await repo.insertLedger({ ...e, balanceAfter: moved.after });
+  if (moved.crossed_low) {
+    await notify(tx, {
+      userId: e.sellerId,
+      kind: 'low_balance',
+      title: 'Your balance is low',
+      body: `Balance ${moved.after} is below ${lowThreshold}. Top up to keep calls flowing.`,
+      data: { balance: moved.after, threshold: lowThreshold },
+    });
+  }
+  return row;
+}
+
+export function createBalancesService(deps: { db: Db; settings: SettingsService }) {
+  const { db } = deps;
+  const repo = createBalancesRepo(db);
+
+  async function seller(id: number): Promise<SellerBalanceRow> {
+    const row = await repo.seller(id);
+    if (!row) throw notFound('seller', id);
+    return row;
+  }
+
+  async function change(actor: Actor, sellerId: number, kind: 'topup' | 'adjustment', input: BalanceChange) {
+    const amount = toMoney(input.amount, 4);
+    if (kind === 'topup' && (amount.startsWith('-') || isZero(amount))) {
+      throw badRequest('a top-up must be a positive amount');
+    }
+    if (kind === 'adjustment' && isZero(amount)) throw badRequest('an adjustment must not be zero');
+    if (kind === 'adjustment' && !input.note?.trim()) throw badRequest('an adjustment needs a note saying why');
+    const threshold = String(await deps.settings.value('balance.low_threshold'));
+    const entry = await db.transaction((tx) =>
+      postToLedger(
+        tx,
+        {
+          sellerId,
+          kind,
+          amount,
+          note: input.note?.trim() || null,
+          reference: input.reference?.trim() || null,
+          createdBy: actor.id,
+        },
+        threshold,
+      ),
+    );
+    return { entry, balance: entry.balance_after };
+  }
+
+  return {
+    listSellers: async (page: PageRequest, q?: string): Promise<Page<SellerBalanceRow>> =>
+      toPage(await repo.listSellers(page, q), page),
+    seller,
+    async ledger(sellerId: number, page: PageRequest): Promise<Page<LedgerRow>> {
+      await seller(sellerId);
+      return toPage(await repo.ledger(sellerId, page), page);
+    },
+    topUp: (actor: Actor, sellerId: number, input: BalanceChange) => change(actor, sellerId, 'topup', input),
+    adjust: (actor: Actor, sellerId: number, input: BalanceChange) => change(actor, sellerId, 'adjustment', input),
+  };
+}
+
+const isZero = (money: string): boolean => /^-?0+\.0+$/.test(money);
+
+export type BalancesService = ReturnType<typeof createBalancesService>;

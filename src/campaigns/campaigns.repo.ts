@@ -1,0 +1,112 @@
+import { one, many, type Queryable } from '../db/db.js';
+import type { BusinessHours } from '../shared/hours.js';
+import { SqlParams, setClause, whereClause } from '../shared/sql.js';
+import type { PageRequest } from '../shared/types.js';
+
+export type CampaignStatus = 'active' | 'paused' | 'archived';
+export type RoutingStrategy = 'priority' | 'round_robin' | 'weighted';
+
+export interface CampaignFields {
+  name: string;
+  status: CampaignStatus;
+  routing_strategy: RoutingStrategy;
+  dial_timeout_seconds: number;
+  max_attempts: number;
+  max_concurrency: number | null;
+  hourly_cap: number | null;
+  daily_cap: number | null;
+  monthly_cap: number | null;
+  timezone: string;
+  business_hours: BusinessHours | null;
+}
+
+export interface CampaignRow extends CampaignFields {
+  id: number;
+  seller_id: number;
+  did_count: number;
+  link_count: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SELECT = `SELECT c.id, c.seller_id, c.name, c.status, c.routing_strategy, c.dial_timeout_seconds, c.max_attempts,
+  c.max_concurrency, c.hourly_cap, c.daily_cap, c.monthly_cap, c.timezone, c.business_hours, c.created_at, c.updated_at,
+  (SELECT count(*) FROM dids d WHERE d.campaign_id = c.id) AS did_count,
+  (SELECT count(*) FROM campaign_client_settings l WHERE l.campaign_id = c.id) AS link_count`;
+
+/** API field → column; `::jsonb` marks JSON columns. */
+export const CAMPAIGN_COLUMNS: Record<keyof CampaignFields, string> = {
+  name: 'name',
+  status: 'status',
+  routing_strategy: 'routing_strategy',
+  dial_timeout_seconds: 'dial_timeout_seconds',
+  max_attempts: 'max_attempts',
+  max_concurrency: 'max_concurrency',
+  hourly_cap: 'hourly_cap',
+  daily_cap: 'daily_cap',
+  monthly_cap: 'monthly_cap',
+  timezone: 'timezone',
+  business_hours: 'business_hours::jsonb',
+};
+
+export function createCampaignsRepo(db: Queryable) {
+  return {
+    list(
+      filter: { sellerId?: number | null | undefined; status?: CampaignStatus | undefined; q?: string | undefined },
+      page: PageRequest,
+    ): Promise<(CampaignRow & { total: number })[]> {
+      const p = new SqlParams();
+      const where: string[] = [];
+      if (filter.sellerId != null) where.push(`c.seller_id = ${p.add(filter.sellerId)}`);
+      if (filter.status) where.push(`c.status = ${p.add(filter.status)}`);
+      if (filter.q) where.push(`c.name ILIKE ${p.add(`%${filter.q}%`)}`);
+      return many(
+        db,
+        `${SELECT}, count(*) OVER () AS total FROM campaigns c ${whereClause(where)}
+         ORDER BY c.id DESC LIMIT ${p.add(page.limit)} OFFSET ${p.add(page.offset)}`,
+        p.values,
+      );
+    },
+
+    get(id: number, sellerId: number | null): Promise<CampaignRow | undefined> {
+      return one(db, `${SELECT} FROM campaigns c WHERE c.id = $1 AND ($2::bigint IS NULL OR c.seller_id = $2)`, [
+        id,
+        sellerId,
+      ]);
+    },
+
+    async insert(sellerId: number, f: CampaignFields): Promise<number> {
+      const row = await one<{ id: number }>(
+        db,
+        `INSERT INTO campaigns (seller_id, name, status, routing_strategy, dial_timeout_seconds, max_attempts,
+           max_concurrency, hourly_cap, daily_cap, monthly_cap, timezone, business_hours)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb) RETURNING id`,
+        [
+          sellerId,
+          f.name,
+          f.status,
+          f.routing_strategy,
+          f.dial_timeout_seconds,
+          f.max_attempts,
+          f.max_concurrency,
+          f.hourly_cap,
+          f.daily_cap,
+          f.monthly_cap,
+          f.timezone,
+          f.business_hours === null ? null : JSON.stringify(f.business_hours),
+        ],
+      );
+      return row!.id;
+    },
+
+    async update(id: number, patch: Partial<CampaignFields>, now: Date): Promise<void> {
+      const p = new SqlParams();
+      const set = setClause({ ...patch, updated_at: now }, { ...CAMPAIGN_COLUMNS, updated_at: 'updated_at' }, p);
+      await db.query(`UPDATE campaigns ${set} WHERE id = ${p.add(id)}`, p.values);
+    },
+
+    async delete(id: number): Promise<void> {
+      await db.query('DELETE FROM campaigns WHERE id = $1', [id]);
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { Type } from 'typebox';
+import { Did } from '../dids/dids.routes.js';
+import { actorOf } from '../http/auth.plugin.js';
+import { BusinessHours, errorResponses, NoContent, IdParams, Nullable, PageOf, PageQuery, Strict, Timestamp, Timezone } from '../http/schemas.js';
+import type { App } from '../http/types.js';
+import { Link, LinkBody } from '../links/links.routes.js';
+import type { Services } from '../services.js';
+
+const Status = Type.Union([Type.Literal('active'), Type.Literal('paused'), Type.Literal('archived')]);
+const Strategy = Type.Union([Type.Literal('priority'), Type.Literal('round_robin'), Type.Literal('weighted')]);
+const Cap = Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 }));
+
+const Campaign = Type.Object({
+  id: Type.Integer(),
+  seller_id: Type.Integer(),
+  name: Type.String(),
+  status: Status,
+  routing_strategy: Strategy,
+  dial_timeout_seconds: Type.Integer(),
+  max_attempts: Type.Integer(),
+  max_concurrency: Nullable(Type.Integer()),
+  hourly_cap: Nullable(Type.Integer()),
+  daily_cap: Nullable(Type.Integer()),
+  monthly_cap: Nullable(Type.Integer()),
+  timezone: Type.String(),
+  business_hours: Nullable(BusinessHours),
+  did_count: Type.Integer(),
+  link_count: Type.Integer(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+const fields = {
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  status: Type.Optional(Status),
+  routing_strategy: Type.Optional(Strategy),
+  dial_timeout_seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 300 })),
+  max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+  max_concurrency: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
+  hourly_cap: Type.Optional(Cap),
+  daily_cap: Type.Optional(Cap),
+  monthly_cap: Type.Optional(Cap),
+  timezone: Type.Optional(Timezone),
+  business_hours: Type.Optional(Nullable(BusinessHours)),
+};
+
+const CampaignDidParams = Type.Object({ id: Type.Integer({ minimum: 1 }), didId: Type.Integer({ minimum: 1 }) });
+const tags = ['campaigns'];
+const access = { access: ['admin', 'staff', 'seller'] as const };
+
+export function campaignsRoutes(app: App, { campaigns, links }: Services): void {
+  app.get(
+    '/api/campaigns',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'Campaigns (a seller sees their own)',
+        querystring: Type.Object({
+          ...PageQuery,
+          status: Type.Optional(Status),
+          seller_id: Type.Optional(Type.Integer({ minimum: 1 })),
+          q: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+        response: { 200: PageOf(Campaign) },
+      },
+    },
+    async (req) => {
+      const { limit, offset, ...filter } = req.query;
+      return campaigns.list(actorOf(req), filter, { limit, offset });
+    },
+  );
+
+  app.post(
+    '/api/campaigns',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'Create a campaign (admin/staff name the seller)',
+        body: Strict({ ...fields, name: Type.String({ minLength: 1, maxLength: 200 }), seller_id: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        response: { 201: Campaign, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await campaigns.create(actorOf(req), req.body)),
+  );
+
+  app.get(
+    '/api/campaigns/:id',
+    { config: access, schema: { tags, summary: 'One campaign', params: IdParams, response: { 200: Campaign, ...errorResponses } } },
+    async (req) => campaigns.get(actorOf(req), req.params.id),
+  );
+
+  app.patch(
+    '/api/campaigns/:id',
+    {
+      config: access,
+      schema: { tags, summary: 'Change a campaign', params: IdParams, body: Strict(fields, { minProperties: 1 }), response: { 200: Campaign, ...errorResponses } },
+    },
+    async (req) => campaigns.update(actorOf(req), req.params.id, req.body),
+  );
+
+  app.delete(
+    '/api/campaigns/:id',
+    { config: access, schema: { tags, summary: 'Delete a campaign (its DIDs are detached)', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
+    async (req, reply) => {
+      await campaigns.remove(actorOf(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/campaigns/:id/dids',
+    { config: access, schema: { tags, summary: 'DIDs attached to the campaign', params: IdParams, response: { 200: Type.Object({ items: Type.Array(Did) }), ...errorResponses } } },
+    async (req) => ({ items: await campaigns.dids(actorOf(req), req.params.id) }),
+  );
+
+  app.post(
+    '/api/campaigns/:id/dids',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: "Attach the seller's DIDs (a DID is in at most one active campaign)",
+        params: IdParams,
+        body: Strict({ did_ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }) }),
+        response: { 200: Type.Object({ items: Type.Array(Did) }), ...errorResponses },
+      },
+    },
+    async (req) => ({ items: await campaigns.attachDids(actorOf(req), req.params.id, req.body.did_ids) }),
+  );
+
+  app.delete(
+    '/api/campaigns/:id/dids/:didId',
+    { config: access, schema: { tags, summary: 'Detach a DID', params: CampaignDidParams, response: { 204: NoContent, ...errorResponses } } },
+    async (req, reply) => {
+      await campaigns.detachDid(actorOf(req), req.params.id, req.params.didId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/campaigns/:id/links',
+    { config: access, schema: { tags, summary: 'Client links of the campaign, in priority order', params: IdParams, response: { 200: Type.Object({ items: Type.Array(Link) }), ...errorResponses } } },
+    async (req) => ({ items: await links.forCampaign(actorOf(req), req.params.id) }),
+  );
+
+  app.post(
+    '/api/campaigns/:id/links',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'Link a client to the campaign with its caps',
+        params: IdParams,
+        body: Strict({ ...LinkBody, client_id: Type.Integer({ minimum: 1 }) }),
+        response: { 201: Link, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await links.create(actorOf(req), req.params.id, req.body)),
+  );
+}

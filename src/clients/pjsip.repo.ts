@@ -1,0 +1,32 @@
+import type { Queryable } from '../db/db.js';
+import type { PjsipRows, Row } from './pjsip.js';
+
+const TABLES = ['ps_endpoints', 'ps_aors', 'ps_auths', 'ps_endpoint_id_ips'] as const;
+
+async function insertRow(tx: Queryable, table: string, row: Row): Promise<void> {
+  const cols = Object.keys(row);
+  const placeholders = cols.map((_, i) => `$${i + 1}`);
+  // Enum-typed columns accept text parameters through an implicit cast from unknown.
+  await tx.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders.join(', ')})`, Object.values(row));
+}
+
+/** Asterisk's realtime rows for one client; call inside the client's own transaction. */
+export function createPjsipRepo(tx: Queryable) {
+  return {
+    async remove(identifier: string): Promise<void> {
+      for (const t of TABLES) await tx.query(`DELETE FROM ${t} WHERE id = $1`, [identifier]);
+      await tx.query('DELETE FROM ps_contacts WHERE endpoint = $1', [identifier]);
+    },
+
+    /** Replaces every row of the client (its identifier may have changed: pass the old one). */
+    async replace(oldIdentifier: string | null, rows: PjsipRows): Promise<void> {
+      if (oldIdentifier !== null) await this.remove(oldIdentifier);
+      const id = rows.ps_endpoints.id as string;
+      if (oldIdentifier !== id) await this.remove(id);
+      for (const t of TABLES) {
+        const row = rows[t];
+        if (row !== null) await insertRow(tx, t, row);
+      }
+    },
+  };
+}

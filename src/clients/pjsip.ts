@@ -1,0 +1,101 @@
+/**
+ * What a client (buyer call center) looks like to Asterisk: rows for its PJSIP realtime
+ * tables, in Asterisk's own schema (see docs/pjsip-realtime.md). Pure, so it can be tested
+ * without a database and reviewed against Asterisk's documentation.
+ */
+
+/** Dialplan context for calls a client's endpoint sends us (the generated dialplan defines it). */
+export const CLIENT_INBOUND_CONTEXT = 'capconduit-from-clients';
+
+export const SUPPORTED_CODECS = ['ulaw', 'alaw', 'g722', 'g729', 'gsm', 'opus', 'ilbc', 'speex', 'g726', 'slin'] as const;
+
+export interface ClientSip {
+  client_identifier: string;
+  sip_mode: 'static' | 'registering';
+  sip_host: string | null;
+  sip_port: number | null;
+  sip_transport: 'udp' | 'tcp' | 'tls';
+  codecs: string;
+  auth_username: string | null;
+  auth_password: string | null;
+}
+
+export type Row = Record<string, string | number | null>;
+
+export interface PjsipRows {
+  ps_endpoints: Row;
+  ps_aors: Row;
+  ps_auths: Row | null;
+  ps_endpoint_id_ips: Row | null;
+}
+
+const DEFAULT_PORT = { udp: 5060, tcp: 5060, tls: 5061 } as const;
+
+/** `sip:host:port[;transport=tcp]`, with IPv6 literals bracketed. */
+export function contactUri(c: ClientSip): string {
+  const host = c.sip_host!.includes(':') && !c.sip_host!.startsWith('[') ? `[${c.sip_host}]` : c.sip_host;
+  const port = c.sip_port ?? DEFAULT_PORT[c.sip_transport];
+  const scheme = c.sip_transport === 'tls' ? 'sips' : 'sip';
+  return `${scheme}:${host}:${port}${c.sip_transport === 'tcp' ? ';transport=tcp' : ''}`;
+}
+
+/**
+ * res_config_pgsql splits stored values on ';' and decodes '^XX' escapes, so a literal ';'
+ * (as in `;transport=tcp`) must be written as ^3B and '^' as ^5E.
+ */
+export function encodeRealtimeValue(value: string): string {
+  return value.replace(/\^/g, '^5E').replace(/;/g, '^3B');
+}
+
+function encodeRow(row: Row): Row {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? encodeRealtimeValue(v) : v]),
+  );
+}
+
+export function pjsipRowsFor(c: ClientSip): PjsipRows {
+  const rows = rawRowsFor(c);
+  return {
+    ps_endpoints: encodeRow(rows.ps_endpoints),
+    ps_aors: encodeRow(rows.ps_aors),
+    ps_auths: rows.ps_auths && encodeRow(rows.ps_auths),
+    ps_endpoint_id_ips: rows.ps_endpoint_id_ips && encodeRow(rows.ps_endpoint_id_ips),
+  };
+}
+
+function rawRowsFor(c: ClientSip): PjsipRows {
+  const id = c.client_identifier;
+  const registering = c.sip_mode === 'registering';
+  const hasAuth = c.auth_username !== null && c.auth_password !== null;
+  return {
+    ps_endpoints: {
+      id,
+      // No fixed transport: Asterisk picks the one matching the contact URI's scheme/transport.
+      transport: null,
+      aors: id,
+      // A registering device authenticates to us; a static host may ask us to authenticate.
+      auth: registering ? id : null,
+      outbound_auth: !registering && hasAuth ? id : null,
+      context: CLIENT_INBOUND_CONTEXT,
+      disallow: 'all',
+      allow: c.codecs,
+      direct_media: 'no',
+      dtmf_mode: 'rfc4733',
+      rtp_symmetric: 'yes',
+      force_rport: 'yes',
+      rewrite_contact: registering ? 'yes' : 'no',
+      identify_by: registering ? 'username' : 'ip',
+    },
+    ps_aors: {
+      id,
+      contact: registering ? null : contactUri(c),
+      max_contacts: registering ? 1 : null,
+      remove_existing: registering ? 'yes' : null,
+      qualify_frequency: 60,
+    },
+    ps_auths: hasAuth
+      ? { id, auth_type: 'userpass', username: c.auth_username, password: c.auth_password }
+      : null,
+    ps_endpoint_id_ips: registering ? null : { id, endpoint: id, match: c.sip_host },
+  };
+}

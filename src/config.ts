@@ -1,0 +1,137 @@
+/**
+ * Configuration, parsed once at start from the environment and validated. Only the entry
+ * point calls `loadConfig(process.env)`; everything else receives a `Config` object.
+ */
+export const ROLES = ['api'] as const;
+export type ProcessRole = (typeof ROLES)[number];
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  /** Seed demo data on first start. Default: on for the embedded database, off for a server. */
+  demo: boolean;
+  sessionTtlHours: number;
+  cookieSecure: boolean;
+  loginMaxFailures: number;
+  loginLockoutSeconds: number;
+  metricsToken: string | undefined;
+  trustProxy: boolean;
+  shutdownTimeoutMs: number;
+  /** Region assumed for numbers typed without a country code (ISO 3166 alpha-2). */
+  defaultPhoneRegion: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = read(env, 'DATABASE_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:5432/db)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got ${url.protocol}//`);
+  }
+  return raw;
+}
+
+function email(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw !== undefined && !/^[^\s@]+@[^\s@]+$/.test(raw)) throw new ConfigError(name, `"${raw}" is not an e-mail address`);
+  return raw?.toLowerCase();
+}
+
+function region(env: Env): string {
+  const raw = read(env, 'DEFAULT_PHONE_REGION')?.toUpperCase() ?? 'US';
+  if (!/^[A-Z]{2}$/.test(raw)) throw new ConfigError('DEFAULT_PHONE_REGION', `must be a two-letter country code, got "${raw}"`);
+  return raw;
+}
+
+export function loadConfig(env: Env): Config {
+  const dbUrl = databaseUrl(env);
+  const adminPassword = read(env, 'CAPCONDUIT_ADMIN_PASSWORD');
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError('CAPCONDUIT_ADMIN_PASSWORD', 'must be at least 8 characters');
+  }
+  return {
+    host: read(env, 'HOST') ?? '127.0.0.1',
+    port: int(env, 'PORT', 8080, 0, 65535),
+    dataDir: read(env, 'DATA_DIR') ?? './data',
+    databaseUrl: dbUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    adminEmail: email(env, 'CAPCONDUIT_ADMIN_EMAIL'),
+    adminPassword,
+    demo: bool(env, 'CAPCONDUIT_DEMO', dbUrl === undefined),
+    sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    cookieSecure: bool(env, 'COOKIE_SECURE', false),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginLockoutSeconds: int(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1, 86_400),
+    metricsToken: read(env, 'METRICS_TOKEN'),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    defaultPhoneRegion: region(env),
+  };
+}
+
+/** Parses `--roles api,agi`; every name must be a role this build has. */
+export function parseRoles(spec: string | undefined): ProcessRole[] {
+  if (spec === undefined || spec.trim() === '') return [...ROLES];
+  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(ROLES as readonly string[]).includes(n)) {
+      throw new ConfigError('--roles', `unknown role "${n}" (available: ${ROLES.join(', ')})`);
+    }
+  }
+  return [...new Set(names)] as ProcessRole[];
+}

@@ -1,0 +1,57 @@
+import pg from 'pg';
+import type { Db, Queryable, QueryResult } from './db.js';
+
+// int8 (count(*), bigint ids) as number: ids stay far below 2^53. numeric stays a string.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+export interface PostgresOptions {
+  connectionString: string;
+  max?: number;
+  applicationName?: string;
+}
+
+function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const res = await client.query(sql, params as unknown[] | undefined);
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+    },
+  };
+}
+
+/** A PostgreSQL server reached through a connection pool. */
+export function createPostgresDb(options: PostgresOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'capconduit',
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const base = wrap(pool);
+
+  return {
+    kind: 'postgres',
+    query: base.query,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async exec(sql: string, tx?: Queryable): Promise<void> {
+      await (tx ?? base).query(sql);
+    },
+    async close(): Promise<void> {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/db.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Services } from '../services.js';
+import { registerAuth } from './auth.plugin.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { opsRoutes } from './ops.routes.js';
+import { registerApiRoutes } from './routes.js';
+import type { App } from './types.js';
+import { createValidatorCompiler } from './validation.js';
+
+export interface AppDeps {
+  db: Db;
+  services: Services;
+  metrics: Metrics;
+  logger?: FastifyBaseLogger | boolean;
+  trustProxy?: boolean;
+  cookieSecure?: boolean;
+  metricsToken?: string | undefined;
+  version?: string;
+}
+
+/** Builds the HTTP application without listening, so tests can inject or bind a port. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: typeof deps.logger === 'object' ? deps.logger : undefined,
+    logger: typeof deps.logger === 'object' ? undefined : (deps.logger ?? false),
+    trustProxy: deps.trustProxy ?? false,
+    bodyLimit: 1_048_576,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    deps.metrics.httpDuration
+      .labels(req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'CapConduit API',
+        version: deps.version ?? '0.1.0',
+        description:
+          'Inbound routing under exact caps, caller-ID rotation and call control for Asterisk. ' +
+          'Authenticate with `POST /api/auth/login` (session cookie) or `Authorization: Bearer <token>`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'capconduit_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerAuth(app, deps.services.auth);
+  opsRoutes(app, { db: deps.db, metrics: deps.metrics, metricsToken: deps.metricsToken });
+  registerApiRoutes(app, deps.services, { cookieSecure: deps.cookieSecure ?? false });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthService } from '../auth/auth.service.js';
+import { AppError } from '../shared/errors.js';
+import type { Actor } from '../shared/types.js';
+import type { App, RouteAccess } from './types.js';
+
+export const SESSION_COOKIE = 'capconduit_session';
+
+/** The bearer token or session cookie of a request, if any. */
+export function requestToken(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <token>"');
+    return m[1];
+  }
+  return req.cookies[SESSION_COOKIE] || undefined;
+}
+
+/**
+ * Resolves the actor of every request and enforces each route's declared access. A route
+ * under /api that declares no access fails at start-up, so no route is open by accident.
+ */
+export function registerAuth(app: App, auth: AuthService): void {
+  app.decorateRequest('actor', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && route.config?.access === undefined) {
+      throw new Error(`route ${route.method} ${route.url} declares no access`);
+    }
+  });
+
+  app.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
+    const access: RouteAccess | undefined = req.routeOptions.config.access;
+    if (access === undefined || access === 'public') return;
+    const token = requestToken(req);
+    const actor = token === undefined ? undefined : await auth.authenticate(token);
+    if (!actor) throw new AppError('unauthenticated', 'sign in or send a valid bearer token');
+    if (access !== 'authenticated' && !access.includes(actor.role)) {
+      throw new AppError('forbidden', `this action needs one of the roles: ${access.join(', ')}`);
+    }
+    req.actor = actor;
+  });
+}
+
+/** The actor of an authenticated route (its access check already ran). */
+export function actorOf(req: FastifyRequest): Actor {
+  if (!req.actor) throw new AppError('unauthenticated', 'sign in or send a valid bearer token');
+  return req.actor;
+}

@@ -1,0 +1,26 @@
+import { authRoutes } from '../auth/auth.routes.js';
+import { balancesRoutes } from '../billing/balances.routes.js';
+import { campaignsRoutes } from '../campaigns/campaigns.routes.js';
+import { clientsRoutes } from '../clients/clients.routes.js';
+import { didRequestsRoutes } from '../dids/did-requests.routes.js';
+import { didsRoutes } from '../dids/dids.routes.js';
+import { linksRoutes } from '../links/links.routes.js';
+import { notificationsRoutes } from '../notifications/notifications.routes.js';
+import type { Services } from '../services.js';
+import { settingsRoutes } from '../settings/settings.routes.js';
+import { usersRoutes } from '../users/users.routes.js';
+import type { App } from './types.js';
+
+/** Every /api route, grouped by domain; each file declares who may call what. */
+export function registerApiRoutes(app: App, services: Services, opts: { cookieSecure: boolean }): void {
+  authRoutes(app, services, opts);
+  usersRoutes(app, services);
+  settingsRoutes(app, services);
+  clientsRoutes(app, services);
+  didsRoutes(app, services);
+  didRequestsRoutes(app, services);
+  campaignsRoutes(app, services);
+  linksRoutes(app, services);
+  balancesRoutes(app, services);
+  notificationsRoutes(app, services);
+}

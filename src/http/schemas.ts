@@ -1,0 +1,81 @@
+import { Type, type TSchema, type TObject, type TProperties, type TUnsafe } from 'typebox';
+
+/** Shared building blocks for route schemas; they also become the OpenAPI document. */
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+);
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Id = Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 });
+export const IdParams = Type.Object({ id: Id });
+
+export const PageQuery = {
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+};
+
+export function PageOf<T extends TSchema>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    limit: Type.Integer(),
+    offset: Type.Integer(),
+  });
+}
+
+/** Money in and out: a decimal string with up to 4 places (numbers are accepted on input). */
+export const MoneyOut = Type.String({ pattern: '^-?\\d+\\.\\d{4}$', examples: ['12.5000'] });
+export const MoneyIn = Type.Union([
+  Type.String({ pattern: '^-?\\d{1,10}(\\.\\d{1,4})?$' }),
+  Type.Number({ minimum: -9_999_999_999, maximum: 9_999_999_999 }),
+]);
+export const NonNegativeMoneyIn = Type.Union([
+  Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,4})?$' }),
+  Type.Number({ minimum: 0, maximum: 9_999_999_999 }),
+]);
+
+export const Timezone = Type.String({ format: 'iana-timezone', examples: ['America/New_York'] });
+/** Dates leave as ISO 8601 text; in code they are `Date` objects. */
+export const Timestamp = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
+
+/** A string enum that shows up as `enum` in OpenAPI and as a union type in code. */
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { description?: string } = {},
+): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+const Clock = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$', examples: ['09:00'] });
+const Interval = Type.Object({ start: Clock, end: Clock }, { additionalProperties: false });
+const Day = Type.Optional(Type.Array(Interval, { maxItems: 8 }));
+
+/** Weekly opening hours; a missing day is closed; `null` instead of the object = always open. */
+export const BusinessHours = Type.Object(
+  { mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day, sun: Day },
+  { additionalProperties: false},
+);
+
+/** Object schema that refuses unknown fields (bodies). */
+export function Strict<T extends TProperties>(props: T, opts: { minProperties?: number } = {}): TObject<T> {
+  return Type.Object(props, { additionalProperties: false, ...opts });
+}
+
+/** For routes that answer 204 No Content. */
+export const NoContent = Type.Null({ description: 'No content' });
+
+export const errorResponses = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+};

@@ -1,0 +1,80 @@
+import { Type } from 'typebox';
+import { actorOf } from '../http/auth.plugin.js';
+import { BusinessHours, errorResponses, NoContent, IdParams, MoneyOut, NonNegativeMoneyIn, Nullable, Strict, Timestamp } from '../http/schemas.js';
+import type { App } from '../http/types.js';
+import type { Services } from '../services.js';
+
+const Cap = Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 }));
+const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')]);
+
+export const Link = Type.Object({
+  id: Type.Integer(),
+  campaign_id: Type.Integer(),
+  client_id: Type.Integer(),
+  client_name: Type.String(),
+  client_status: Type.String(),
+  status: Status,
+  forwarding_priority: Type.Integer(),
+  weight: Type.Integer(),
+  max_concurrency: Nullable(Type.Integer()),
+  total_calls_allowed: Nullable(Type.Integer()),
+  current_total_calls: Type.Integer(),
+  hourly_cap: Nullable(Type.Integer()),
+  daily_cap: Nullable(Type.Integer()),
+  monthly_cap: Nullable(Type.Integer()),
+  payout: MoneyOut,
+  min_billable_duration: Type.Integer(),
+  schedule: Nullable(BusinessHours),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+/** Editable link fields, every one optional (defaults apply on create). */
+export const LinkBody = {
+  status: Type.Optional(Status),
+  forwarding_priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Lower goes first' })),
+  weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  max_concurrency: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
+  total_calls_allowed: Type.Optional(Cap),
+  hourly_cap: Type.Optional(Cap),
+  daily_cap: Type.Optional(Cap),
+  monthly_cap: Type.Optional(Cap),
+  payout: Type.Optional(NonNegativeMoneyIn),
+  min_billable_duration: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+  schedule: Type.Optional(Nullable(BusinessHours)),
+};
+
+const tags = ['links'];
+const access = { access: ['admin', 'staff', 'seller'] as const };
+
+export function linksRoutes(app: App, { links }: Services): void {
+  app.get(
+    '/api/links/:id',
+    { config: access, schema: { tags, summary: 'One campaign–client link', params: IdParams, response: { 200: Link, ...errorResponses } } },
+    async (req) => links.get(actorOf(req), req.params.id),
+  );
+
+  app.patch(
+    '/api/links/:id',
+    {
+      config: access,
+      schema: { tags, summary: 'Change priority, weight or caps', params: IdParams, body: Strict(LinkBody, { minProperties: 1 }), response: { 200: Link, ...errorResponses } },
+    },
+    async (req) => links.update(actorOf(req), req.params.id, req.body),
+  );
+
+  app.post(
+    '/api/links/:id/reset-total',
+    { config: { access: ['admin', 'staff'] }, schema: { tags, summary: 'Start the total-calls count again', params: IdParams, response: { 200: Link, ...errorResponses } } },
+    async (req) => links.resetTotal(actorOf(req), req.params.id),
+  );
+
+  app.delete(
+    '/api/links/:id',
+    { config: access, schema: { tags, summary: 'Remove a link', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
+    async (req, reply) => {
+      await links.remove(actorOf(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,85 @@
+import { one, type Db } from '../db/db.js';
+import type { CampaignsService } from '../campaigns/campaigns.service.js';
+import type { Clock } from '../shared/clock.js';
+import { badRequest, notFound } from '../shared/errors.js';
+import { assertValidHours, type BusinessHours } from '../shared/hours.js';
+import { toMoney } from '../shared/money.js';
+import { sellerScope, type Actor } from '../shared/types.js';
+import { createLinksRepo, type LinkFields, type LinkRow } from './links.repo.js';
+
+type MoneyInput = string | number;
+export type LinkInput = Partial<Omit<LinkFields, 'payout' | 'schedule'>> & {
+  payout?: MoneyInput;
+  schedule?: BusinessHours | null;
+};
+
+const DEFAULTS: LinkFields = {
+  status: 'active',
+  forwarding_priority: 1,
+  weight: 1,
+  max_concurrency: null,
+  total_calls_allowed: null,
+  hourly_cap: null,
+  daily_cap: null,
+  monthly_cap: null,
+  payout: '0.0000',
+  min_billable_duration: 0,
+  schedule: null,
+};
+
+function normalise(input: LinkInput): Partial<LinkFields> {
+  assertValidHours(input.schedule, 'schedule');
+  const { payout, schedule, ...rest } = input;
+  const out: Partial<LinkFields> = { ...rest };
+  if (payout !== undefined) out.payout = toMoney(payout, 4);
+  if (schedule !== undefined) out.schedule = schedule;
+  return out;
+}
+
+/** Campaign ↔ client links (`campaign_client_settings`): where every cap is set. */
+export function createLinksService(deps: { db: Db; clock: Clock; campaigns: CampaignsService }) {
+  const { db, clock } = deps;
+  const repo = createLinksRepo(db);
+
+  async function get(actor: Actor, id: number): Promise<LinkRow> {
+    const link = await repo.get(id, sellerScope(actor));
+    if (!link) throw notFound('link', id);
+    return link;
+  }
+
+  async function forCampaign(actor: Actor, campaignId: number): Promise<LinkRow[]> {
+    await deps.campaigns.get(actor, campaignId);
+    return repo.forCampaign(campaignId);
+  }
+
+  async function create(actor: Actor, campaignId: number, input: LinkInput & { client_id: number }): Promise<LinkRow> {
+    await deps.campaigns.get(actor, campaignId);
+    const client = await one<{ id: number }>(db, 'SELECT id FROM clients WHERE id = $1', [input.client_id]);
+    if (!client) throw badRequest(`client ${input.client_id} does not exist`);
+    const { client_id, ...fields } = input;
+    const id = await repo.insert(campaignId, client_id, { ...DEFAULTS, ...normalise(fields) });
+    return get(actor, id);
+  }
+
+  async function update(actor: Actor, id: number, input: LinkInput): Promise<LinkRow> {
+    await get(actor, id);
+    await repo.update(id, normalise(input), clock.now());
+    return get(actor, id);
+  }
+
+  /** Starts the total count again (e.g. a buyer renewed an order); admin and staff only. */
+  async function resetTotal(actor: Actor, id: number): Promise<LinkRow> {
+    await get(actor, id);
+    await repo.update(id, { current_total_calls: 0 }, clock.now());
+    return get(actor, id);
+  }
+
+  async function remove(actor: Actor, id: number): Promise<void> {
+    await get(actor, id);
+    await repo.delete(id);
+  }
+
+  return { get, forCampaign, create, update, resetTotal, remove };
+}
+
+export type LinksService = ReturnType<typeof createLinksService>;

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { pino } from 'pino';
+import { generatePassword } from './auth/tokens.js';
+import { ConfigError, loadConfig, parseRoles, type Config } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openDb } from './db/open.js';
+import { seedDemo } from './demo/seed.js';
+import { prepare, start } from './server.js';
+import { USER_ROLES, type Role } from './shared/types.js';
+
+function config(): Config {
+  return loadConfig(process.env);
+}
+
+async function withServices<T>(fn: (s: Awaited<ReturnType<typeof prepare>>) => Promise<T>): Promise<T> {
+  const ready = await prepare(config(), pino({ level: 'warn' }));
+  try {
+    return await fn(ready);
+  } finally {
+    await ready.db.close();
+  }
+}
+
+const program = new Command()
+  .name('capconduit')
+  .description('CapConduit: inbound routing under exact caps, caller-ID rotation and call control for Asterisk');
+
+program
+  .command('start')
+  .description('start the server (all roles unless --roles is given)')
+  .option('--roles <roles>', 'comma-separated roles to run in this process, e.g. api')
+  .action(async (opts: { roles?: string }) => {
+    const running = await start(config(), parseRoles(opts.roles));
+    const shutdown = () => void running.stop().then(() => process.exit(0));
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    const c = config();
+    const db = await openDb({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, poolSize: 2 });
+    try {
+      const r = await migrate(db);
+      console.log(r.applied.length ? `applied: ${r.applied.join(', ')}` : `up to date (${r.alreadyApplied} migrations)`);
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('seed-demo')
+  .description('add the demo staff, sellers, clients, DIDs and campaigns (needs an admin to act as)')
+  .action(() =>
+    withServices(async ({ services }) => {
+      const admins = await services.users.list({ role: 'admin', status: 'active' }, { limit: 1, offset: 0 });
+      const admin = admins.items[0];
+      if (!admin) throw new Error('no active admin: run `capconduit user create --role admin ...` first');
+      const creds = await seedDemo(services, { id: admin.id, email: admin.email, name: admin.name, role: 'admin' });
+      for (const c of creds) console.log(`${c.role.padEnd(7)} ${c.email.padEnd(32)} ${c.password}`);
+    }),
+  );
+
+const user = program.command('user').description('manage users');
+user
+  .command('create')
+  .description('create a user; prints a generated password when none is given')
+  .requiredOption('--email <email>')
+  .requiredOption('--name <name>')
+  .addOption(new Option('--role <role>').choices(USER_ROLES).makeOptionMandatory())
+  .option('--password <password>', 'at least 8 characters (default: generated)')
+  .action((opts: { email: string; name: string; role: Role; password?: string }) =>
+    withServices(async ({ services }) => {
+      const password = opts.password ?? generatePassword();
+      if (password.length < 8) throw new Error('--password must be at least 8 characters');
+      const u = await services.users.create({ email: opts.email, name: opts.name, role: opts.role, password });
+      console.log(`created ${u.role} ${u.email} (id ${u.id})${opts.password ? '' : ` with password ${password}`}`);
+    }),
+  );
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`capconduit: configuration error: ${err.message}`);
+    process.exit(2);
+  }
+  const e = err as { message?: string };
+  console.error(`capconduit: ${e.message ?? String(err)}`);
+  process.exit(1);
+});

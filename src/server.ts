@@ -1,0 +1,90 @@
+import { pino, type Logger } from 'pino';
+import type { Config, ProcessRole } from './config.js';
+import type { Db } from './db/db.js';
+import { migrate } from './db/migrate.js';
+import { openDb } from './db/open.js';
+import { ensureAdmin, type Credential } from './demo/bootstrap.js';
+import { seedDemo } from './demo/seed.js';
+import { buildApp } from './http/app.js';
+import type { App } from './http/types.js';
+import { createMetrics } from './ops/metrics.js';
+import { createServices, type Services } from './services.js';
+import { systemClock } from './shared/clock.js';
+
+export interface Running {
+  app: App | undefined;
+  db: Db;
+  url: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** Opens the database, migrates, and builds the services every role shares. */
+export async function prepare(config: Config, log: Logger): Promise<{ db: Db; services: Services }> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  const report = await migrate(db);
+  if (report.applied.length > 0) log.info({ applied: report.applied }, 'migrations applied');
+  const services = createServices({ db, clock: systemClock, config });
+  return { db, services };
+}
+
+/** First start on an empty database: the admin, and demo data when enabled. */
+export async function bootstrap(config: Config, services: Services): Promise<Credential[] | undefined> {
+  const first = await ensureAdmin(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword });
+  if (!first) return undefined;
+  const creds = [first.credential];
+  if (config.demo) creds.push(...(await seedDemo(services, first.admin)));
+  return creds;
+}
+
+function banner(url: string, config: Config, creds: Credential[] | undefined): string {
+  const lines = [``, `  CapConduit is running at ${url}`, `  API docs: ${url}/docs`];
+  lines.push(`  Database: ${config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pglite`}`);
+  if (creds) {
+    lines.push('', '  First start: these logins were created (passwords are shown only this once):');
+    for (const c of creds) lines.push(`    ${c.role.padEnd(7)} ${c.email.padEnd(32)} ${c.password ?? '(password from CAPCONDUIT_ADMIN_PASSWORD)'}`);
+  }
+  lines.push('', `  Sign in: curl -X POST ${url}/api/auth/login -H 'content-type: application/json' -d '{"email":"…","password":"…"}'`, '');
+  return lines.join('\n');
+}
+
+/** Starts the requested roles in this process and stops them cleanly on SIGTERM/SIGINT. */
+export async function start(config: Config, roles: ProcessRole[]): Promise<Running> {
+  const log = pino({ level: config.logLevel, base: { service: 'capconduit' } });
+  const started = Date.now();
+  const { db, services } = await prepare(config, log);
+  const creds = await bootstrap(config, services);
+  let app: App | undefined;
+  let url: string | undefined;
+  if (roles.includes('api')) {
+    app = await buildApp({
+      db,
+      services,
+      metrics: createMetrics(),
+      logger: log,
+      trustProxy: config.trustProxy,
+      cookieSecure: config.cookieSecure,
+      metricsToken: config.metricsToken,
+    });
+    await app.listen({ host: config.host, port: config.port });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  }
+  log.info({ roles, ms: Date.now() - started, url }, 'started');
+  if (url) process.stdout.write(`${banner(url, config, creds)}\n`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('shutting down');
+      const timer = setTimeout(() => {
+        log.error('shutdown timed out; exiting');
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      timer.unref();
+      await app?.close();
+      await db.close();
+      log.info('stopped');
+    })());
+  return { app, db, url, stop };
+}

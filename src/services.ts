@@ -1,0 +1,41 @@
+import { createAuthService } from './auth/auth.service.js';
+import { createBalancesService } from './billing/balances.service.js';
+import { createCampaignsService } from './campaigns/campaigns.service.js';
+import { createClientsService } from './clients/clients.service.js';
+import type { Db } from './db/db.js';
+import { createDidRequestsService } from './dids/did-requests.service.js';
+import { createDidsService } from './dids/dids.service.js';
+import { createLinksService } from './links/links.service.js';
+import { createNotificationsService } from './notifications/notifications.service.js';
+import { createSettingsService } from './settings/settings.service.js';
+import type { Clock } from './shared/clock.js';
+import { createUsersService } from './users/users.service.js';
+
+export interface ServiceConfig {
+  sessionTtlHours: number;
+  loginMaxFailures: number;
+  loginLockoutSeconds: number;
+  defaultPhoneRegion: string;
+}
+
+/** Wires every service with exactly the dependencies it uses. */
+export function createServices(deps: { db: Db; clock: Clock; config: ServiceConfig }) {
+  const { db, clock, config } = deps;
+  const auth = createAuthService({ db, clock, policy: config });
+  const settings = createSettingsService({ db, clock });
+  const campaigns = createCampaignsService({ db, clock });
+  return {
+    auth,
+    settings,
+    users: createUsersService({ db, clock, revokeTokens: auth.revokeAllForUser }),
+    notifications: createNotificationsService({ db, clock }),
+    balances: createBalancesService({ db, settings }),
+    clients: createClientsService({ db, clock }),
+    dids: createDidsService({ db, clock, defaultRegion: config.defaultPhoneRegion }),
+    didRequests: createDidRequestsService({ db, clock }),
+    campaigns,
+    links: createLinksService({ db, clock, campaigns }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,58 @@
+/**
+ * Every system setting CapConduit knows, with its type, bounds and default. Values are
+ * stored as JSON; decimals as strings so money never passes through floating point.
+ */
+export type SettingType = 'decimal' | 'integer' | 'string' | 'boolean';
+
+export interface SettingSpec {
+  type: SettingType;
+  description: string;
+  default: string | number | boolean;
+  min?: number;
+  max?: number;
+}
+
+export const SETTINGS = {
+  'billing.rate_per_minute': {
+    type: 'decimal',
+    description: 'Default charge per billable minute for sellers without their own rate',
+    default: '0.0500',
+    min: 0,
+    max: 1000,
+  },
+  'billing.increment_seconds': {
+    type: 'integer',
+    description: 'Billable seconds are rounded up to a multiple of this (6 = six-second billing, 60 = per minute)',
+    default: 60,
+    min: 1,
+    max: 3600,
+  },
+  'balance.minimum': {
+    type: 'decimal',
+    description: "Calls to a seller's DIDs are rejected when the balance is at or below this",
+    default: '0.0000',
+    min: -1_000_000,
+    max: 1_000_000,
+  },
+  'balance.low_threshold': {
+    type: 'decimal',
+    description: 'A seller is notified when the balance falls below this',
+    default: '10.0000',
+    min: 0,
+    max: 1_000_000,
+  },
+  'calls.max_duration_seconds': {
+    type: 'integer',
+    description: 'Longest call expected; a reservation whose hangup never arrives expires after this',
+    default: 14_400,
+    min: 60,
+    max: 86_400,
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue = string | number | boolean;
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key);
+}

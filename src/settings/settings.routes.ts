@@ -1,0 +1,51 @@
+import { Type } from 'typebox';
+import { actorOf } from '../http/auth.plugin.js';
+import { errorResponses, Nullable, Strict, Timestamp } from '../http/schemas.js';
+import type { App } from '../http/types.js';
+import type { Services } from '../services.js';
+
+const Value = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+const Setting = Type.Object({
+  key: Type.String(),
+  type: Type.String(),
+  value: Value,
+  default: Value,
+  description: Type.String(),
+  min: Type.Optional(Type.Number()),
+  max: Type.Optional(Type.Number()),
+  updated_at: Nullable(Timestamp),
+});
+const KeyParams = Type.Object({ key: Type.String({ maxLength: 100 }) });
+const tags = ['settings'];
+
+export function settingsRoutes(app: App, { settings }: Services): void {
+  app.get(
+    '/api/settings',
+    {
+      config: { access: ['admin'] },
+      schema: { tags, summary: 'All system settings with types and defaults', response: { 200: Type.Object({ items: Type.Array(Setting) }) } },
+    },
+    async () => ({ items: await settings.list() }),
+  );
+
+  app.get(
+    '/api/settings/:key',
+    { config: { access: ['admin'] }, schema: { tags, summary: 'One setting', params: KeyParams, response: { 200: Setting, ...errorResponses } } },
+    async (req) => settings.get(req.params.key),
+  );
+
+  app.put(
+    '/api/settings/:key',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        summary: 'Change a setting (the value must match its type and bounds)',
+        params: KeyParams,
+        body: Strict({ value: Value }),
+        response: { 200: Setting, ...errorResponses },
+      },
+    },
+    async (req) => settings.set(actorOf(req), req.params.key, req.body.value),
+  );
+}

@@ -1,0 +1,100 @@
+import type { Db } from '../db/db.js';
+import { many } from '../db/db.js';
+import type { Clock } from '../shared/clock.js';
+import { AppError, notFound } from '../shared/errors.js';
+import { toMoney } from '../shared/money.js';
+import type { Actor } from '../shared/types.js';
+import { SETTINGS, isSettingKey, type SettingKey, type SettingSpec, type SettingValue } from './settings.catalog.js';
+
+export interface SettingView {
+  key: SettingKey;
+  type: SettingSpec['type'];
+  value: SettingValue;
+  default: SettingValue;
+  description: string;
+  min?: number;
+  max?: number;
+  updated_at: Date | null;
+}
+
+/** Checks a value against its spec and returns its stored form. */
+export function coerceSetting(key: SettingKey, value: unknown): SettingValue {
+  const spec: SettingSpec = SETTINGS[key];
+  const fail = (why: string) => new AppError('validation_failed', `${key} ${why}`, { details: { key } });
+  switch (spec.type) {
+    case 'decimal': {
+      if (typeof value !== 'string' && typeof value !== 'number') throw fail('must be a decimal amount');
+      const money = toMoney(value, 4);
+      const n = Number(money);
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+        throw fail(`must be between ${spec.min} and ${spec.max}`);
+      }
+      return money;
+    }
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw fail('must be a whole number');
+      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
+        throw fail(`must be between ${spec.min} and ${spec.max}`);
+      }
+      return value;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw fail('must be true or false');
+      return value;
+    case 'string':
+      if (typeof value !== 'string') throw fail('must be a string');
+      return value;
+  }
+}
+
+export function createSettingsService(deps: { db: Db; clock: Clock }) {
+  async function list(): Promise<SettingView[]> {
+    const rows = await many<{ key: string; value: SettingValue; updated_at: Date }>(
+      deps.db,
+      'SELECT key, value, updated_at FROM settings',
+    );
+    const stored = new Map(rows.map((r) => [r.key, r]));
+    return (Object.keys(SETTINGS) as SettingKey[]).map((key) => {
+      const spec: SettingSpec = SETTINGS[key];
+      const row = stored.get(key);
+      return {
+        key,
+        type: spec.type,
+        value: row?.value ?? spec.default,
+        default: spec.default,
+        description: spec.description,
+        ...(spec.min !== undefined ? { min: spec.min } : {}),
+        ...(spec.max !== undefined ? { max: spec.max } : {}),
+        updated_at: row?.updated_at ?? null,
+      };
+    });
+  }
+
+  async function get(key: string): Promise<SettingView> {
+    if (!isSettingKey(key)) throw notFound('setting', key);
+    const view = (await list()).find((s) => s.key === key);
+    return view!;
+  }
+
+  async function set(actor: Actor, key: string, value: unknown): Promise<SettingView> {
+    if (!isSettingKey(key)) throw notFound('setting', key);
+    const stored = coerceSetting(key, value);
+    await deps.db.query(
+      `INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2::jsonb, $3, $4)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at,
+         updated_by = EXCLUDED.updated_by`,
+      [key, JSON.stringify(stored), deps.clock.now(), actor.id],
+    );
+    return get(key);
+  }
+
+  /** The typed current value of one setting (for other services). */
+  async function value<K extends SettingKey>(key: K): Promise<SettingValue> {
+    const rows = await many<{ value: SettingValue }>(deps.db, 'SELECT value FROM settings WHERE key = $1', [key]);
+    return rows[0]?.value ?? SETTINGS[key].default;
+  }
+
+  return { list, get, set, value };
+}
+
+export type SettingsService = ReturnType<typeof createSettingsService>;
