@@ -18,11 +18,13 @@ export function createPjsipRepo(tx: Queryable) {
       await tx.query('DELETE FROM ps_contacts WHERE endpoint = $1', [identifier]);
     },
 
-    /** Replaces every row of the client (its identifier may have changed: pass the old one). */
+    /**
+     * Replaces every row of the client (its identifier may have changed: pass the old one).
+     * Rows someone else made with the new id are never overwritten: the insert fails with a
+     * unique violation and the whole client change rolls back.
+     */
     async replace(oldIdentifier: string | null, rows: PjsipRows): Promise<void> {
       if (oldIdentifier !== null) await this.remove(oldIdentifier);
-      const id = rows.ps_endpoints.id as string;
-      if (oldIdentifier !== id) await this.remove(id);
       for (const t of TABLES) {
         const row = rows[t];
         if (row !== null) await insertRow(tx, t, row);

@@ -7,6 +7,10 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
   campaigns_seller_name_key: 'this seller already has a campaign with that name',
   dids_number_key: 'this number is already in the inventory',
   campaign_client_settings_campaign_id_client_id_key: 'this client is already linked to the campaign',
+  ps_endpoints_id_key: 'Asterisk already has a PJSIP endpoint with this id',
+  ps_aors_id_key: 'Asterisk already has a PJSIP AOR with this id',
+  ps_auths_id_key: 'Asterisk already has a PJSIP auth with this id',
+  ps_endpoint_id_ips_id_key: 'Asterisk already has a PJSIP identify with this id',
 };
 
 interface PgError {

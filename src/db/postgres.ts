@@ -10,13 +10,17 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+const raw = new WeakMap<Queryable, pg.Pool | pg.PoolClient>();
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
-  return {
+  const q: Queryable = {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const res = await client.query(sql, params as unknown[] | undefined);
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
     },
   };
+  raw.set(q, client);
+  return q;
 }
 
 /** A PostgreSQL server reached through a connection pool. */
@@ -48,7 +52,10 @@ export function createPostgresDb(options: PostgresOptions): Db {
       }
     },
     async exec(sql: string, tx?: Queryable): Promise<void> {
-      await (tx ?? base).query(sql);
+      // Without parameters pg uses the simple protocol, which runs several statements.
+      const target = tx === undefined ? pool : raw.get(tx);
+      if (target === undefined) throw new Error('exec: not a PostgreSQL handle');
+      await target.query(sql);
     },
     async close(): Promise<void> {
       await pool.end();

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Queryable } from '../src/db/db.js';
+import { startTestApp, type Client, type TestApp } from './helpers/app.js';
+import { backends } from './helpers/db.js';
+
+interface ColumnSpec {
+  type: string;
+  maxLength: number | null;
+  nullable: boolean;
+  enum: string | null;
+}
+type Fixture = Record<string, { columns: Record<string, ColumnSpec> }> & { enums: Record<string, string[]> };
+/** Asterisk's schema as its contrib/ast-db-manage migrations define it (see docs/pjsip-realtime.md). */
+const ASTERISK = JSON.parse(readFileSync(new URL('./fixtures/asterisk-pjsip-schema.json', import.meta.url), 'utf8')) as Fixture;
+const TABLES = Object.keys(ASTERISK).filter((t) => t !== 'enums');
+
+async function actualColumns(db: Queryable, table: string): Promise<Record<string, ColumnSpec>> {
+  const { rows } = await db.query<{
+    column_name: string;
+    data_type: string;
+    character_maximum_length: number | null;
+    is_nullable: string;
+    udt_name: string;
+  }>(
+    `SELECT column_name, data_type, character_maximum_length, is_nullable, udt_name
+       FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
+    [table],
+  );
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.column_name,
+      {
+        type: r.data_type,
+        maxLength: r.character_maximum_length,
+        nullable: r.is_nullable === 'YES',
+        enum: r.data_type === 'USER-DEFINED' ? r.udt_name : null,
+      },
+    ]),
+  );
+}
+
+/** The whole row: every column Asterisk defines, so unexpected values show up too. */
+async function row(db: Queryable, table: string, id: string): Promise<Record<string, unknown> | undefined> {
+  const cols = Object.keys(ASTERISK[table]!.columns);
+  const { rows } = await db.query(`SELECT ${cols.map((c) => `"${c}"::text AS "${c}"`).join(', ')} FROM ${table} WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+/** Asserts the row holds exactly `expected` and NULL in every other column. */
+function assertColumns(actual: Record<string, unknown> | undefined, expected: Record<string, unknown>, table: string) {
+  assert.ok(actual, `${table} row missing`);
+  for (const [col, value] of Object.entries(actual)) {
+    assert.equal(value, expected[col] === undefined ? null : String(expected[col]), `${table}.${col}`);
+  }
+  for (const col of Object.keys(expected)) assert.ok(col in actual, `${table}.${col} is not an Asterisk column`);
+}
+
+for (const kind of backends()) {
+  describe(`PJSIP realtime tables on ${kind}`, () => {
+    let t: TestApp;
+    let admin: Client;
+    before(async () => {
+      t = await startTestApp(kind);
+      admin = await t.userClient('admin');
+    });
+    after(() => t.close());
+
+    test('every table has exactly the columns, types and enums of Asterisk 20/22', async () => {
+      for (const table of TABLES) {
+        assert.deepEqual(await actualColumns(t.db, table), ASTERISK[table]!.columns, table);
+      }
+      const { rows } = await t.db.query<{ typname: string; labels: string[] }>(
+        `SELECT t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+           FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname`,
+      );
+      assert.deepEqual(Object.fromEntries(rows.map((r) => [r.typname, r.labels])), ASTERISK.enums);
+    });
+
+    test('a static client with credentials gets endpoint, AOR, outbound auth and identify rows', async () => {
+      const res = await admin.post('/api/clients', {
+        name: 'Static Co',
+        client_identifier: 'static_co',
+        sip_host: '198.51.100.7',
+        sip_port: 5080,
+        sip_transport: 'tcp',
+        codecs: ['alaw', 'ulaw'],
+        auth_username: 'capc',
+        auth_password: 's3cret-pass',
+      });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      assert.equal(res.body.has_password, true);
+      assert.equal('auth_password' in res.body, false);
+
+      assertColumns(await row(t.db, 'ps_endpoints', 'static_co'), {
+        id: 'static_co',
+        aors: 'static_co',
+        outbound_auth: 'static_co',
+        context: 'capconduit-from-clients',
+        disallow: 'all',
+        allow: 'alaw,ulaw',
+        direct_media: 'no',
+        dtmf_mode: 'rfc4733',
+        rtp_symmetric: 'yes',
+        force_rport: 'yes',
+        rewrite_contact: 'no',
+        identify_by: 'ip',
+      }, 'ps_endpoints');
+      // ';' is escaped as ^3B because res_config_pgsql splits values on ';'.
+      assertColumns(await row(t.db, 'ps_aors', 'static_co'), {
+        id: 'static_co',
+        contact: 'sip:198.51.100.7:5080^3Btransport=tcp',
+        qualify_frequency: 60,
+      }, 'ps_aors');
+      assertColumns(await row(t.db, 'ps_auths', 'static_co'), {
+        id: 'static_co',
+        auth_type: 'userpass',
+        username: 'capc',
+        password: 's3cret-pass',
+      }, 'ps_auths');
+      assertColumns(await row(t.db, 'ps_endpoint_id_ips', 'static_co'), {
+        id: 'static_co',
+        endpoint: 'static_co',
+        match: '198.51.100.7',
+      }, 'ps_endpoint_id_ips');
+    });
+
+    test('a registering client gets inbound auth and a one-contact AOR, no identify row', async () => {
+      const res = await admin.post('/api/clients', {
+        name: 'Phones',
+        client_identifier: 'phones',
+        sip_mode: 'registering',
+        auth_username: 'phones',
+        auth_password: 'long-password',
+      });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+
+      const ep = await row(t.db, 'ps_endpoints', 'phones');
+      assert.equal(ep?.auth, 'phones');
+      assert.equal(ep?.outbound_auth, null);
+      assert.equal(ep?.identify_by, 'username');
+      assert.equal(ep?.rewrite_contact, 'yes');
+      assertColumns(await row(t.db, 'ps_aors', 'phones'), {
+        id: 'phones',
+        max_contacts: 1,
+        remove_existing: 'yes',
+        qualify_frequency: 60,
+      }, 'ps_aors');
+      assert.equal(await row(t.db, 'ps_endpoint_id_ips', 'phones'), undefined);
+    });
+
+    test('renaming, disabling, enabling and deleting a client keep its rows in step', async () => {
+      const created = await admin.post('/api/clients', { name: 'Mover', client_identifier: 'mover_a', sip_host: 'pbx.example.net' });
+      const id = created.body.id as number;
+
+      await admin.patch(`/api/clients/${id}`, { client_identifier: 'mover_b' });
+      assert.equal(await row(t.db, 'ps_endpoints', 'mover_a'), undefined);
+      assert.equal((await row(t.db, 'ps_aors', 'mover_b'))?.contact, 'sip:pbx.example.net:5060');
+
+      await admin.patch(`/api/clients/${id}`, { status: 'disabled' });
+      for (const table of ['ps_endpoints', 'ps_aors', 'ps_endpoint_id_ips']) assert.equal(await row(t.db, table, 'mover_b'), undefined);
+
+      await admin.patch(`/api/clients/${id}`, { status: 'active' });
+      assert.ok(await row(t.db, 'ps_endpoints', 'mover_b'));
+
+      assert.equal((await admin.del(`/api/clients/${id}`)).status, 204);
+      for (const table of ['ps_endpoints', 'ps_aors', 'ps_endpoint_id_ips']) assert.equal(await row(t.db, table, 'mover_b'), undefined);
+    });
+
+    test('a clash with a PJSIP object made outside CapConduit rolls the whole client back', async () => {
+      await t.db.query(`INSERT INTO ps_aors (id, contact) VALUES ('handmade', 'sip:192.0.2.1')`);
+
+      const res = await admin.post('/api/clients', { name: 'Clash', client_identifier: 'handmade', sip_host: '192.0.2.9' });
+
+      assert.equal(res.status, 409);
+      assert.match(res.body.error.message, /AOR/);
+      const { rows } = await t.db.query(`SELECT id FROM clients WHERE client_identifier = 'handmade'`);
+      assert.equal(rows.length, 0);
+      assert.equal(await row(t.db, 'ps_endpoints', 'handmade'), undefined);
+      assert.equal((await row(t.db, 'ps_aors', 'handmade'))?.contact, 'sip:192.0.2.1');
+    });
+
+    test('a client linked to a campaign cannot be deleted, and keeps its rows', async () => {
+      const seller = await t.userClient('seller');
+      const c = await admin.post('/api/clients', { name: 'Linked', client_identifier: 'linked', sip_host: '192.0.2.50' });
+      const camp = await seller.post('/api/campaigns', { name: 'L' });
+      await seller.post(`/api/campaigns/${camp.body.id}/links`, { client_id: c.body.id });
+
+      const res = await admin.del(`/api/clients/${c.body.id}`);
+
+      assert.equal(res.status, 409);
+      assert.ok(await row(t.db, 'ps_endpoints', 'linked'));
+    });
+  });
+}
