@@ -30,7 +30,8 @@ export function registerAuth(app: App, auth: AuthService): void {
     }
   });
 
-  app.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
+  // onRequest: callers are checked before their body is even parsed.
+  app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
     const access: RouteAccess | undefined = req.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
     const token = requestToken(req);

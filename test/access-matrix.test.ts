@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Role } from '../src/shared/types.js';
+import { startTestApp, type Client, type TestApp } from './helpers/app.js';
+import { backends } from './helpers/db.js';
+
+const ALL: Role[] = ['admin', 'staff', 'seller', 'agent'];
+const MANAGERS: Role[] = ['admin', 'staff'];
+const BUSINESS: Role[] = ['admin', 'staff', 'seller'];
+
+/** Who may call what: the product's access rules, one row per route. */
+const MATRIX: [method: string, path: string, allowed: Role[]][] = [
+  ['GET', '/api/me', ALL],
+  ['GET', '/api/me/tokens', ALL],
+  ['POST', '/api/me/tokens', ALL],
+  ['DELETE', '/api/me/tokens/:id', ALL],
+  ['GET', '/api/me/ledger', ['seller']],
+  ['GET', '/api/users', ['admin']],
+  ['POST', '/api/users', ['admin']],
+  ['GET', '/api/users/:id', ['admin']],
+  ['PATCH', '/api/users/:id', ['admin']],
+  ['DELETE', '/api/users/:id', ['admin']],
+  ['GET', '/api/settings', ['admin']],
+  ['GET', '/api/settings/:key', ['admin']],
+  ['PUT', '/api/settings/:key', ['admin']],
+  ['GET', '/api/clients', MANAGERS],
+  ['GET', '/api/clients/directory', BUSINESS],
+  ['POST', '/api/clients', MANAGERS],
+  ['GET', '/api/clients/:id', MANAGERS],
+  ['PATCH', '/api/clients/:id', MANAGERS],
+  ['DELETE', '/api/clients/:id', MANAGERS],
+  ['GET', '/api/dids', BUSINESS],
+  ['POST', '/api/dids', MANAGERS],
+  ['POST', '/api/dids/bulk', MANAGERS],
+  ['GET', '/api/dids/:id', BUSINESS],
+  ['PATCH', '/api/dids/:id', MANAGERS],
+  ['POST', '/api/dids/:id/assign', MANAGERS],
+  ['POST', '/api/dids/:id/unassign', MANAGERS],
+  ['POST', '/api/dids/:id/retire', MANAGERS],
+  ['GET', '/api/did-requests', BUSINESS],
+  ['POST', '/api/did-requests', ['seller']],
+  ['GET', '/api/did-requests/:id', BUSINESS],
+  ['POST', '/api/did-requests/:id/approve', MANAGERS],
+  ['POST', '/api/did-requests/:id/reject', MANAGERS],
+  ['POST', '/api/did-requests/:id/cancel', ['seller']],
+  ['GET', '/api/campaigns', BUSINESS],
+  ['POST', '/api/campaigns', BUSINESS],
+  ['GET', '/api/campaigns/:id', BUSINESS],
+  ['PATCH', '/api/campaigns/:id', BUSINESS],
+  ['DELETE', '/api/campaigns/:id', BUSINESS],
+  ['GET', '/api/campaigns/:id/dids', BUSINESS],
+  ['POST', '/api/campaigns/:id/dids', BUSINESS],
+  ['DELETE', '/api/campaigns/:id/dids/:didId', BUSINESS],
+  ['GET', '/api/campaigns/:id/links', BUSINESS],
+  ['POST', '/api/campaigns/:id/links', BUSINESS],
+  ['GET', '/api/links/:id', BUSINESS],
+  ['PATCH', '/api/links/:id', BUSINESS],
+  ['POST', '/api/links/:id/reset-total', MANAGERS],
+  ['DELETE', '/api/links/:id', BUSINESS],
+  ['GET', '/api/balances', MANAGERS],
+  ['GET', '/api/balances/:sellerId', MANAGERS],
+  ['GET', '/api/balances/:sellerId/ledger', MANAGERS],
+  ['POST', '/api/balances/:sellerId/topup', ['admin']],
+  ['POST', '/api/balances/:sellerId/adjust', ['admin']],
+  ['GET', '/api/notifications', ALL],
+  ['POST', '/api/notifications/:id/read', ALL],
+  ['POST', '/api/notifications/read-all', ALL],
+  ['POST', '/api/auth/logout', ALL],
+];
+const PUBLIC = [['POST', '/api/auth/login']];
+
+/** Ids that exist nowhere, so allowed calls change nothing. */
+const concrete = (path: string) => path.replace(/:key/, 'billing.rate_per_minute').replace(/:\w+/g, '987654');
+
+for (const kind of backends()) {
+  describe(`role × endpoint matrix on ${kind}`, () => {
+    let t: TestApp;
+    const clients = {} as Record<Role, Client>;
+    before(async () => {
+      t = await startTestApp(kind);
+      for (const role of ALL) clients[role] = await t.userClient(role);
+    });
+    after(() => t.close());
+
+    test('the matrix names every /api route the server has', () => {
+      const paths = (t.app.swagger() as { paths: Record<string, Record<string, unknown>> }).paths;
+      const served = Object.entries(paths).flatMap(([p, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
+      );
+      const listed = [...MATRIX, ...PUBLIC].map(([m, p]) => `${m} ${p}`);
+      assert.deepEqual(served.filter((r) => r.includes(' /api/')).sort(), listed.sort());
+    });
+
+    test('without credentials every non-public route is 401', async () => {
+      for (const [method, path] of MATRIX) {
+        const res = await t.anon.request(method, concrete(path), method === 'GET' || method === 'DELETE' ? undefined : {});
+        assert.equal(res.status, 401, `${method} ${path}`);
+        assert.equal(res.body.error.code, 'unauthenticated');
+      }
+    });
+
+    for (const role of ALL) {
+      test(`${role}: allowed routes pass the access check, the others are 403`, async () => {
+        for (const [method, path, allowed] of MATRIX) {
+          if (path === '/api/auth/logout') continue; // checked below, it would end the session
+          const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+          const res = await clients[role].request(method, concrete(path), body);
+          if (allowed.includes(role)) {
+            assert.ok(![401, 403].includes(res.status), `${role} ${method} ${path} → ${res.status}`);
+            assert.ok(res.status < 500, `${role} ${method} ${path} → ${res.status}`);
+          } else {
+            assert.equal(res.status, 403, `${role} ${method} ${path}`);
+            assert.equal(res.body.error.code, 'forbidden');
+          }
+        }
+      });
+    }
+  });
+}
