@@ -14,7 +14,9 @@ function find(dir) {
 }
 
 const filter = process.argv.slice(2);
-const files = [...find('src'), ...find('test')].filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
+const files = [...find('src'), ...find('test')].filter(
+  (f) => filter.length === 0 || filter.some((x) => f.includes(x)),
+);
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);

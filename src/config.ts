@@ -80,20 +80,25 @@ function databaseUrl(env: Env): string | undefined {
     throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:5432/db)');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got ${url.protocol}//`);
+    throw new ConfigError(
+      'DATABASE_URL',
+      `must start with postgres:// or postgresql://, got ${url.protocol}//`,
+    );
   }
   return raw;
 }
 
 function email(env: Env, name: string): string | undefined {
   const raw = read(env, name);
-  if (raw !== undefined && !/^[^\s@]+@[^\s@]+$/.test(raw)) throw new ConfigError(name, `"${raw}" is not an e-mail address`);
+  if (raw !== undefined && !/^[^\s@]+@[^\s@]+$/.test(raw))
+    throw new ConfigError(name, `"${raw}" is not an e-mail address`);
   return raw?.toLowerCase();
 }
 
 function region(env: Env): string {
   const raw = read(env, 'DEFAULT_PHONE_REGION')?.toUpperCase() ?? 'US';
-  if (!/^[A-Z]{2}$/.test(raw)) throw new ConfigError('DEFAULT_PHONE_REGION', `must be a two-letter country code, got "${raw}"`);
+  if (!/^[A-Z]{2}$/.test(raw))
+    throw new ConfigError('DEFAULT_PHONE_REGION', `must be a two-letter country code, got "${raw}"`);
   return raw;
 }
 
@@ -127,7 +132,10 @@ export function loadConfig(env: Env): Config {
 /** Parses `--roles api,agi`; every name must be a role this build has. */
 export function parseRoles(spec: string | undefined): ProcessRole[] {
   if (spec === undefined || spec.trim() === '') return [...ROLES];
-  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
     if (!(ROLES as readonly string[]).includes(n)) {
       throw new ConfigError('--roles', `unknown role "${n}" (available: ${ROLES.join(', ')})`);

@@ -24,7 +24,9 @@ async function withServices<T>(fn: (s: Awaited<ReturnType<typeof prepare>>) => P
 
 const program = new Command()
   .name('capconduit')
-  .description('CapConduit: inbound routing under exact caps, caller-ID rotation and call control for Asterisk');
+  .description(
+    'CapConduit: inbound routing under exact caps, caller-ID rotation and call control for Asterisk',
+  );
 
 program
   .command('start')
@@ -45,7 +47,9 @@ program
     const db = await openDb({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, poolSize: 2 });
     try {
       const r = await migrate(db);
-      console.log(r.applied.length ? `applied: ${r.applied.join(', ')}` : `up to date (${r.alreadyApplied} migrations)`);
+      console.log(
+        r.applied.length ? `applied: ${r.applied.join(', ')}` : `up to date (${r.alreadyApplied} migrations)`,
+      );
     } finally {
       await db.close();
     }
@@ -59,7 +63,12 @@ program
       const admins = await services.users.list({ role: 'admin', status: 'active' }, { limit: 1, offset: 0 });
       const admin = admins.items[0];
       if (!admin) throw new Error('no active admin: run `capconduit user create --role admin ...` first');
-      const creds = await seedDemo(services, { id: admin.id, email: admin.email, name: admin.name, role: 'admin' });
+      const creds = await seedDemo(services, {
+        id: admin.id,
+        email: admin.email,
+        name: admin.name,
+        role: 'admin',
+      });
       for (const c of creds) console.log(`${c.role.padEnd(7)} ${c.email.padEnd(32)} ${c.password}`);
     }),
   );
@@ -76,8 +85,15 @@ user
     withServices(async ({ services }) => {
       const password = opts.password ?? generatePassword();
       if (password.length < 8) throw new Error('--password must be at least 8 characters');
-      const u = await services.users.create({ email: opts.email, name: opts.name, role: opts.role, password });
-      console.log(`created ${u.role} ${u.email} (id ${u.id})${opts.password ? '' : ` with password ${password}`}`);
+      const u = await services.users.create({
+        email: opts.email,
+        name: opts.name,
+        role: opts.role,
+        password,
+      });
+      console.log(
+        `created ${u.role} ${u.email} (id ${u.id})${opts.password ? '' : ` with password ${password}`}`,
+      );
     }),
   );
 

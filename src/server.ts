@@ -20,7 +20,11 @@ export interface Running {
 
 /** Opens the database, migrates, and builds the services every role shares. */
 export async function prepare(config: Config, log: Logger): Promise<{ db: Db; services: Services }> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
   const report = await migrate(db);
   if (report.applied.length > 0) log.info({ applied: report.applied }, 'migrations applied');
   const services = createServices({ db, clock: systemClock, config });
@@ -29,7 +33,10 @@ export async function prepare(config: Config, log: Logger): Promise<{ db: Db; se
 
 /** First start on an empty database: the admin, and demo data when enabled. */
 export async function bootstrap(config: Config, services: Services): Promise<Credential[] | undefined> {
-  const first = await ensureAdmin(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword });
+  const first = await ensureAdmin(services, {
+    adminEmail: config.adminEmail,
+    adminPassword: config.adminPassword,
+  });
   if (!first) return undefined;
   const creds = [first.credential];
   if (config.demo) creds.push(...(await seedDemo(services, first.admin)));
@@ -38,12 +45,21 @@ export async function bootstrap(config: Config, services: Services): Promise<Cre
 
 function banner(url: string, config: Config, creds: Credential[] | undefined): string {
   const lines = [``, `  CapConduit is running at ${url}`, `  API docs: ${url}/docs`];
-  lines.push(`  Database: ${config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pglite`}`);
+  lines.push(
+    `  Database: ${config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pglite`}`,
+  );
   if (creds) {
     lines.push('', '  First start: these logins were created (passwords are shown only this once):');
-    for (const c of creds) lines.push(`    ${c.role.padEnd(7)} ${c.email.padEnd(32)} ${c.password ?? '(password from CAPCONDUIT_ADMIN_PASSWORD)'}`);
+    for (const c of creds)
+      lines.push(
+        `    ${c.role.padEnd(7)} ${c.email.padEnd(32)} ${c.password ?? '(password from CAPCONDUIT_ADMIN_PASSWORD)'}`,
+      );
   }
-  lines.push('', `  Sign in: curl -X POST ${url}/api/auth/login -H 'content-type: application/json' -d '{"email":"…","password":"…"}'`, '');
+  lines.push(
+    '',
+    `  Sign in: curl -X POST ${url}/api/auth/login -H 'content-type: application/json' -d '{"email":"…","password":"…"}'`,
+    '',
+  );
   return lines.join('\n');
 }
 

@@ -93,7 +93,11 @@ for (const kind of backends()) {
 
     test('without credentials every non-public route is 401', async () => {
       for (const [method, path] of MATRIX) {
-        const res = await t.anon.request(method, concrete(path), method === 'GET' || method === 'DELETE' ? undefined : {});
+        const res = await t.anon.request(
+          method,
+          concrete(path),
+          method === 'GET' || method === 'DELETE' ? undefined : {},
+        );
         assert.equal(res.status, 401, `${method} ${path}`);
         assert.equal(res.body.error.code, 'unauthenticated');
       }

@@ -23,9 +23,19 @@ for (const kind of backends()) {
       });
 
       assert.equal(res.status, 200);
-      assert.deepEqual(res.body.created.map((d: { number: string }) => d.number).sort(), ['+12125550142', '+12125550143', '+442079460958']);
-      assert.equal(res.body.created.find((d: { number: string }) => d.number === '+12125550142').area_code, '212');
-      assert.deepEqual(res.body.rejected.map((r: { input: string }) => r.input), ['+12125550142', '555', 'abc']);
+      assert.deepEqual(res.body.created.map((d: { number: string }) => d.number).sort(), [
+        '+12125550142',
+        '+12125550143',
+        '+442079460958',
+      ]);
+      assert.equal(
+        res.body.created.find((d: { number: string }) => d.number === '+12125550142').area_code,
+        '212',
+      );
+      assert.deepEqual(
+        res.body.rejected.map((r: { input: string }) => r.input),
+        ['+12125550142', '555', 'abc'],
+      );
       assert.match(res.body.rejected[0].reason, /twice/);
 
       const again = await staff.post('/api/dids', { number: '212.555.0143' });
@@ -37,8 +47,14 @@ for (const kind of backends()) {
       const did = (await staff.post('/api/dids', { number: '+13125550100' })).body;
       const assigned = await staff.post(`/api/dids/${did.id}/assign`, { seller_id: seller.user.id });
       assert.equal(assigned.body.status, 'assigned');
-      assert.equal((await staff.post(`/api/dids/${did.id}/assign`, { seller_id: seller.user.id })).status, 409);
-      assert.equal((await staff.post(`/api/dids/${did.id}/assign`, { seller_id: admin.user.id })).status, 409);
+      assert.equal(
+        (await staff.post(`/api/dids/${did.id}/assign`, { seller_id: seller.user.id })).status,
+        409,
+      );
+      assert.equal(
+        (await staff.post(`/api/dids/${did.id}/assign`, { seller_id: admin.user.id })).status,
+        409,
+      );
       assert.equal((await seller.get(`/api/dids/${did.id}`)).status, 200);
 
       const unassigned = await staff.post(`/api/dids/${did.id}/unassign`);
@@ -46,16 +62,26 @@ for (const kind of backends()) {
       assert.equal((await seller.get(`/api/dids/${did.id}`)).status, 404);
 
       assert.equal((await staff.post(`/api/dids/${did.id}/retire`)).body.status, 'retired');
-      assert.equal((await staff.post(`/api/dids/${did.id}/assign`, { seller_id: seller.user.id })).status, 409);
+      assert.equal(
+        (await staff.post(`/api/dids/${did.id}/assign`, { seller_id: seller.user.id })).status,
+        409,
+      );
     });
 
     test('a DID request is approved by assigning numbers, and the seller is notified', async () => {
-      const [d1, d2] = (await staff.post('/api/dids/bulk', { numbers: ['+16175550101', '+16175550102'] })).body.created;
-      const req = await seller.post('/api/did-requests', { quantity: 2, preferred_area_code: '617', note: 'Boston' });
+      const [d1, d2] = (await staff.post('/api/dids/bulk', { numbers: ['+16175550101', '+16175550102'] }))
+        .body.created;
+      const req = await seller.post('/api/did-requests', {
+        quantity: 2,
+        preferred_area_code: '617',
+        note: 'Boston',
+      });
       assert.equal(req.status, 201);
       assert.equal(req.body.status, 'pending');
 
-      const approved = await staff.post(`/api/did-requests/${req.body.id}/approve`, { did_ids: [d1.id, d2.id] });
+      const approved = await staff.post(`/api/did-requests/${req.body.id}/approve`, {
+        did_ids: [d1.id, d2.id],
+      });
 
       assert.equal(approved.status, 200);
       assert.equal(approved.body.status, 'approved');
@@ -65,15 +91,22 @@ for (const kind of backends()) {
       const notes = await seller.get('/api/notifications?unread=true');
       assert.equal(notes.body.items[0].kind, 'did_request_approved');
       assert.match(notes.body.items[0].body, /\+16175550101/);
-      assert.equal((await staff.post(`/api/did-requests/${req.body.id}/reject`, { reason: 'late' })).status, 409);
+      assert.equal(
+        (await staff.post(`/api/did-requests/${req.body.id}/reject`, { reason: 'late' })).status,
+        409,
+      );
     });
 
     test('approving with numbers that are taken changes nothing', async () => {
-      const [free, taken] = (await staff.post('/api/dids/bulk', { numbers: ['+17185550101', '+17185550102'] })).body.created;
+      const [free, taken] = (
+        await staff.post('/api/dids/bulk', { numbers: ['+17185550101', '+17185550102'] })
+      ).body.created;
       await staff.post(`/api/dids/${taken.id}/assign`, { seller_id: seller.user.id });
       const req = await seller.post('/api/did-requests', { quantity: 2 });
 
-      const res = await staff.post(`/api/did-requests/${req.body.id}/approve`, { did_ids: [free.id, taken.id] });
+      const res = await staff.post(`/api/did-requests/${req.body.id}/approve`, {
+        did_ids: [free.id, taken.id],
+      });
 
       assert.equal(res.status, 409);
       assert.equal((await staff.get(`/api/dids/${free.id}`)).body.status, 'available');
@@ -82,7 +115,9 @@ for (const kind of backends()) {
 
     test('a rejected request carries its reason to the seller; a seller can cancel a pending one', async () => {
       const r1 = await seller.post('/api/did-requests', { quantity: 5 });
-      const rejected = await staff.post(`/api/did-requests/${r1.body.id}/reject`, { reason: 'No 900 numbers in stock' });
+      const rejected = await staff.post(`/api/did-requests/${r1.body.id}/reject`, {
+        reason: 'No 900 numbers in stock',
+      });
       assert.equal(rejected.body.status, 'rejected');
       assert.equal(rejected.body.reject_reason, 'No 900 numbers in stock');
       const n = await seller.get('/api/notifications');
@@ -90,7 +125,10 @@ for (const kind of backends()) {
 
       const r2 = await seller.post('/api/did-requests', { quantity: 1 });
       assert.equal((await seller.post(`/api/did-requests/${r2.body.id}/cancel`)).body.status, 'cancelled');
-      assert.equal((await staff.post(`/api/did-requests/${r2.body.id}/approve`, { did_ids: [1] })).status, 409);
+      assert.equal(
+        (await staff.post(`/api/did-requests/${r2.body.id}/approve`, { did_ids: [1] })).status,
+        409,
+      );
     });
 
     test('a DID is in at most one active campaign; a paused campaign gives it up', async () => {
@@ -124,8 +162,16 @@ for (const kind of backends()) {
     });
 
     test('links carry every cap; defaults apply; the list is in priority order', async () => {
-      const cl1 = (await admin.post('/api/clients', { name: 'Alpha', client_identifier: 'alpha', sip_host: '192.0.2.10' })).body;
-      const cl2 = (await admin.post('/api/clients', { name: 'Beta', client_identifier: 'beta', sip_host: '192.0.2.11' })).body;
+      const cl1 = (
+        await admin.post('/api/clients', {
+          name: 'Alpha',
+          client_identifier: 'alpha',
+          sip_host: '192.0.2.10',
+        })
+      ).body;
+      const cl2 = (
+        await admin.post('/api/clients', { name: 'Beta', client_identifier: 'beta', sip_host: '192.0.2.11' })
+      ).body;
       const c = (await seller.post('/api/campaigns', { name: 'Linked', routing_strategy: 'weighted' })).body;
 
       const full = await seller.post(`/api/campaigns/${c.id}/links`, {
@@ -146,16 +192,27 @@ for (const kind of backends()) {
       assert.equal(full.body.current_total_calls, 0);
       const minimal = await seller.post(`/api/campaigns/${c.id}/links`, { client_id: cl1.id });
       assert.deepEqual(
-        [minimal.body.forwarding_priority, minimal.body.weight, minimal.body.max_concurrency, minimal.body.total_calls_allowed],
+        [
+          minimal.body.forwarding_priority,
+          minimal.body.weight,
+          minimal.body.max_concurrency,
+          minimal.body.total_calls_allowed,
+        ],
         [1, 1, null, null],
       );
       assert.equal((await seller.post(`/api/campaigns/${c.id}/links`, { client_id: cl1.id })).status, 409);
       assert.equal((await seller.post(`/api/campaigns/${c.id}/links`, { client_id: 999999 })).status, 400);
 
       const list = await seller.get(`/api/campaigns/${c.id}/links`);
-      assert.deepEqual(list.body.items.map((l: { client_name: string }) => l.client_name), ['Alpha', 'Beta']);
+      assert.deepEqual(
+        list.body.items.map((l: { client_name: string }) => l.client_name),
+        ['Alpha', 'Beta'],
+      );
 
-      const patched = await seller.patch(`/api/links/${full.body.id}`, { total_calls_allowed: null, status: 'paused' });
+      const patched = await seller.patch(`/api/links/${full.body.id}`, {
+        total_calls_allowed: null,
+        status: 'paused',
+      });
       assert.deepEqual([patched.body.total_calls_allowed, patched.body.status], [null, 'paused']);
       assert.equal((await seller.post(`/api/links/${full.body.id}/reset-total`)).status, 403);
       assert.equal((await staff.post(`/api/links/${full.body.id}/reset-total`)).status, 200);
@@ -164,7 +221,11 @@ for (const kind of backends()) {
 
     test('the ledger: every balance change has its row, and the balance equals their sum', async () => {
       const s = await t.userClient('seller');
-      assert.equal((await admin.post(`/api/balances/${s.user.id}/topup`, { amount: '100.10', reference: 'INV-1' })).status, 200);
+      assert.equal(
+        (await admin.post(`/api/balances/${s.user.id}/topup`, { amount: '100.10', reference: 'INV-1' }))
+          .status,
+        200,
+      );
       assert.equal((await admin.post(`/api/balances/${s.user.id}/adjust`, { amount: -0.1 })).status, 400);
       const adj = await admin.post(`/api/balances/${s.user.id}/adjust`, { amount: '-0.1', note: 'rounding' });
       assert.equal(adj.body.balance, '100.0000');
@@ -172,7 +233,10 @@ for (const kind of backends()) {
 
       const mine = await s.get('/api/me/ledger');
       assert.equal(mine.body.balance, '105.0000');
-      assert.deepEqual(mine.body.items.map((e: { amount: string }) => e.amount), ['5.0000', '-0.1000', '100.1000']);
+      assert.deepEqual(
+        mine.body.items.map((e: { amount: string }) => e.amount),
+        ['5.0000', '-0.1000', '100.1000'],
+      );
       assert.equal(mine.body.items[0].balance_after, '105.0000');
       const { rows } = await t.db.query<{ ok: boolean }>(
         `SELECT u.balance = coalesce(sum(l.amount), 0) AS ok FROM users u LEFT JOIN balance_ledger l ON l.seller_id = u.id
@@ -185,7 +249,9 @@ for (const kind of backends()) {
 
     test('concurrent top-ups never lose an update', async () => {
       const s = await t.userClient('seller');
-      await Promise.all(Array.from({ length: 20 }, () => admin.post(`/api/balances/${s.user.id}/topup`, { amount: '1.25' })));
+      await Promise.all(
+        Array.from({ length: 20 }, () => admin.post(`/api/balances/${s.user.id}/topup`, { amount: '1.25' })),
+      );
       assert.equal((await admin.get(`/api/balances/${s.user.id}`)).body.balance, '25.0000');
       assert.equal((await admin.get(`/api/balances/${s.user.id}/ledger?limit=100`)).body.total, 20);
     });
@@ -198,7 +264,10 @@ for (const kind of backends()) {
       await admin.post(`/api/balances/${s.user.id}/adjust`, { amount: -5, note: 'y' });
 
       const n = await s.get('/api/notifications');
-      assert.deepEqual(n.body.items.map((i: { kind: string }) => i.kind), ['low_balance']);
+      assert.deepEqual(
+        n.body.items.map((i: { kind: string }) => i.kind),
+        ['low_balance'],
+      );
       assert.equal(n.body.unread, 1);
       await s.post('/api/notifications/read-all');
       assert.equal((await s.get('/api/notifications?unread=true')).body.total, 0);
@@ -210,7 +279,9 @@ for (const kind of backends()) {
       const inc = await admin.put('/api/settings/billing.increment_seconds', { value: 6 });
       assert.equal(inc.body.value, 6);
       const all = await admin.get('/api/settings');
-      const byKey = Object.fromEntries(all.body.items.map((s: { key: string; value: unknown }) => [s.key, s.value]));
+      const byKey = Object.fromEntries(
+        all.body.items.map((s: { key: string; value: unknown }) => [s.key, s.value]),
+      );
       assert.equal(byKey['billing.rate_per_minute'], '0.0125');
       assert.equal(byKey['calls.max_duration_seconds'], 14400);
       assert.equal((await admin.put('/api/settings/no.such.key', { value: 1 })).status, 404);
@@ -236,14 +307,41 @@ for (const kind of backends()) {
       const res = await admin.del(`/api/users/${s.user.id}`);
       assert.equal(res.status, 409);
       assert.match(res.body.error.message, /disable/);
-      const fresh = await admin.post('/api/users', { email: 'fresh@x.example', name: 'F', role: 'agent', password: 'password1' });
+      const fresh = await admin.post('/api/users', {
+        email: 'fresh@x.example',
+        name: 'F',
+        role: 'agent',
+        password: 'password1',
+      });
       assert.equal((await admin.del(`/api/users/${fresh.body.id}`)).status, 204);
-      assert.equal((await admin.post('/api/users', { email: 'FRESH@x.example', name: 'F', role: 'agent', password: 'password1' })).status, 201);
-      assert.equal((await admin.post('/api/users', { email: 'fresh@X.example', name: 'F', role: 'agent', password: 'password1' })).status, 409);
+      assert.equal(
+        (
+          await admin.post('/api/users', {
+            email: 'FRESH@x.example',
+            name: 'F',
+            role: 'agent',
+            password: 'password1',
+          })
+        ).status,
+        201,
+      );
+      assert.equal(
+        (
+          await admin.post('/api/users', {
+            email: 'fresh@X.example',
+            name: 'F',
+            role: 'agent',
+            password: 'password1',
+          })
+        ).status,
+        409,
+      );
     });
 
     test('lists paginate and filter', async () => {
-      await staff.post('/api/dids/bulk', { numbers: Array.from({ length: 12 }, (_, i) => `+1305555${String(1000 + i)}`) });
+      await staff.post('/api/dids/bulk', {
+        numbers: Array.from({ length: 12 }, (_, i) => `+1305555${String(1000 + i)}`),
+      });
       const page1 = await staff.get('/api/dids?area_code=305&limit=5');
       const page3 = await staff.get('/api/dids?area_code=305&limit=5&offset=10');
       assert.equal(page1.body.total, 12);

@@ -12,9 +12,17 @@ for (const kind of backends()) {
     after(() => t.close());
 
     test('login returns a bearer token and an httpOnly session cookie that both work', async () => {
-      const u = await t.services.users.create({ email: 'Ann@Example.com', name: 'Ann', role: 'staff', password: 'correct-horse' });
+      const u = await t.services.users.create({
+        email: 'Ann@Example.com',
+        name: 'Ann',
+        role: 'staff',
+        password: 'correct-horse',
+      });
 
-      const res = await t.anon.post('/api/auth/login', { email: 'ann@example.COM', password: 'correct-horse' });
+      const res = await t.anon.post('/api/auth/login', {
+        email: 'ann@example.COM',
+        password: 'correct-horse',
+      });
 
       assert.equal(res.status, 200);
       assert.equal(res.body.user.id, u.id);
@@ -28,10 +36,18 @@ for (const kind of backends()) {
     });
 
     test('a wrong password and an unknown e-mail get the same 401', async () => {
-      await t.services.users.create({ email: 'bob@example.com', name: 'Bob', role: 'seller', password: 'bob-password' });
+      await t.services.users.create({
+        email: 'bob@example.com',
+        name: 'Bob',
+        role: 'seller',
+        password: 'bob-password',
+      });
 
       const wrong = await t.anon.post('/api/auth/login', { email: 'bob@example.com', password: 'nope-nope' });
-      const unknown = await t.anon.post('/api/auth/login', { email: 'nobody@example.com', password: 'nope-nope' });
+      const unknown = await t.anon.post('/api/auth/login', {
+        email: 'nobody@example.com',
+        password: 'nope-nope',
+      });
 
       assert.equal(wrong.status, 401);
       assert.deepEqual(wrong.body, unknown.body);
@@ -39,19 +55,34 @@ for (const kind of backends()) {
     });
 
     test('repeated failures lock the account with 429 and Retry-After, even for the right password, until the lock ends', async () => {
-      await t.services.users.create({ email: 'carol@example.com', name: 'Carol', role: 'seller', password: 'carol-password' });
+      await t.services.users.create({
+        email: 'carol@example.com',
+        name: 'Carol',
+        role: 'seller',
+        password: 'carol-password',
+      });
       for (let i = 0; i < 2; i++) {
-        assert.equal((await t.anon.post('/api/auth/login', { email: 'carol@example.com', password: 'bad' })).status, 401);
+        assert.equal(
+          (await t.anon.post('/api/auth/login', { email: 'carol@example.com', password: 'bad' })).status,
+          401,
+        );
       }
 
       const third = await t.anon.post('/api/auth/login', { email: 'carol@example.com', password: 'bad' });
-      const rightButLocked = await t.anon.post('/api/auth/login', { email: 'carol@example.com', password: 'carol-password' });
+      const rightButLocked = await t.anon.post('/api/auth/login', {
+        email: 'carol@example.com',
+        password: 'carol-password',
+      });
 
       assert.equal(third.status, 429);
       assert.equal(rightButLocked.status, 429);
       assert.equal(rightButLocked.headers.get('retry-after'), '900');
       t.clock.advance(901_000);
-      assert.equal((await t.anon.post('/api/auth/login', { email: 'carol@example.com', password: 'carol-password' })).status, 200);
+      assert.equal(
+        (await t.anon.post('/api/auth/login', { email: 'carol@example.com', password: 'carol-password' }))
+          .status,
+        200,
+      );
     });
 
     test('logout revokes the token', async () => {
@@ -100,7 +131,10 @@ for (const kind of backends()) {
 
       assert.equal((await seller.get('/api/me')).status, 401);
       assert.equal((await t.client(token.body.token).get('/api/me')).status, 401);
-      const login = await t.anon.post('/api/auth/login', { email: seller.user.email, password: seller.password });
+      const login = await t.anon.post('/api/auth/login', {
+        email: seller.user.email,
+        password: seller.password,
+      });
       assert.equal(login.status, 401);
     });
 

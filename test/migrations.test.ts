@@ -15,7 +15,10 @@ for (const kind of backends()) {
       const first = await migrate(t.db);
       const second = await migrate(t.db);
 
-      assert.deepEqual(first.applied, all.map((m) => m.name));
+      assert.deepEqual(
+        first.applied,
+        all.map((m) => m.name),
+      );
       assert.deepEqual(second.applied, []);
       assert.equal(second.alreadyApplied, all.length);
       const { rows } = await t.db.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations');
@@ -35,43 +38,54 @@ for (const kind of backends()) {
       after(() => t.drop());
       const broken = [
         ...(await loadMigrations()),
-        { version: 9999, name: '9999_broken', sql: 'CREATE TABLE half_done (x int); SELECT no_such_function();', checksum: 'x' },
+        {
+          version: 9999,
+          name: '9999_broken',
+          sql: 'CREATE TABLE half_done (x int); SELECT no_such_function();',
+          checksum: 'x',
+        },
       ];
 
       await assert.rejects(migrate(t.db, broken));
 
-      const { rows } = await t.db.query(`SELECT to_regclass('users') AS t, to_regclass('schema_migrations') AS m`);
+      const { rows } = await t.db.query(
+        `SELECT to_regclass('users') AS t, to_regclass('schema_migrations') AS m`,
+      );
       assert.deepEqual(rows[0], { t: null, m: null });
     });
   });
 }
 
 describe('two processes migrating one PostgreSQL at once', () => {
-  test('both succeed, migrations are applied exactly once', { skip: !backends().includes('postgres') }, async () => {
-    const t = await createThrowawayDatabase();
-    after(() => t.drop());
-    const run = () =>
-      new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'migrate'], {
-          env: { ...process.env, DATABASE_URL: t.url },
-          stdio: ['ignore', 'pipe', 'pipe'],
+  test(
+    'both succeed, migrations are applied exactly once',
+    { skip: !backends().includes('postgres') },
+    async () => {
+      const t = await createThrowawayDatabase();
+      after(() => t.drop());
+      const run = () =>
+        new Promise<{ code: number | null; out: string }>((resolve) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'migrate'], {
+            env: { ...process.env, DATABASE_URL: t.url },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let out = '';
+          child.stdout.on('data', (d) => (out += d));
+          child.stderr.on('data', (d) => (out += d));
+          child.on('exit', (code) => resolve({ code, out }));
         });
-        let out = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (out += d));
-        child.on('exit', (code) => resolve({ code, out }));
-      });
 
-    const results = await Promise.all([run(), run()]);
+      const results = await Promise.all([run(), run()]);
 
-    for (const r of results) assert.equal(r.code, 0, r.out);
-    const applied = results.filter((r) => r.out.includes('applied:'));
-    const upToDate = results.filter((r) => r.out.includes('up to date'));
-    assert.equal(applied.length, 1, results.map((r) => r.out).join('\n'));
-    assert.equal(upToDate.length, 1);
-    const db = createPostgresDb({ connectionString: t.url });
-    const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations');
-    await db.close();
-    assert.equal(rows[0]!.n, (await loadMigrations()).length);
-  });
+      for (const r of results) assert.equal(r.code, 0, r.out);
+      const applied = results.filter((r) => r.out.includes('applied:'));
+      const upToDate = results.filter((r) => r.out.includes('up to date'));
+      assert.equal(applied.length, 1, results.map((r) => r.out).join('\n'));
+      assert.equal(upToDate.length, 1);
+      const db = createPostgresDb({ connectionString: t.url });
+      const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations');
+      await db.close();
+      assert.equal(rows[0]!.n, (await loadMigrations()).length);
+    },
+  );
 });

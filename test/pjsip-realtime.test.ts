@@ -13,7 +13,9 @@ interface ColumnSpec {
 }
 type Fixture = Record<string, { columns: Record<string, ColumnSpec> }> & { enums: Record<string, string[]> };
 /** Asterisk's schema as its contrib/ast-db-manage migrations define it (see docs/pjsip-realtime.md). */
-const ASTERISK = JSON.parse(readFileSync(new URL('./fixtures/asterisk-pjsip-schema.json', import.meta.url), 'utf8')) as Fixture;
+const ASTERISK = JSON.parse(
+  readFileSync(new URL('./fixtures/asterisk-pjsip-schema.json', import.meta.url), 'utf8'),
+) as Fixture;
 const TABLES = Object.keys(ASTERISK).filter((t) => t !== 'enums');
 
 async function actualColumns(db: Queryable, table: string): Promise<Record<string, ColumnSpec>> {
@@ -44,17 +46,25 @@ async function actualColumns(db: Queryable, table: string): Promise<Record<strin
 /** The whole row: every column Asterisk defines, so unexpected values show up too. */
 async function row(db: Queryable, table: string, id: string): Promise<Record<string, unknown> | undefined> {
   const cols = Object.keys(ASTERISK[table]!.columns);
-  const { rows } = await db.query(`SELECT ${cols.map((c) => `"${c}"::text AS "${c}"`).join(', ')} FROM ${table} WHERE id = $1`, [id]);
+  const { rows } = await db.query(
+    `SELECT ${cols.map((c) => `"${c}"::text AS "${c}"`).join(', ')} FROM ${table} WHERE id = $1`,
+    [id],
+  );
   return rows[0];
 }
 
 /** Asserts the row holds exactly `expected` and NULL in every other column. */
-function assertColumns(actual: Record<string, unknown> | undefined, expected: Record<string, unknown>, table: string) {
+function assertColumns(
+  actual: Record<string, unknown> | undefined,
+  expected: Record<string, unknown>,
+  table: string,
+) {
   assert.ok(actual, `${table} row missing`);
   for (const [col, value] of Object.entries(actual)) {
     assert.equal(value, expected[col] === undefined ? null : String(expected[col]), `${table}.${col}`);
   }
-  for (const col of Object.keys(expected)) assert.ok(col in actual, `${table}.${col} is not an Asterisk column`);
+  for (const col of Object.keys(expected))
+    assert.ok(col in actual, `${table}.${col} is not an Asterisk column`);
 }
 
 for (const kind of backends()) {
@@ -93,37 +103,53 @@ for (const kind of backends()) {
       assert.equal(res.body.has_password, true);
       assert.equal('auth_password' in res.body, false);
 
-      assertColumns(await row(t.db, 'ps_endpoints', 'static_co'), {
-        id: 'static_co',
-        aors: 'static_co',
-        outbound_auth: 'static_co',
-        context: 'capconduit-from-clients',
-        disallow: 'all',
-        allow: 'alaw,ulaw',
-        direct_media: 'no',
-        dtmf_mode: 'rfc4733',
-        rtp_symmetric: 'yes',
-        force_rport: 'yes',
-        rewrite_contact: 'no',
-        identify_by: 'ip',
-      }, 'ps_endpoints');
+      assertColumns(
+        await row(t.db, 'ps_endpoints', 'static_co'),
+        {
+          id: 'static_co',
+          aors: 'static_co',
+          outbound_auth: 'static_co',
+          context: 'capconduit-from-clients',
+          disallow: 'all',
+          allow: 'alaw,ulaw',
+          direct_media: 'no',
+          dtmf_mode: 'rfc4733',
+          rtp_symmetric: 'yes',
+          force_rport: 'yes',
+          rewrite_contact: 'no',
+          identify_by: 'ip',
+        },
+        'ps_endpoints',
+      );
       // ';' is escaped as ^3B because res_config_pgsql splits values on ';'.
-      assertColumns(await row(t.db, 'ps_aors', 'static_co'), {
-        id: 'static_co',
-        contact: 'sip:198.51.100.7:5080^3Btransport=tcp',
-        qualify_frequency: 60,
-      }, 'ps_aors');
-      assertColumns(await row(t.db, 'ps_auths', 'static_co'), {
-        id: 'static_co',
-        auth_type: 'userpass',
-        username: 'capc',
-        password: 's3cret-pass',
-      }, 'ps_auths');
-      assertColumns(await row(t.db, 'ps_endpoint_id_ips', 'static_co'), {
-        id: 'static_co',
-        endpoint: 'static_co',
-        match: '198.51.100.7',
-      }, 'ps_endpoint_id_ips');
+      assertColumns(
+        await row(t.db, 'ps_aors', 'static_co'),
+        {
+          id: 'static_co',
+          contact: 'sip:198.51.100.7:5080^3Btransport=tcp',
+          qualify_frequency: 60,
+        },
+        'ps_aors',
+      );
+      assertColumns(
+        await row(t.db, 'ps_auths', 'static_co'),
+        {
+          id: 'static_co',
+          auth_type: 'userpass',
+          username: 'capc',
+          password: 's3cret-pass',
+        },
+        'ps_auths',
+      );
+      assertColumns(
+        await row(t.db, 'ps_endpoint_id_ips', 'static_co'),
+        {
+          id: 'static_co',
+          endpoint: 'static_co',
+          match: '198.51.100.7',
+        },
+        'ps_endpoint_id_ips',
+      );
     });
 
     test('a registering client gets inbound auth and a one-contact AOR, no identify row', async () => {
@@ -141,17 +167,25 @@ for (const kind of backends()) {
       assert.equal(ep?.outbound_auth, null);
       assert.equal(ep?.identify_by, 'username');
       assert.equal(ep?.rewrite_contact, 'yes');
-      assertColumns(await row(t.db, 'ps_aors', 'phones'), {
-        id: 'phones',
-        max_contacts: 1,
-        remove_existing: 'yes',
-        qualify_frequency: 60,
-      }, 'ps_aors');
+      assertColumns(
+        await row(t.db, 'ps_aors', 'phones'),
+        {
+          id: 'phones',
+          max_contacts: 1,
+          remove_existing: 'yes',
+          qualify_frequency: 60,
+        },
+        'ps_aors',
+      );
       assert.equal(await row(t.db, 'ps_endpoint_id_ips', 'phones'), undefined);
     });
 
     test('renaming, disabling, enabling and deleting a client keep its rows in step', async () => {
-      const created = await admin.post('/api/clients', { name: 'Mover', client_identifier: 'mover_a', sip_host: 'pbx.example.net' });
+      const created = await admin.post('/api/clients', {
+        name: 'Mover',
+        client_identifier: 'mover_a',
+        sip_host: 'pbx.example.net',
+      });
       const id = created.body.id as number;
 
       await admin.patch(`/api/clients/${id}`, { client_identifier: 'mover_b' });
@@ -159,19 +193,25 @@ for (const kind of backends()) {
       assert.equal((await row(t.db, 'ps_aors', 'mover_b'))?.contact, 'sip:pbx.example.net:5060');
 
       await admin.patch(`/api/clients/${id}`, { status: 'disabled' });
-      for (const table of ['ps_endpoints', 'ps_aors', 'ps_endpoint_id_ips']) assert.equal(await row(t.db, table, 'mover_b'), undefined);
+      for (const table of ['ps_endpoints', 'ps_aors', 'ps_endpoint_id_ips'])
+        assert.equal(await row(t.db, table, 'mover_b'), undefined);
 
       await admin.patch(`/api/clients/${id}`, { status: 'active' });
       assert.ok(await row(t.db, 'ps_endpoints', 'mover_b'));
 
       assert.equal((await admin.del(`/api/clients/${id}`)).status, 204);
-      for (const table of ['ps_endpoints', 'ps_aors', 'ps_endpoint_id_ips']) assert.equal(await row(t.db, table, 'mover_b'), undefined);
+      for (const table of ['ps_endpoints', 'ps_aors', 'ps_endpoint_id_ips'])
+        assert.equal(await row(t.db, table, 'mover_b'), undefined);
     });
 
     test('a clash with a PJSIP object made outside CapConduit rolls the whole client back', async () => {
       await t.db.query(`INSERT INTO ps_aors (id, contact) VALUES ('handmade', 'sip:192.0.2.1')`);
 
-      const res = await admin.post('/api/clients', { name: 'Clash', client_identifier: 'handmade', sip_host: '192.0.2.9' });
+      const res = await admin.post('/api/clients', {
+        name: 'Clash',
+        client_identifier: 'handmade',
+        sip_host: '192.0.2.9',
+      });
 
       assert.equal(res.status, 409);
       assert.match(res.body.error.message, /AOR/);
@@ -183,7 +223,11 @@ for (const kind of backends()) {
 
     test('a client linked to a campaign cannot be deleted, and keeps its rows', async () => {
       const seller = await t.userClient('seller');
-      const c = await admin.post('/api/clients', { name: 'Linked', client_identifier: 'linked', sip_host: '192.0.2.50' });
+      const c = await admin.post('/api/clients', {
+        name: 'Linked',
+        client_identifier: 'linked',
+        sip_host: '192.0.2.50',
+      });
       const camp = await seller.post('/api/campaigns', { name: 'L' });
       await seller.post(`/api/campaigns/${camp.body.id}/links`, { client_id: c.body.id });
 

@@ -26,13 +26,23 @@ for (const kind of backends()) {
       const admin = await t.userClient('admin');
       a = await t.userClient('seller', 'Seller A');
       b = await t.userClient('seller', 'Seller B');
-      const client = await admin.post('/api/clients', { name: 'CC', client_identifier: 'cc1', sip_host: '192.0.2.1' });
-      const [d1, d2] = (await admin.post('/api/dids/bulk', { numbers: ['+14155550101', '+14155550102'] })).body.created;
+      const client = await admin.post('/api/clients', {
+        name: 'CC',
+        client_identifier: 'cc1',
+        sip_host: '192.0.2.1',
+      });
+      const [d1, d2] = (await admin.post('/api/dids/bulk', { numbers: ['+14155550101', '+14155550102'] }))
+        .body.created;
       await admin.post(`/api/dids/${d1.id}/assign`, { seller_id: a.user.id });
       ids.did = d1.id;
       ids.campaign = (await a.post('/api/campaigns', { name: 'A campaign' })).body.id;
       await a.post(`/api/campaigns/${ids.campaign}/dids`, { did_ids: [d1.id] });
-      ids.link = (await a.post(`/api/campaigns/${ids.campaign}/links`, { client_id: client.body.id, max_concurrency: 2 })).body.id;
+      ids.link = (
+        await a.post(`/api/campaigns/${ids.campaign}/links`, {
+          client_id: client.body.id,
+          max_concurrency: 2,
+        })
+      ).body.id;
       ids.request = (await a.post('/api/did-requests', { quantity: 1 })).body.id;
       await admin.post(`/api/did-requests/${ids.request}/approve`, { did_ids: [d2.id] });
       ids.request = (await a.post('/api/did-requests', { quantity: 3, note: 'second' })).body.id;
@@ -80,7 +90,10 @@ for (const kind of backends()) {
       ]);
       const text = JSON.stringify(lists.map((l) => l.body));
       assert.doesNotMatch(text, /A campaign|\+1415555010[12]|"seller_id":\s*\d+,\s*"quantity":\s*3/);
-      assert.deepEqual(lists[0].body.items.map((c: { id: number }) => c.id), [ids.bCampaign]);
+      assert.deepEqual(
+        lists[0].body.items.map((c: { id: number }) => c.id),
+        [ids.bCampaign],
+      );
       assert.equal(lists[1].body.total, 0);
       assert.equal(lists[2].body.total, 0);
       assert.equal(lists[3].body.total, 0);

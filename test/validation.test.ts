@@ -21,7 +21,9 @@ for (const kind of backends()) {
       admin = await t.userClient('admin');
       seller = await t.userClient('seller');
       campaignId = (await seller.post('/api/campaigns', { name: 'V' })).body.id;
-      clientId = (await admin.post('/api/clients', { name: 'C', client_identifier: 'cv', sip_host: '192.0.2.3' })).body.id;
+      clientId = (
+        await admin.post('/api/clients', { name: 'C', client_identifier: 'cv', sip_host: '192.0.2.3' })
+      ).body.id;
     });
     after(() => t.close());
 
@@ -34,29 +36,93 @@ for (const kind of backends()) {
     });
 
     test('a body that is not JSON is 415, an empty JSON body is 400', async () => {
-      const form = await seller.request('POST', '/api/campaigns', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' });
+      const form = await seller.request('POST', '/api/campaigns', 'name=x', {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       assert.equal(form.status, 415);
       assertErrorShape(form.body, form.status, 'form');
-      const empty = await seller.request('POST', '/api/campaigns', '', { 'content-type': 'application/json' });
+      const empty = await seller.request('POST', '/api/campaigns', '', {
+        'content-type': 'application/json',
+      });
       assert.equal(empty.status, 400);
       assertErrorShape(empty.body, empty.status, 'empty');
     });
 
     const cases: [label: string, method: string, path: () => string, body: unknown, field: RegExp][] = [
-      ['wrong type: string for integer', 'POST', () => '/api/campaigns', { name: 'x', dial_timeout_seconds: '30' }, /dial_timeout_seconds/],
+      [
+        'wrong type: string for integer',
+        'POST',
+        () => '/api/campaigns',
+        { name: 'x', dial_timeout_seconds: '30' },
+        /dial_timeout_seconds/,
+      ],
       ['wrong type: number for name', 'POST', () => '/api/campaigns', { name: 42 }, /name/],
       ['unknown field', 'POST', () => '/api/campaigns', { name: 'x', colour: 'red' }, /colour/],
-      ['enum out of set', 'POST', () => '/api/campaigns', { name: 'x', routing_strategy: 'random' }, /routing_strategy/],
+      [
+        'enum out of set',
+        'POST',
+        () => '/api/campaigns',
+        { name: 'x', routing_strategy: 'random' },
+        /routing_strategy/,
+      ],
       ['bad time zone', 'POST', () => '/api/campaigns', { name: 'x', timezone: 'Mars/Olympus' }, /timezone/],
-      ['bad hours format', 'POST', () => '/api/campaigns', { name: 'x', business_hours: { mon: [{ start: '9am', end: '17:00' }] } }, /start/],
-      ['hours ending before they start', 'POST', () => '/api/campaigns', { name: 'x', business_hours: { mon: [{ start: '17:00', end: '09:00' }] } }, /business_hours/],
+      [
+        'bad hours format',
+        'POST',
+        () => '/api/campaigns',
+        { name: 'x', business_hours: { mon: [{ start: '9am', end: '17:00' }] } },
+        /start/,
+      ],
+      [
+        'hours ending before they start',
+        'POST',
+        () => '/api/campaigns',
+        { name: 'x', business_hours: { mon: [{ start: '17:00', end: '09:00' }] } },
+        /business_hours/,
+      ],
       ['negative cap', 'PATCH', () => `/api/campaigns/${campaignId}`, { daily_cap: -1 }, /daily_cap/],
-      ['concurrency zero', 'POST', () => `/api/campaigns/${campaignId}/links`, () => ({ client_id: clientId, max_concurrency: 0 }), /max_concurrency/],
-      ['total cap too large', 'POST', () => `/api/campaigns/${campaignId}/links`, () => ({ client_id: clientId, total_calls_allowed: 1e12 }), /total_calls_allowed/],
-      ['fractional cap', 'POST', () => `/api/campaigns/${campaignId}/links`, () => ({ client_id: clientId, hourly_cap: 2.5 }), /hourly_cap/],
-      ['weight out of range', 'POST', () => `/api/campaigns/${campaignId}/links`, () => ({ client_id: clientId, weight: 0 }), /weight/],
-      ['negative payout', 'POST', () => `/api/campaigns/${campaignId}/links`, () => ({ client_id: clientId, payout: '-1' }), /payout/],
-      ['payout with 5 decimals', 'POST', () => `/api/campaigns/${campaignId}/links`, () => ({ client_id: clientId, payout: '1.23456' }), /payout/],
+      [
+        'concurrency zero',
+        'POST',
+        () => `/api/campaigns/${campaignId}/links`,
+        () => ({ client_id: clientId, max_concurrency: 0 }),
+        /max_concurrency/,
+      ],
+      [
+        'total cap too large',
+        'POST',
+        () => `/api/campaigns/${campaignId}/links`,
+        () => ({ client_id: clientId, total_calls_allowed: 1e12 }),
+        /total_calls_allowed/,
+      ],
+      [
+        'fractional cap',
+        'POST',
+        () => `/api/campaigns/${campaignId}/links`,
+        () => ({ client_id: clientId, hourly_cap: 2.5 }),
+        /hourly_cap/,
+      ],
+      [
+        'weight out of range',
+        'POST',
+        () => `/api/campaigns/${campaignId}/links`,
+        () => ({ client_id: clientId, weight: 0 }),
+        /weight/,
+      ],
+      [
+        'negative payout',
+        'POST',
+        () => `/api/campaigns/${campaignId}/links`,
+        () => ({ client_id: clientId, payout: '-1' }),
+        /payout/,
+      ],
+      [
+        'payout with 5 decimals',
+        'POST',
+        () => `/api/campaigns/${campaignId}/links`,
+        () => ({ client_id: clientId, payout: '1.23456' }),
+        /payout/,
+      ],
       ['empty patch', 'PATCH', () => `/api/campaigns/${campaignId}`, {}, /./],
       ['null where not nullable', 'PATCH', () => `/api/campaigns/${campaignId}`, { name: null }, /name/],
       ['body is an array', 'POST', () => '/api/campaigns', [], /./],
@@ -64,18 +130,78 @@ for (const kind of backends()) {
       ['id zero', 'GET', () => '/api/campaigns/0', undefined, /id/],
       ['id too big', 'GET', () => '/api/campaigns/99999999999999999999', undefined, /id/],
       ['limit out of range', 'GET', () => '/api/campaigns?limit=100000', undefined, /limit/],
-      ['bad client identifier', 'POST', () => '/api/clients', { name: 'x', client_identifier: 'has space' }, /client_identifier/],
-      ['bad codec', 'POST', () => '/api/clients', { name: 'x', client_identifier: 'ok1', sip_host: 'h', codecs: ['mp3'] }, /codecs/],
-      ['static client without host', 'POST', () => '/api/clients', { name: 'x', client_identifier: 'ok2' }, /sip_host/],
-      ['username without password', 'POST', () => '/api/clients', { name: 'x', client_identifier: 'ok3', sip_host: 'h', auth_username: 'u' }, /auth_password/],
-      ['port out of range', 'POST', () => '/api/clients', { name: 'x', client_identifier: 'ok4', sip_host: 'h', sip_port: 70000 }, /sip_port/],
-      ['setting of the wrong type', 'PUT', () => '/api/settings/billing.increment_seconds', { value: 'six' }, /increment/],
-      ['setting out of bounds', 'PUT', () => '/api/settings/billing.increment_seconds', { value: 0 }, /between/],
+      [
+        'bad client identifier',
+        'POST',
+        () => '/api/clients',
+        { name: 'x', client_identifier: 'has space' },
+        /client_identifier/,
+      ],
+      [
+        'bad codec',
+        'POST',
+        () => '/api/clients',
+        { name: 'x', client_identifier: 'ok1', sip_host: 'h', codecs: ['mp3'] },
+        /codecs/,
+      ],
+      [
+        'static client without host',
+        'POST',
+        () => '/api/clients',
+        { name: 'x', client_identifier: 'ok2' },
+        /sip_host/,
+      ],
+      [
+        'username without password',
+        'POST',
+        () => '/api/clients',
+        { name: 'x', client_identifier: 'ok3', sip_host: 'h', auth_username: 'u' },
+        /auth_password/,
+      ],
+      [
+        'port out of range',
+        'POST',
+        () => '/api/clients',
+        { name: 'x', client_identifier: 'ok4', sip_host: 'h', sip_port: 70000 },
+        /sip_port/,
+      ],
+      [
+        'setting of the wrong type',
+        'PUT',
+        () => '/api/settings/billing.increment_seconds',
+        { value: 'six' },
+        /increment/,
+      ],
+      [
+        'setting out of bounds',
+        'PUT',
+        () => '/api/settings/billing.increment_seconds',
+        { value: 0 },
+        /between/,
+      ],
       ['top-up of zero', 'POST', () => '/api/balances/1/topup', { amount: 0 }, /positive/],
       ['top-up not a number', 'POST', () => '/api/balances/1/topup', { amount: 'ten' }, /amount/],
-      ['bad e-mail', 'POST', () => '/api/users', { email: 'nope', name: 'n', role: 'seller', password: 'long-enough' }, /email/],
-      ['short password', 'POST', () => '/api/users', { email: 'a@b.co', name: 'n', role: 'seller', password: 'short' }, /password/],
-      ['unknown role', 'POST', () => '/api/users', { email: 'a@b.co', name: 'n', role: 'root', password: 'long-enough' }, /role/],
+      [
+        'bad e-mail',
+        'POST',
+        () => '/api/users',
+        { email: 'nope', name: 'n', role: 'seller', password: 'long-enough' },
+        /email/,
+      ],
+      [
+        'short password',
+        'POST',
+        () => '/api/users',
+        { email: 'a@b.co', name: 'n', role: 'seller', password: 'short' },
+        /password/,
+      ],
+      [
+        'unknown role',
+        'POST',
+        () => '/api/users',
+        { email: 'a@b.co', name: 'n', role: 'root', password: 'long-enough' },
+        /role/,
+      ],
       ['bad phone number', 'POST', () => '/api/dids', { number: '12' }, /number|not/],
       ['letters in phone number', 'POST', () => '/api/dids', { number: '+1 415 CALL NOW' }, /characters/],
     ];
@@ -83,10 +209,18 @@ for (const kind of backends()) {
     for (const [label, method, path, body, field] of cases) {
       test(`${label} → 400 naming the problem`, async () => {
         const asAdmin = /settings|users|dids|clients|topup/.test(path()) && !path().includes('/links');
-        const res = await (asAdmin ? admin : seller).request(method, path(), typeof body === 'function' ? body() : body);
+        const res = await (asAdmin ? admin : seller).request(
+          method,
+          path(),
+          typeof body === 'function' ? body() : body,
+        );
         assert.equal(res.status, 400, `${label}: ${res.status} ${JSON.stringify(res.body)}`);
         assertErrorShape(res.body, res.status, label);
-        assert.match(`${res.body.error.message} ${JSON.stringify(res.body.error.details ?? '')}`, field, label);
+        assert.match(
+          `${res.body.error.message} ${JSON.stringify(res.body.error.details ?? '')}`,
+          field,
+          label,
+        );
       });
     }
 

@@ -33,7 +33,9 @@ export interface ApiTokenRow {
 export function createAuthRepo(db: Queryable) {
   return {
     findCredentials(email: string): Promise<UserCredentials | undefined> {
-      return one(db, 'SELECT id, email, name, role, status, password_hash FROM users WHERE email = $1', [email]);
+      return one(db, 'SELECT id, email, name, role, status, password_hash FROM users WHERE email = $1', [
+        email,
+      ]);
     },
 
     lockedUntil(email: string): Promise<{ locked_until: Date | null } | undefined> {
@@ -102,7 +104,10 @@ export function createAuthRepo(db: Queryable) {
     },
 
     revokeByHash(hash: string, now: Date): Promise<unknown> {
-      return db.query('UPDATE auth_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [hash, now]);
+      return db.query('UPDATE auth_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [
+        hash,
+        now,
+      ]);
     },
 
     listApiTokens(userId: number): Promise<ApiTokenRow[]> {
@@ -124,7 +129,10 @@ export function createAuthRepo(db: Queryable) {
     },
 
     revokeAllForUser(userId: number, now: Date): Promise<unknown> {
-      return db.query('UPDATE auth_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [userId, now]);
+      return db.query('UPDATE auth_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [
+        userId,
+        now,
+      ]);
     },
   };
 }

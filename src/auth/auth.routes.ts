@@ -49,7 +49,10 @@ export function authRoutes(app: App, services: Services, opts: { cookieSecure: b
 
   app.post(
     '/api/auth/logout',
-    { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: 'Sign out (revokes this token)', response: { 204: NoContent } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], summary: 'Sign out (revokes this token)', response: { 204: NoContent } },
+    },
     async (req, reply) => {
       const token = requestToken(req);
       if (token !== undefined) await auth.logout(token);
@@ -60,7 +63,10 @@ export function authRoutes(app: App, services: Services, opts: { cookieSecure: b
 
   app.get(
     '/api/me',
-    { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: UserSchema } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: UserSchema } },
+    },
     async (req) => users.get(actorOf(req).id),
   );
 
@@ -68,7 +74,11 @@ export function authRoutes(app: App, services: Services, opts: { cookieSecure: b
     '/api/me/tokens',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: Type.Object({ items: Type.Array(ApiToken) }) } },
+      schema: {
+        tags: ['auth'],
+        summary: 'My API tokens',
+        response: { 200: Type.Object({ items: Type.Array(ApiToken) }) },
+      },
     },
     async (req) => ({ items: await auth.listApiTokens(actorOf(req)) }),
   );
@@ -100,7 +110,12 @@ export function authRoutes(app: App, services: Services, opts: { cookieSecure: b
     '/api/me/tokens/:id',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'Revoke one of my API tokens', params: IdParams, response: { 204: NoContent, ...errorResponses } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke one of my API tokens',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
     },
     async (req, reply) => {
       await auth.revokeApiToken(actorOf(req), req.params.id);

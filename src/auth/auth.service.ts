@@ -35,15 +35,31 @@ export function createAuthService(deps: { db: Db; clock: Clock; policy: AuthPoli
     const user = await repo.findCredentials(email);
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
     if (!user || !ok || user.status !== 'active') {
-      const lockedUntil = await repo.recordFailure(email, now, policy.loginMaxFailures, policy.loginLockoutSeconds);
+      const lockedUntil = await repo.recordFailure(
+        email,
+        now,
+        policy.loginMaxFailures,
+        policy.loginLockoutSeconds,
+      );
       if (lockedUntil && lockedUntil > now) throw lockedError(lockedUntil, now);
       throw new AppError('invalid_credentials', 'wrong e-mail or password');
     }
     await repo.clearFailures(email);
     const expiresAt = new Date(now.getTime() + policy.sessionTtlHours * 3_600_000);
     const t = newToken('session');
-    await repo.insertToken({ userId: user.id, kind: 'session', name: null, hash: t.hash, prefix: t.prefix, expiresAt });
-    return { token: t.token, expiresAt, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+    await repo.insertToken({
+      userId: user.id,
+      kind: 'session',
+      name: null,
+      hash: t.hash,
+      prefix: t.prefix,
+      expiresAt,
+    });
+    return {
+      token: t.token,
+      expiresAt,
+      user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    };
   }
 
   async function authenticate(token: string): Promise<Actor | undefined> {

@@ -1,6 +1,15 @@
 import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
-import { errorResponses, MoneyIn, MoneyOut, Nullable, PageOf, PageQuery, Strict, Timestamp } from '../http/schemas.js';
+import {
+  errorResponses,
+  MoneyIn,
+  MoneyOut,
+  Nullable,
+  PageOf,
+  PageQuery,
+  Strict,
+  Timestamp,
+} from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 
@@ -50,7 +59,15 @@ export function balancesRoutes(app: App, { balances }: Services): void {
 
   app.get(
     '/api/balances/:sellerId',
-    { config: readers, schema: { tags, summary: "A seller's balance", params: SellerParams, response: { 200: SellerBalance, ...errorResponses } } },
+    {
+      config: readers,
+      schema: {
+        tags,
+        summary: "A seller's balance",
+        params: SellerParams,
+        response: { 200: SellerBalance, ...errorResponses },
+      },
+    },
     async (req) => balances.seller(req.params.sellerId),
   );
 
@@ -58,7 +75,13 @@ export function balancesRoutes(app: App, { balances }: Services): void {
     '/api/balances/:sellerId/ledger',
     {
       config: readers,
-      schema: { tags, summary: "A seller's ledger, newest first", params: SellerParams, querystring: Type.Object(PageQuery), response: { 200: PageOf(Ledger), ...errorResponses } },
+      schema: {
+        tags,
+        summary: "A seller's ledger, newest first",
+        params: SellerParams,
+        querystring: Type.Object(PageQuery),
+        response: { 200: PageOf(Ledger), ...errorResponses },
+      },
     },
     async (req) => balances.ledger(req.params.sellerId, req.query),
   );
@@ -67,7 +90,13 @@ export function balancesRoutes(app: App, { balances }: Services): void {
     '/api/balances/:sellerId/topup',
     {
       config: admin,
-      schema: { tags, summary: 'Add prepaid funds', params: SellerParams, body: Change, response: { 200: ChangeResult, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Add prepaid funds',
+        params: SellerParams,
+        body: Change,
+        response: { 200: ChangeResult, ...errorResponses },
+      },
     },
     async (req) => balances.topUp(actorOf(req), req.params.sellerId, req.body),
   );
@@ -91,7 +120,12 @@ export function balancesRoutes(app: App, { balances }: Services): void {
     '/api/me/ledger',
     {
       config: { access: ['seller'] },
-      schema: { tags, summary: 'My balance and ledger', querystring: Type.Object(PageQuery), response: { 200: Type.Object({ ...PageOf(Ledger).properties, balance: MoneyOut }) } },
+      schema: {
+        tags,
+        summary: 'My balance and ledger',
+        querystring: Type.Object(PageQuery),
+        response: { 200: Type.Object({ ...PageOf(Ledger).properties, balance: MoneyOut }) },
+      },
     },
     async (req) => {
       const me = actorOf(req);

@@ -4,7 +4,12 @@ import type { SettingsService } from '../settings/settings.service.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { toMoney } from '../shared/money.js';
 import { toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
-import { createBalancesRepo, type LedgerKind, type LedgerRow, type SellerBalanceRow } from './balances.repo.js';
+import {
+  createBalancesRepo,
+  type LedgerKind,
+  type LedgerRow,
+  type SellerBalanceRow,
+} from './balances.repo.js';
 
 export interface BalanceChange {
   amount: string | number;
@@ -19,7 +24,14 @@ export interface BalanceChange {
  */
 export async function postToLedger(
   tx: Queryable,
-  e: { sellerId: number; kind: LedgerKind; amount: string; note: string | null; reference: string | null; createdBy: number | null },
+  e: {
+    sellerId: number;
+    kind: LedgerKind;
+    amount: string;
+    note: string | null;
+    reference: string | null;
+    createdBy: number | null;
+  },
   lowThreshold: string,
 ): Promise<LedgerRow> {
   const repo = createBalancesRepo(tx);
@@ -54,7 +66,8 @@ export function createBalancesService(deps: { db: Db; settings: SettingsService 
       throw badRequest('a top-up must be a positive amount');
     }
     if (kind === 'adjustment' && isZero(amount)) throw badRequest('an adjustment must not be zero');
-    if (kind === 'adjustment' && !input.note?.trim()) throw badRequest('an adjustment needs a note saying why');
+    if (kind === 'adjustment' && !input.note?.trim())
+      throw badRequest('an adjustment needs a note saying why');
     const threshold = String(await deps.settings.value('balance.low_threshold'));
     const entry = await db.transaction((tx) =>
       postToLedger(
@@ -82,7 +95,8 @@ export function createBalancesService(deps: { db: Db; settings: SettingsService 
       return toPage(await repo.ledger(sellerId, page), page);
     },
     topUp: (actor: Actor, sellerId: number, input: BalanceChange) => change(actor, sellerId, 'topup', input),
-    adjust: (actor: Actor, sellerId: number, input: BalanceChange) => change(actor, sellerId, 'adjustment', input),
+    adjust: (actor: Actor, sellerId: number, input: BalanceChange) =>
+      change(actor, sellerId, 'adjustment', input),
   };
 }
 

@@ -52,7 +52,11 @@ export const CAMPAIGN_COLUMNS: Record<keyof CampaignFields, string> = {
 export function createCampaignsRepo(db: Queryable) {
   return {
     list(
-      filter: { sellerId?: number | null | undefined; status?: CampaignStatus | undefined; q?: string | undefined },
+      filter: {
+        sellerId?: number | null | undefined;
+        status?: CampaignStatus | undefined;
+        q?: string | undefined;
+      },
       page: PageRequest,
     ): Promise<(CampaignRow & { total: number })[]> {
       const p = new SqlParams();
@@ -69,10 +73,11 @@ export function createCampaignsRepo(db: Queryable) {
     },
 
     get(id: number, sellerId: number | null): Promise<CampaignRow | undefined> {
-      return one(db, `${SELECT} FROM campaigns c WHERE c.id = $1 AND ($2::bigint IS NULL OR c.seller_id = $2)`, [
-        id,
-        sellerId,
-      ]);
+      return one(
+        db,
+        `${SELECT} FROM campaigns c WHERE c.id = $1 AND ($2::bigint IS NULL OR c.seller_id = $2)`,
+        [id, sellerId],
+      );
     },
 
     async insert(sellerId: number, f: CampaignFields): Promise<number> {
@@ -101,7 +106,11 @@ export function createCampaignsRepo(db: Queryable) {
 
     async update(id: number, patch: Partial<CampaignFields>, now: Date): Promise<void> {
       const p = new SqlParams();
-      const set = setClause({ ...patch, updated_at: now }, { ...CAMPAIGN_COLUMNS, updated_at: 'updated_at' }, p);
+      const set = setClause(
+        { ...patch, updated_at: now },
+        { ...CAMPAIGN_COLUMNS, updated_at: 'updated_at' },
+        p,
+      );
       await db.query(`UPDATE campaigns ${set} WHERE id = ${p.add(id)}`, p.values);
     },
 

@@ -1,13 +1,28 @@
 import { Type } from 'typebox';
 import { Did } from '../dids/dids.routes.js';
 import { actorOf } from '../http/auth.plugin.js';
-import { BusinessHours, errorResponses, NoContent, IdParams, Nullable, PageOf, PageQuery, Strict, Timestamp, Timezone } from '../http/schemas.js';
+import {
+  BusinessHours,
+  errorResponses,
+  NoContent,
+  IdParams,
+  Nullable,
+  PageOf,
+  PageQuery,
+  Strict,
+  Timestamp,
+  Timezone,
+} from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { Link, LinkBody } from '../links/links.routes.js';
 import type { Services } from '../services.js';
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused'), Type.Literal('archived')]);
-const Strategy = Type.Union([Type.Literal('priority'), Type.Literal('round_robin'), Type.Literal('weighted')]);
+const Strategy = Type.Union([
+  Type.Literal('priority'),
+  Type.Literal('round_robin'),
+  Type.Literal('weighted'),
+]);
 const Cap = Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 }));
 
 const Campaign = Type.Object({
@@ -44,7 +59,10 @@ const fields = {
   business_hours: Type.Optional(Nullable(BusinessHours)),
 };
 
-const CampaignDidParams = Type.Object({ id: Type.Integer({ minimum: 1 }), didId: Type.Integer({ minimum: 1 }) });
+const CampaignDidParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  didId: Type.Integer({ minimum: 1 }),
+});
 const tags = ['campaigns'];
 const access = { access: ['admin', 'staff', 'seller'] as const };
 
@@ -78,7 +96,11 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
       schema: {
         tags,
         summary: 'Create a campaign (admin/staff name the seller)',
-        body: Strict({ ...fields, name: Type.String({ minLength: 1, maxLength: 200 }), seller_id: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        body: Strict({
+          ...fields,
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+          seller_id: Type.Optional(Type.Integer({ minimum: 1 })),
+        }),
         response: { 201: Campaign, ...errorResponses },
       },
     },
@@ -87,7 +109,15 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
 
   app.get(
     '/api/campaigns/:id',
-    { config: access, schema: { tags, summary: 'One campaign', params: IdParams, response: { 200: Campaign, ...errorResponses } } },
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'One campaign',
+        params: IdParams,
+        response: { 200: Campaign, ...errorResponses },
+      },
+    },
     async (req) => campaigns.get(actorOf(req), req.params.id),
   );
 
@@ -95,14 +125,28 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
     '/api/campaigns/:id',
     {
       config: access,
-      schema: { tags, summary: 'Change a campaign', params: IdParams, body: Strict(fields, { minProperties: 1 }), response: { 200: Campaign, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Change a campaign',
+        params: IdParams,
+        body: Strict(fields, { minProperties: 1 }),
+        response: { 200: Campaign, ...errorResponses },
+      },
     },
     async (req) => campaigns.update(actorOf(req), req.params.id, req.body),
   );
 
   app.delete(
     '/api/campaigns/:id',
-    { config: access, schema: { tags, summary: 'Delete a campaign (its DIDs are detached)', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'Delete a campaign (its DIDs are detached)',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await campaigns.remove(actorOf(req), req.params.id);
       return reply.status(204).send(null);
@@ -111,7 +155,15 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
 
   app.get(
     '/api/campaigns/:id/dids',
-    { config: access, schema: { tags, summary: 'DIDs attached to the campaign', params: IdParams, response: { 200: Type.Object({ items: Type.Array(Did) }), ...errorResponses } } },
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'DIDs attached to the campaign',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(Did) }), ...errorResponses },
+      },
+    },
     async (req) => ({ items: await campaigns.dids(actorOf(req), req.params.id) }),
   );
 
@@ -132,7 +184,15 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
 
   app.delete(
     '/api/campaigns/:id/dids/:didId',
-    { config: access, schema: { tags, summary: 'Detach a DID', params: CampaignDidParams, response: { 204: NoContent, ...errorResponses } } },
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'Detach a DID',
+        params: CampaignDidParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await campaigns.detachDid(actorOf(req), req.params.id, req.params.didId);
       return reply.status(204).send(null);
@@ -141,7 +201,15 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
 
   app.get(
     '/api/campaigns/:id/links',
-    { config: access, schema: { tags, summary: 'Client links of the campaign, in priority order', params: IdParams, response: { 200: Type.Object({ items: Type.Array(Link) }), ...errorResponses } } },
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'Client links of the campaign, in priority order',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(Link) }), ...errorResponses },
+      },
+    },
     async (req) => ({ items: await links.forCampaign(actorOf(req), req.params.id) }),
   );
 

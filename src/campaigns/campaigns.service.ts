@@ -41,7 +41,8 @@ export function createCampaignsService(deps: { db: Db; clock: Clock }) {
     const { seller_id: requested, ...fields } = input;
     let sellerId: number;
     if (actor.role === 'seller') {
-      if (requested !== undefined && requested !== actor.id) throw badRequest('sellers create campaigns for themselves');
+      if (requested !== undefined && requested !== actor.id)
+        throw badRequest('sellers create campaigns for themselves');
       sellerId = actor.id;
     } else {
       if (requested === undefined) throw badRequest('seller_id is required when staff create a campaign');
@@ -56,7 +57,11 @@ export function createCampaignsService(deps: { db: Db; clock: Clock }) {
   async function update(actor: Actor, id: number, patch: Partial<CampaignFields>): Promise<CampaignRow> {
     await get(actor, id);
     assertValidHours(patch.business_hours, 'business_hours');
-    await repo.update(id, patch.name === undefined ? patch : { ...patch, name: patch.name.trim() }, clock.now());
+    await repo.update(
+      id,
+      patch.name === undefined ? patch : { ...patch, name: patch.name.trim() },
+      clock.now(),
+    );
     return get(actor, id);
   }
 
@@ -82,10 +87,14 @@ export function createCampaignsService(deps: { db: Db; clock: Clock }) {
     return db.transaction(async (tx) => {
       const r = createDidsRepo(tx);
       const locked = await r.lockMany(unique);
-      const foreign = unique.filter((d) => !locked.some((l) => l.id === d && l.seller_id === campaign.seller_id));
+      const foreign = unique.filter(
+        (d) => !locked.some((l) => l.id === d && l.seller_id === campaign.seller_id),
+      );
       // Another seller's DIDs are reported exactly like ids that do not exist.
       if (foreign.length > 0) throw notFound('DID', foreign.join(', '));
-      const otherIds = [...new Set(locked.map((d) => d.campaign_id).filter((c): c is number => c !== null && c !== id))];
+      const otherIds = [
+        ...new Set(locked.map((d) => d.campaign_id).filter((c): c is number => c !== null && c !== id)),
+      ];
       if (otherIds.length > 0) {
         const active = await many<{ id: number; name: string }>(
           tx,
@@ -93,10 +102,15 @@ export function createCampaignsService(deps: { db: Db; clock: Clock }) {
           [otherIds],
         );
         if (active.length > 0) {
-          const numbers = locked.filter((d) => active.some((a) => a.id === d.campaign_id)).map((d) => d.number);
-          throw conflict(`already in active campaign ${active.map((a) => `"${a.name}"`).join(', ')}: ${numbers.join(', ')}`, {
-            numbers,
-          });
+          const numbers = locked
+            .filter((d) => active.some((a) => a.id === d.campaign_id))
+            .map((d) => d.number);
+          throw conflict(
+            `already in active campaign ${active.map((a) => `"${a.name}"`).join(', ')}: ${numbers.join(', ')}`,
+            {
+              numbers,
+            },
+          );
         }
       }
       return r.setCampaign(unique, id, clock.now());

@@ -55,7 +55,10 @@ export function createClientsRepo(db: Queryable) {
       const p = new SqlParams();
       const where: string[] = [];
       if (filter.status) where.push(`status = ${p.add(filter.status)}`);
-      if (filter.q) where.push(`(name ILIKE ${p.add(`%${filter.q}%`)} OR client_identifier ILIKE ${p.add(`%${filter.q}%`)})`);
+      if (filter.q)
+        where.push(
+          `(name ILIKE ${p.add(`%${filter.q}%`)} OR client_identifier ILIKE ${p.add(`%${filter.q}%`)})`,
+        );
       return many(
         db,
         `SELECT ${COLUMNS}, count(*) OVER () AS total FROM clients ${whereClause(where)}
@@ -96,7 +99,11 @@ export function createClientsRepo(db: Queryable) {
     },
 
     async linkCount(id: number): Promise<number> {
-      const row = await one<{ n: number }>(db, 'SELECT count(*) AS n FROM campaign_client_settings WHERE client_id = $1', [id]);
+      const row = await one<{ n: number }>(
+        db,
+        'SELECT count(*) AS n FROM campaign_client_settings WHERE client_id = $1',
+        [id],
+      );
       return row?.n ?? 0;
     },
   };

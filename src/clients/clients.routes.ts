@@ -1,5 +1,17 @@
 import { Type } from 'typebox';
-import { BusinessHours, errorResponses, NoContent, StringEnum, IdParams, Nullable, PageOf, PageQuery, Strict, Timestamp, Timezone } from '../http/schemas.js';
+import {
+  BusinessHours,
+  errorResponses,
+  NoContent,
+  StringEnum,
+  IdParams,
+  Nullable,
+  PageOf,
+  PageQuery,
+  Strict,
+  Timestamp,
+  Timezone,
+} from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 import { SUPPORTED_CODECS } from './pjsip.js';
@@ -32,7 +44,10 @@ const Client = Type.Object({
 
 const editable = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  client_identifier: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$', description: 'Its PJSIP endpoint id' }),
+  client_identifier: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$',
+    description: 'Its PJSIP endpoint id',
+  }),
   status: Status,
   sip_mode: SipMode,
   sip_host: Nullable(Host),
@@ -59,7 +74,11 @@ export function clientsRoutes(app: App, { clients }: Services): void {
       schema: {
         tags,
         summary: 'Buyer call centers',
-        querystring: Type.Object({ ...PageQuery, status: Type.Optional(Status), q: Type.Optional(Type.String({ maxLength: 100 })) }),
+        querystring: Type.Object({
+          ...PageQuery,
+          status: Type.Optional(Status),
+          q: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
         response: { 200: PageOf(Client) },
       },
     },
@@ -76,7 +95,13 @@ export function clientsRoutes(app: App, { clients }: Services): void {
       schema: {
         tags,
         summary: 'Active clients a campaign can link to (names only)',
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), status: Type.String() })) }) },
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({ id: Type.Integer(), name: Type.String(), status: Type.String() }),
+            ),
+          }),
+        },
       },
     },
     async () => ({ items: await clients.directory() }),
@@ -98,7 +123,10 @@ export function clientsRoutes(app: App, { clients }: Services): void {
 
   app.get(
     '/api/clients/:id',
-    { config: managers, schema: { tags, summary: 'One client', params: IdParams, response: { 200: Client, ...errorResponses } } },
+    {
+      config: managers,
+      schema: { tags, summary: 'One client', params: IdParams, response: { 200: Client, ...errorResponses } },
+    },
     async (req) => clients.get(req.params.id),
   );
 
@@ -119,7 +147,15 @@ export function clientsRoutes(app: App, { clients }: Services): void {
 
   app.delete(
     '/api/clients/:id',
-    { config: managers, schema: { tags, summary: 'Delete a client with no campaign links', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
+    {
+      config: managers,
+      schema: {
+        tags,
+        summary: 'Delete a client with no campaign links',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await clients.remove(req.params.id);
       return reply.status(204).send(null);

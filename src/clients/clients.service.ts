@@ -8,7 +8,10 @@ import { pjsipRowsFor } from './pjsip.js';
 import { createPjsipRepo } from './pjsip.repo.js';
 
 /** A client as the API shows it: the SIP password is write-only. */
-export type ClientView = Omit<ClientRecord, 'auth_password' | 'codecs'> & { codecs: string[]; has_password: boolean };
+export type ClientView = Omit<ClientRecord, 'auth_password' | 'codecs'> & {
+  codecs: string[];
+  has_password: boolean;
+};
 
 export type ClientInput = Partial<Omit<ClientFields, 'codecs'>> & { codecs?: string[] };
 
@@ -64,7 +67,9 @@ export function createClientsService(deps: { db: Db; clock: Clock }) {
     return c;
   }
 
-  async function create(input: ClientInput & { name: string; client_identifier: string }): Promise<ClientView> {
+  async function create(
+    input: ClientInput & { name: string; client_identifier: string },
+  ): Promise<ClientView> {
     const fields: ClientFields = { ...DEFAULTS, ...toFields(input) } as ClientFields;
     assertSipComplete(fields);
     const created = await db.transaction(async (tx) => {
@@ -97,14 +102,18 @@ export function createClientsService(deps: { db: Db; clock: Clock }) {
       const client = await repo.get(id, true);
       if (!client) throw notFound('client', id);
       const links = await repo.linkCount(id);
-      if (links > 0) throw conflict(`client is linked to ${links} campaign(s); remove the links or disable the client`);
+      if (links > 0)
+        throw conflict(`client is linked to ${links} campaign(s); remove the links or disable the client`);
       await createPjsipRepo(tx).remove(client.client_identifier);
       await repo.delete(id);
     });
   }
 
   return {
-    list: async (filter: { status?: string | undefined; q?: string | undefined }, page: PageRequest): Promise<Page<ClientView>> => {
+    list: async (
+      filter: { status?: string | undefined; q?: string | undefined },
+      page: PageRequest,
+    ): Promise<Page<ClientView>> => {
       const p = toPage(await createClientsRepo(db).list(filter, page), page);
       return { ...p, items: p.items.map(toClientView) };
     },

@@ -7,7 +7,10 @@ async function insertRow(tx: Queryable, table: string, row: Row): Promise<void> 
   const cols = Object.keys(row);
   const placeholders = cols.map((_, i) => `$${i + 1}`);
   // Enum-typed columns accept text parameters through an implicit cast from unknown.
-  await tx.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders.join(', ')})`, Object.values(row));
+  await tx.query(
+    `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders.join(', ')})`,
+    Object.values(row),
+  );
 }
 
 /** Asterisk's realtime rows for one client; call inside the client's own transaction. */

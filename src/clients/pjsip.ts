@@ -7,7 +7,18 @@
 /** Dialplan context for calls a client's endpoint sends us (the generated dialplan defines it). */
 export const CLIENT_INBOUND_CONTEXT = 'capconduit-from-clients';
 
-export const SUPPORTED_CODECS = ['ulaw', 'alaw', 'g722', 'g729', 'gsm', 'opus', 'ilbc', 'speex', 'g726', 'slin'] as const;
+export const SUPPORTED_CODECS = [
+  'ulaw',
+  'alaw',
+  'g722',
+  'g729',
+  'gsm',
+  'opus',
+  'ilbc',
+  'speex',
+  'g726',
+  'slin',
+] as const;
 
 export interface ClientSip {
   client_identifier: string;

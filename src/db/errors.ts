@@ -31,16 +31,26 @@ export function fromDbError(err: unknown): AppError | undefined {
   const details = constraint ? { constraint } : undefined;
   switch (e.code) {
     case '23505':
-      return new AppError('conflict', (constraint && CONSTRAINT_MESSAGES[constraint]) ?? 'already exists', { details });
-    case '23503':
-      return new AppError('conflict', 'still referenced by other records, or refers to a record that does not exist', {
+      return new AppError('conflict', (constraint && CONSTRAINT_MESSAGES[constraint]) ?? 'already exists', {
         details,
       });
+    case '23503':
+      return new AppError(
+        'conflict',
+        'still referenced by other records, or refers to a record that does not exist',
+        {
+          details,
+        },
+      );
     case '23514':
     case '23502':
-      return new AppError('validation_failed', `value violates a rule of the data model (${constraint ?? 'check'})`, {
-        details,
-      });
+      return new AppError(
+        'validation_failed',
+        `value violates a rule of the data model (${constraint ?? 'check'})`,
+        {
+          details,
+        },
+      );
     case '22P02':
     case '22003':
     case '22007':

@@ -58,7 +58,9 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<Migrati
       const checksum = done.get(m.version);
       if (checksum !== undefined) {
         if (checksum !== m.checksum) {
-          throw new Error(`migration ${m.name} was changed after it was applied; add a new migration instead`);
+          throw new Error(
+            `migration ${m.name} was changed after it was applied; add a new migration instead`,
+          );
         }
         continue;
       }

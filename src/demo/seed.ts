@@ -71,7 +71,11 @@ export async function seedDemo(services: Services, admin: Actor): Promise<Creden
     dial_timeout_seconds: 25,
     timezone: 'America/New_York',
   });
-  await services.campaigns.attachDids(acme, medicare.id, created.slice(0, 3).map((d) => d.id));
+  await services.campaigns.attachDids(
+    acme,
+    medicare.id,
+    created.slice(0, 3).map((d) => d.id),
+  );
   await services.links.create(acme, medicare.id, {
     client_id: north.id,
     forwarding_priority: 1,
@@ -89,11 +93,27 @@ export async function seedDemo(services: Services, admin: Actor): Promise<Creden
     min_billable_duration: 60,
   });
 
-  const home = await services.campaigns.create(bright, { name: 'Home Services', routing_strategy: 'weighted' });
-  await services.campaigns.attachDids(bright, home.id, created.slice(4, 6).map((d) => d.id));
-  await services.links.create(bright, home.id, { client_id: north.id, weight: 3, hourly_cap: 10, payout: '6.00' });
+  const home = await services.campaigns.create(bright, {
+    name: 'Home Services',
+    routing_strategy: 'weighted',
+  });
+  await services.campaigns.attachDids(
+    bright,
+    home.id,
+    created.slice(4, 6).map((d) => d.id),
+  );
+  await services.links.create(bright, home.id, {
+    client_id: north.id,
+    weight: 3,
+    hourly_cap: 10,
+    payout: '6.00',
+  });
   await services.links.create(bright, home.id, { client_id: harbor.id, weight: 1, payout: '5.00' });
 
-  await services.didRequests.create(bright, { quantity: 2, preferred_area_code: '212', note: 'For a New York campaign' });
+  await services.didRequests.create(bright, {
+    quantity: 2,
+    preferred_area_code: '212',
+    note: 'For a New York campaign',
+  });
   return creds;
 }

@@ -1,6 +1,15 @@
 import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
-import { errorResponses, StringEnum, IdParams, Nullable, PageOf, PageQuery, Strict, Timestamp } from '../http/schemas.js';
+import {
+  errorResponses,
+  StringEnum,
+  IdParams,
+  Nullable,
+  PageOf,
+  PageQuery,
+  Strict,
+  Timestamp,
+} from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 
@@ -31,7 +40,11 @@ export function didRequestsRoutes(app: App, { didRequests }: Services): void {
       schema: {
         tags,
         summary: 'DID requests (a seller sees their own)',
-        querystring: Type.Object({ ...PageQuery, status: Type.Optional(Status), seller_id: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        querystring: Type.Object({
+          ...PageQuery,
+          status: Type.Optional(Status),
+          seller_id: Type.Optional(Type.Integer({ minimum: 1 })),
+        }),
         response: { 200: PageOf(DidRequest) },
       },
     },
@@ -61,7 +74,10 @@ export function didRequestsRoutes(app: App, { didRequests }: Services): void {
 
   app.get(
     '/api/did-requests/:id',
-    { config: { access: ['admin', 'staff', 'seller'] }, schema: { tags, summary: 'One request', params: IdParams, response: result } },
+    {
+      config: { access: ['admin', 'staff', 'seller'] },
+      schema: { tags, summary: 'One request', params: IdParams, response: result },
+    },
     async (req) => didRequests.get(actorOf(req), req.params.id),
   );
 
@@ -97,7 +113,10 @@ export function didRequestsRoutes(app: App, { didRequests }: Services): void {
 
   app.post(
     '/api/did-requests/:id/cancel',
-    { config: { access: ['seller'] }, schema: { tags, summary: 'Withdraw my pending request', params: IdParams, response: result } },
+    {
+      config: { access: ['seller'] },
+      schema: { tags, summary: 'Withdraw my pending request', params: IdParams, response: result },
+    },
     async (req) => didRequests.cancel(actorOf(req), req.params.id),
   );
 }

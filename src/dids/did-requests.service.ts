@@ -32,10 +32,11 @@ export function createDidRequestsService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
   async function get(actor: Actor, id: number): Promise<DidRequestRow> {
-    const row = await one<DidRequestRow>(db, `${SELECT} WHERE r.id = $1 AND ($2::bigint IS NULL OR r.seller_id = $2)`, [
-      id,
-      sellerScope(actor),
-    ]);
+    const row = await one<DidRequestRow>(
+      db,
+      `${SELECT} WHERE r.id = $1 AND ($2::bigint IS NULL OR r.seller_id = $2)`,
+      [id, sellerScope(actor)],
+    );
     if (!row) throw notFound('DID request', id);
     return row;
   }
@@ -87,14 +88,19 @@ export function createDidRequestsService(deps: { db: Db; clock: Clock }) {
     const unique = [...new Set(didIds)];
     await db.transaction(async (tx) => {
       const req = await lockPending(tx, id);
-      if (unique.length > req.quantity) throw badRequest(`the request is for ${req.quantity} numbers, got ${unique.length}`);
+      if (unique.length > req.quantity)
+        throw badRequest(`the request is for ${req.quantity} numbers, got ${unique.length}`);
       const dids = createDidsRepo(tx);
       const locked = await dids.lockMany(unique);
       const missing = unique.filter((d) => !locked.some((l) => l.id === d));
       if (missing.length > 0) throw badRequest(`DIDs not found: ${missing.join(', ')}`);
       const taken = locked.filter((d) => d.status !== 'available');
       if (taken.length > 0) throw conflict(`not available: ${taken.map((d) => d.number).join(', ')}`);
-      const assigned = await dids.setOwner(unique, { status: 'assigned', sellerId: req.seller_id, requestId: id }, clock.now());
+      const assigned = await dids.setOwner(
+        unique,
+        { status: 'assigned', sellerId: req.seller_id, requestId: id },
+        clock.now(),
+      );
       await tx.query(
         `UPDATE did_requests SET status = 'approved', processed_by = $2, processed_at = $3, updated_at = $3 WHERE id = $1`,
         [id, actor.id, clock.now()],
@@ -136,7 +142,10 @@ export function createDidRequestsService(deps: { db: Db; clock: Clock }) {
     await get(actor, id);
     await db.transaction(async (tx) => {
       await lockPending(tx, id);
-      await tx.query(`UPDATE did_requests SET status = 'cancelled', updated_at = $2 WHERE id = $1`, [id, clock.now()]);
+      await tx.query(`UPDATE did_requests SET status = 'cancelled', updated_at = $2 WHERE id = $1`, [
+        id,
+        clock.now(),
+      ]);
     });
     return get(actor, id);
   }

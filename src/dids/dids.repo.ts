@@ -59,17 +59,26 @@ export function createDidsRepo(db: Queryable) {
     },
 
     lockMany(ids: number[]): Promise<DidRow[]> {
-      return many(db, `SELECT ${COLUMNS} FROM dids WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
+      return many(db, `SELECT ${COLUMNS} FROM dids WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [
+        ids,
+      ]);
     },
 
     /** Inserts the numbers not yet in the inventory; returns the rows created. */
-    insertMany(rows: { number: string; country: string | null; area_code: string | null; notes: string | null }[]) {
+    insertMany(
+      rows: { number: string; country: string | null; area_code: string | null; notes: string | null }[],
+    ) {
       return many<DidRow>(
         db,
         `INSERT INTO dids (number, country, area_code, notes)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
          ON CONFLICT (number) DO NOTHING RETURNING ${COLUMNS}`,
-        [rows.map((r) => r.number), rows.map((r) => r.country), rows.map((r) => r.area_code), rows.map((r) => r.notes)],
+        [
+          rows.map((r) => r.number),
+          rows.map((r) => r.country),
+          rows.map((r) => r.area_code),
+          rows.map((r) => r.notes),
+        ],
       );
     },
 
@@ -99,7 +108,11 @@ export function createDidsRepo(db: Queryable) {
     },
 
     setNotes(id: number, notes: string | null, now: Date): Promise<DidRow | undefined> {
-      return one(db, `UPDATE dids SET notes = $2, updated_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [id, notes, now]);
+      return one(db, `UPDATE dids SET notes = $2, updated_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [
+        id,
+        notes,
+        now,
+      ]);
     },
   };
 }

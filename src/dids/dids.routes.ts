@@ -19,7 +19,11 @@ export const Did = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
-const Number_ = Type.String({ minLength: 3, maxLength: 32, description: 'Any common format; stored as E.164' });
+const Number_ = Type.String({
+  minLength: 3,
+  maxLength: 32,
+  description: 'Any common format; stored as E.164',
+});
 const Notes = Type.String({ maxLength: 1000 });
 const tags = ['dids'];
 const managers = { access: ['admin', 'staff'] as const };
@@ -35,7 +39,9 @@ export function didsRoutes(app: App, { dids }: Services): void {
         summary: 'DID inventory (a seller sees only their own numbers)',
         querystring: Type.Object({
           ...PageQuery,
-          status: Type.Optional(Type.Union([Type.Literal('available'), Type.Literal('assigned'), Type.Literal('retired')])),
+          status: Type.Optional(
+            Type.Union([Type.Literal('available'), Type.Literal('assigned'), Type.Literal('retired')]),
+          ),
           seller_id: Type.Optional(Type.Integer({ minimum: 1 })),
           campaign_id: Type.Optional(Type.Integer({ minimum: 1 })),
           area_code: Type.Optional(Type.String({ pattern: '^[0-9]{2,5}$' })),
@@ -46,7 +52,11 @@ export function didsRoutes(app: App, { dids }: Services): void {
     },
     async (req) => {
       const { limit, offset, seller_id, campaign_id, area_code, ...rest } = req.query;
-      return dids.list(actorOf(req), { ...rest, sellerId: seller_id, campaignId: campaign_id, areaCode: area_code }, { limit, offset });
+      return dids.list(
+        actorOf(req),
+        { ...rest, sellerId: seller_id, campaignId: campaign_id, areaCode: area_code },
+        { limit, offset },
+      );
     },
   );
 
@@ -54,7 +64,12 @@ export function didsRoutes(app: App, { dids }: Services): void {
     '/api/dids',
     {
       config: managers,
-      schema: { tags, summary: 'Add one number to the inventory', body: Strict({ number: Number_, notes: Type.Optional(Notes) }), response: { 201: Did, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Add one number to the inventory',
+        body: Strict({ number: Number_, notes: Type.Optional(Notes) }),
+        response: { 201: Did, ...errorResponses },
+      },
     },
     async (req, reply) => reply.status(201).send(await dids.addOne(req.body)),
   );
@@ -66,7 +81,10 @@ export function didsRoutes(app: App, { dids }: Services): void {
       schema: {
         tags,
         summary: 'Add many numbers; returns what was created and, per number, what was rejected and why',
-        body: Strict({ numbers: Type.Array(Number_, { minItems: 1, maxItems: 10_000 }), notes: Type.Optional(Notes) }),
+        body: Strict({
+          numbers: Type.Array(Number_, { minItems: 1, maxItems: 10_000 }),
+          notes: Type.Optional(Notes),
+        }),
         response: {
           200: Type.Object({
             created: Type.Array(Did),
@@ -81,7 +99,10 @@ export function didsRoutes(app: App, { dids }: Services): void {
 
   app.get(
     '/api/dids/:id',
-    { config: readers, schema: { tags, summary: 'One DID', params: IdParams, response: { 200: Did, ...errorResponses } } },
+    {
+      config: readers,
+      schema: { tags, summary: 'One DID', params: IdParams, response: { 200: Did, ...errorResponses } },
+    },
     async (req) => dids.get(actorOf(req), req.params.id),
   );
 
@@ -89,7 +110,13 @@ export function didsRoutes(app: App, { dids }: Services): void {
     '/api/dids/:id',
     {
       config: managers,
-      schema: { tags, summary: 'Change notes', params: IdParams, body: Strict({ notes: Nullable(Notes) }), response: { 200: Did, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Change notes',
+        params: IdParams,
+        body: Strict({ notes: Nullable(Notes) }),
+        response: { 200: Did, ...errorResponses },
+      },
     },
     async (req) => dids.setNotes(actorOf(req), req.params.id, req.body.notes),
   );
@@ -111,13 +138,29 @@ export function didsRoutes(app: App, { dids }: Services): void {
 
   app.post(
     '/api/dids/:id/unassign',
-    { config: managers, schema: { tags, summary: 'Take a DID back into the available pool', params: IdParams, response: { 200: Did, ...errorResponses } } },
+    {
+      config: managers,
+      schema: {
+        tags,
+        summary: 'Take a DID back into the available pool',
+        params: IdParams,
+        response: { 200: Did, ...errorResponses },
+      },
+    },
     async (req) => dids.unassign(req.params.id),
   );
 
   app.post(
     '/api/dids/:id/retire',
-    { config: managers, schema: { tags, summary: 'Retire a DID for good', params: IdParams, response: { 200: Did, ...errorResponses } } },
+    {
+      config: managers,
+      schema: {
+        tags,
+        summary: 'Retire a DID for good',
+        params: IdParams,
+        response: { 200: Did, ...errorResponses },
+      },
+    },
     async (req) => dids.retire(req.params.id),
   );
 }

@@ -46,13 +46,19 @@ export function createDidsService(deps: { db: Db; clock: Clock; defaultRegion: s
         rejected.push({ input: input.number, reason: `${n.e164} appears twice in this request` });
       } else {
         seen.add(n.e164);
-        rows.push({ number: n.e164, country: n.country, area_code: n.areaCode, notes: input.notes?.trim() || null });
+        rows.push({
+          number: n.e164,
+          country: n.country,
+          area_code: n.areaCode,
+          notes: input.notes?.trim() || null,
+        });
       }
     }
     const created = rows.length === 0 ? [] : await repo.insertMany(rows);
     const createdNumbers = new Set(created.map((d) => d.number));
     for (const r of rows) {
-      if (!createdNumbers.has(r.number)) rejected.push({ input: r.number, reason: `${r.number} is already in the inventory` });
+      if (!createdNumbers.has(r.number))
+        rejected.push({ input: r.number, reason: `${r.number} is already in the inventory` });
     }
     return { created, rejected };
   }
@@ -83,7 +89,8 @@ export function createDidsService(deps: { db: Db; clock: Clock; defaultRegion: s
       const did = await r.get(id, null, true);
       if (!did) throw notFound('DID', id);
       if (did.status === 'retired') throw conflict(`DID ${did.number} is retired`);
-      if (status === 'available' && did.status === 'available') throw conflict(`DID ${did.number} is not assigned`);
+      if (status === 'available' && did.status === 'available')
+        throw conflict(`DID ${did.number} is not assigned`);
       const [row] = await r.setOwner([id], { status, sellerId: null }, clock.now());
       return row!;
     });

@@ -6,7 +6,13 @@ interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
-function send(reply: FastifyReply, status: number, code: ErrorCode | string, message: string, details?: unknown) {
+function send(
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode | string,
+  message: string,
+  details?: unknown,
+) {
   const body: ErrorBody = { error: { code, message } };
   if (details !== undefined) body.error.details = details;
   return reply.status(status).type('application/json').send(body);
@@ -28,14 +34,24 @@ export function errorHandler(err: FastifyError | AppError | Error, req: FastifyR
           : (v.message ?? 'is invalid'),
     }));
     const first = details[0];
-    return send(reply, 400, 'validation_failed', first ? `${first.path || 'request'} ${first.message}` : 'invalid request', details);
+    return send(
+      reply,
+      400,
+      'validation_failed',
+      first ? `${first.path || 'request'} ${first.message}` : 'invalid request',
+      details,
+    );
   }
   const mapped = fromDbError(err);
   if (mapped) return send(reply, mapped.status, mapped.code, mapped.message, mapped.details);
   if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own client errors: malformed JSON, wrong content type, body too large …
     const code: ErrorCode =
-      fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : 'bad_request';
+      fe.statusCode === 413
+        ? 'payload_too_large'
+        : fe.statusCode === 415
+          ? 'unsupported_media_type'
+          : 'bad_request';
     return send(reply, fe.statusCode, code, fe.message);
   }
   req.log.error({ err }, 'unhandled error');

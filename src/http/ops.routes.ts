@@ -6,10 +6,16 @@ import type { Metrics } from '../ops/metrics.js';
 import type { App } from './types.js';
 
 /** Liveness, readiness, Prometheus metrics and the OpenAPI document. */
-export function opsRoutes(app: App, deps: { db: Db; metrics: Metrics; metricsToken: string | undefined }): void {
+export function opsRoutes(
+  app: App,
+  deps: { db: Db; metrics: Metrics; metricsToken: string | undefined },
+): void {
   app.get(
     '/health',
-    { config: { access: 'public' }, schema: { hide: true, response: { 200: Type.Object({ status: Type.String() }) } } },
+    {
+      config: { access: 'public' },
+      schema: { hide: true, response: { 200: Type.Object({ status: Type.String() }) } },
+    },
     async () => ({ status: 'ok' }),
   );
 
@@ -25,10 +31,13 @@ export function opsRoutes(app: App, deps: { db: Db; metrics: Metrics; metricsTok
   app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
     if (deps.metricsToken !== undefined) {
       const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      if (!safeEqual(given, deps.metricsToken)) throw new AppError('unauthenticated', 'metrics need METRICS_TOKEN');
+      if (!safeEqual(given, deps.metricsToken))
+        throw new AppError('unauthenticated', 'metrics need METRICS_TOKEN');
     }
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
-  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 }

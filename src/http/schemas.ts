@@ -2,15 +2,13 @@ import { Type, type TSchema, type TObject, type TProperties, type TUnsafe } from
 
 /** Shared building blocks for route schemas; they also become the OpenAPI document. */
 
-export const ErrorResponse = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      details: Type.Optional(Type.Unknown()),
-    }),
-  },
-);
+export const ErrorResponse = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  }),
+});
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -61,7 +59,7 @@ const Day = Type.Optional(Type.Array(Interval, { maxItems: 8 }));
 /** Weekly opening hours; a missing day is closed; `null` instead of the object = always open. */
 export const BusinessHours = Type.Object(
   { mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day, sun: Day },
-  { additionalProperties: false},
+  { additionalProperties: false },
 );
 
 /** Object schema that refuses unknown fields (bodies). */

@@ -48,12 +48,17 @@ const SELECT = `SELECT l.id, l.campaign_id, l.client_id, cl.name AS client_name,
 export function createLinksRepo(db: Queryable) {
   return {
     forCampaign(campaignId: number): Promise<LinkRow[]> {
-      return many(db, `${SELECT} WHERE l.campaign_id = $1 ORDER BY l.forwarding_priority, l.id`, [campaignId]);
+      return many(db, `${SELECT} WHERE l.campaign_id = $1 ORDER BY l.forwarding_priority, l.id`, [
+        campaignId,
+      ]);
     },
 
     /** One link, limited to campaigns of `sellerId` when given. */
     get(id: number, sellerId: number | null): Promise<LinkRow | undefined> {
-      return one(db, `${SELECT} WHERE l.id = $1 AND ($2::bigint IS NULL OR c.seller_id = $2)`, [id, sellerId]);
+      return one(db, `${SELECT} WHERE l.id = $1 AND ($2::bigint IS NULL OR c.seller_id = $2)`, [
+        id,
+        sellerId,
+      ]);
     },
 
     async insert(campaignId: number, clientId: number, f: LinkFields): Promise<number> {
@@ -81,7 +86,11 @@ export function createLinksRepo(db: Queryable) {
       return row!.id;
     },
 
-    async update(id: number, patch: Partial<LinkFields> & { current_total_calls?: number }, now: Date): Promise<void> {
+    async update(
+      id: number,
+      patch: Partial<LinkFields> & { current_total_calls?: number },
+      now: Date,
+    ): Promise<void> {
       const p = new SqlParams();
       const set = setClause(
         { ...patch, updated_at: now },

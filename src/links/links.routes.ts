@@ -1,6 +1,16 @@
 import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
-import { BusinessHours, errorResponses, NoContent, IdParams, MoneyOut, NonNegativeMoneyIn, Nullable, Strict, Timestamp } from '../http/schemas.js';
+import {
+  BusinessHours,
+  errorResponses,
+  NoContent,
+  IdParams,
+  MoneyOut,
+  NonNegativeMoneyIn,
+  Nullable,
+  Strict,
+  Timestamp,
+} from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 
@@ -32,7 +42,9 @@ export const Link = Type.Object({
 /** Editable link fields, every one optional (defaults apply on create). */
 export const LinkBody = {
   status: Type.Optional(Status),
-  forwarding_priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Lower goes first' })),
+  forwarding_priority: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 1000, description: 'Lower goes first' }),
+  ),
   weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   max_concurrency: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
   total_calls_allowed: Type.Optional(Cap),
@@ -50,7 +62,15 @@ const access = { access: ['admin', 'staff', 'seller'] as const };
 export function linksRoutes(app: App, { links }: Services): void {
   app.get(
     '/api/links/:id',
-    { config: access, schema: { tags, summary: 'One campaign–client link', params: IdParams, response: { 200: Link, ...errorResponses } } },
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'One campaign–client link',
+        params: IdParams,
+        response: { 200: Link, ...errorResponses },
+      },
+    },
     async (req) => links.get(actorOf(req), req.params.id),
   );
 
@@ -58,20 +78,42 @@ export function linksRoutes(app: App, { links }: Services): void {
     '/api/links/:id',
     {
       config: access,
-      schema: { tags, summary: 'Change priority, weight or caps', params: IdParams, body: Strict(LinkBody, { minProperties: 1 }), response: { 200: Link, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Change priority, weight or caps',
+        params: IdParams,
+        body: Strict(LinkBody, { minProperties: 1 }),
+        response: { 200: Link, ...errorResponses },
+      },
     },
     async (req) => links.update(actorOf(req), req.params.id, req.body),
   );
 
   app.post(
     '/api/links/:id/reset-total',
-    { config: { access: ['admin', 'staff'] }, schema: { tags, summary: 'Start the total-calls count again', params: IdParams, response: { 200: Link, ...errorResponses } } },
+    {
+      config: { access: ['admin', 'staff'] },
+      schema: {
+        tags,
+        summary: 'Start the total-calls count again',
+        params: IdParams,
+        response: { 200: Link, ...errorResponses },
+      },
+    },
     async (req) => links.resetTotal(actorOf(req), req.params.id),
   );
 
   app.delete(
     '/api/links/:id',
-    { config: access, schema: { tags, summary: 'Remove a link', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'Remove a link',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await links.remove(actorOf(req), req.params.id);
       return reply.status(204).send(null);

@@ -52,7 +52,11 @@ export function createLinksService(deps: { db: Db; clock: Clock; campaigns: Camp
     return repo.forCampaign(campaignId);
   }
 
-  async function create(actor: Actor, campaignId: number, input: LinkInput & { client_id: number }): Promise<LinkRow> {
+  async function create(
+    actor: Actor,
+    campaignId: number,
+    input: LinkInput & { client_id: number },
+  ): Promise<LinkRow> {
     await deps.campaigns.get(actor, campaignId);
     const client = await one<{ id: number }>(db, 'SELECT id FROM clients WHERE id = $1', [input.client_id]);
     if (!client) throw badRequest(`client ${input.client_id} does not exist`);

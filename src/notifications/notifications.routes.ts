@@ -36,13 +36,24 @@ export function notificationsRoutes(app: App, { notifications }: Services): void
 
   app.post(
     '/api/notifications/:id/read',
-    { config: anyone, schema: { tags, summary: 'Mark one read', params: IdParams, response: { 200: Notification, ...errorResponses } } },
+    {
+      config: anyone,
+      schema: {
+        tags,
+        summary: 'Mark one read',
+        params: IdParams,
+        response: { 200: Notification, ...errorResponses },
+      },
+    },
     async (req) => notifications.markRead(actorOf(req), req.params.id),
   );
 
   app.post(
     '/api/notifications/read-all',
-    { config: anyone, schema: { tags, summary: 'Mark all read', response: { 200: Type.Object({ updated: Type.Integer() }) } } },
+    {
+      config: anyone,
+      schema: { tags, summary: 'Mark all read', response: { 200: Type.Object({ updated: Type.Integer() }) } },
+    },
     async (req) => notifications.markAllRead(actorOf(req)),
   );
 }

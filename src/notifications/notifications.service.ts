@@ -5,11 +5,7 @@ import { SqlParams, whereClause } from '../shared/sql.js';
 import { toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
 
 export type NotificationKind =
-  | 'cap_reached'
-  | 'low_balance'
-  | 'did_request_approved'
-  | 'did_request_rejected'
-  | 'client_unreachable';
+  'cap_reached' | 'low_balance' | 'did_request_approved' | 'did_request_rejected' | 'client_unreachable';
 
 export interface NotificationRow {
   id: number;
@@ -33,18 +29,18 @@ const COLUMNS = 'id, kind, title, body, data, read_at, created_at';
 
 /** Raises a notification inside the caller's transaction, so it exists only if the change commits. */
 export async function notify(tx: Queryable, n: NewNotification): Promise<void> {
-  await tx.query('INSERT INTO notifications (user_id, kind, title, body, data) VALUES ($1, $2, $3, $4, $5::jsonb)', [
-    n.userId,
-    n.kind,
-    n.title,
-    n.body ?? null,
-    JSON.stringify(n.data ?? {}),
-  ]);
+  await tx.query(
+    'INSERT INTO notifications (user_id, kind, title, body, data) VALUES ($1, $2, $3, $4, $5::jsonb)',
+    [n.userId, n.kind, n.title, n.body ?? null, JSON.stringify(n.data ?? {})],
+  );
 }
 
 /** Notifies every active admin (for events no single seller owns, e.g. a client unreachable). */
 export async function notifyAdmins(tx: Queryable, n: Omit<NewNotification, 'userId'>): Promise<void> {
-  const admins = await many<{ id: number }>(tx, `SELECT id FROM users WHERE role = 'admin' AND status = 'active'`);
+  const admins = await many<{ id: number }>(
+    tx,
+    `SELECT id FROM users WHERE role = 'admin' AND status = 'active'`,
+  );
   for (const a of admins) await notify(tx, { ...n, userId: a.id });
 }
 

@@ -22,7 +22,8 @@ export const SETTINGS = {
   },
   'billing.increment_seconds': {
     type: 'integer',
-    description: 'Billable seconds are rounded up to a multiple of this (6 = six-second billing, 60 = per minute)',
+    description:
+      'Billable seconds are rounded up to a multiple of this (6 = six-second billing, 60 = per minute)',
     default: 60,
     min: 1,
     max: 3600,

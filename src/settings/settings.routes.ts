@@ -23,14 +23,26 @@ export function settingsRoutes(app: App, { settings }: Services): void {
     '/api/settings',
     {
       config: { access: ['admin'] },
-      schema: { tags, summary: 'All system settings with types and defaults', response: { 200: Type.Object({ items: Type.Array(Setting) }) } },
+      schema: {
+        tags,
+        summary: 'All system settings with types and defaults',
+        response: { 200: Type.Object({ items: Type.Array(Setting) }) },
+      },
     },
     async () => ({ items: await settings.list() }),
   );
 
   app.get(
     '/api/settings/:key',
-    { config: { access: ['admin'] }, schema: { tags, summary: 'One setting', params: KeyParams, response: { 200: Setting, ...errorResponses } } },
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        summary: 'One setting',
+        params: KeyParams,
+        response: { 200: Setting, ...errorResponses },
+      },
+    },
     async (req) => settings.get(req.params.key),
   );
 

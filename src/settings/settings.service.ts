@@ -4,7 +4,13 @@ import type { Clock } from '../shared/clock.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { toMoney } from '../shared/money.js';
 import type { Actor } from '../shared/types.js';
-import { SETTINGS, isSettingKey, type SettingKey, type SettingSpec, type SettingValue } from './settings.catalog.js';
+import {
+  SETTINGS,
+  isSettingKey,
+  type SettingKey,
+  type SettingSpec,
+  type SettingValue,
+} from './settings.catalog.js';
 
 export interface SettingView {
   key: SettingKey;
@@ -90,7 +96,9 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
 
   /** The typed current value of one setting (for other services). */
   async function value<K extends SettingKey>(key: K): Promise<SettingValue> {
-    const rows = await many<{ value: SettingValue }>(deps.db, 'SELECT value FROM settings WHERE key = $1', [key]);
+    const rows = await many<{ value: SettingValue }>(deps.db, 'SELECT value FROM settings WHERE key = $1', [
+      key,
+    ]);
     return rows[0]?.value ?? SETTINGS[key].default;
   }
 

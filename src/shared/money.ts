@@ -9,7 +9,8 @@ export function toMoney(value: string | number, scale = 4): string {
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
   if (!m) throw badRequest(`"${text}" is not a decimal amount`);
   const [, sign, whole, frac = ''] = m;
-  if (frac.replace(/0+$/, '').length > scale) throw badRequest(`${text} has more than ${scale} decimal places`);
+  if (frac.replace(/0+$/, '').length > scale)
+    throw badRequest(`${text} has more than ${scale} decimal places`);
   return `${sign}${BigInt(whole!).toString()}.${frac.padEnd(scale, '0').slice(0, scale)}`;
 }
 

@@ -30,7 +30,9 @@ export function setClause(
     if (value === undefined) continue;
     const isJson = column.endsWith('::jsonb');
     const name = isJson ? column.slice(0, -'::jsonb'.length) : column;
-    parts.push(`${name} = ${params.add(isJson && value !== null ? JSON.stringify(value) : value)}${isJson ? '::jsonb' : ''}`);
+    parts.push(
+      `${name} = ${params.add(isJson && value !== null ? JSON.stringify(value) : value)}${isJson ? '::jsonb' : ''}`,
+    );
   }
   return parts.length === 0 ? undefined : `SET ${parts.join(', ')}`;
 }

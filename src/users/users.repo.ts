@@ -38,7 +38,8 @@ export function createUsersRepo(db: Queryable) {
       const where: string[] = [];
       if (filter.role) where.push(`role = ${p.add(filter.role)}`);
       if (filter.status) where.push(`status = ${p.add(filter.status)}`);
-      if (filter.q) where.push(`(email ILIKE ${p.add(`%${filter.q}%`)} OR name ILIKE ${p.add(`%${filter.q}%`)})`);
+      if (filter.q)
+        where.push(`(email ILIKE ${p.add(`%${filter.q}%`)} OR name ILIKE ${p.add(`%${filter.q}%`)})`);
       return many(
         db,
         `SELECT ${COLUMNS}, count(*) OVER () AS total FROM users ${whereClause(where)}
@@ -69,15 +70,19 @@ export function createUsersRepo(db: Queryable) {
 
     update(id: number, patch: UserPatch, now: Date): Promise<UserRow | undefined> {
       const p = new SqlParams();
-      const set = setClause({ ...patch, updated_at: now }, {
-        email: 'email',
-        name: 'name',
-        role: 'role',
-        status: 'status',
-        password_hash: 'password_hash',
-        billing_rate_per_minute: 'billing_rate_per_minute',
-        updated_at: 'updated_at',
-      }, p);
+      const set = setClause(
+        { ...patch, updated_at: now },
+        {
+          email: 'email',
+          name: 'name',
+          role: 'role',
+          status: 'status',
+          password_hash: 'password_hash',
+          billing_rate_per_minute: 'billing_rate_per_minute',
+          updated_at: 'updated_at',
+        },
+        p,
+      );
       return one(db, `UPDATE users ${set} WHERE id = ${p.add(id)} RETURNING ${COLUMNS}`, p.values);
     },
 

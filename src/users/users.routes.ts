@@ -1,6 +1,15 @@
 import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
-import { errorResponses, NoContent, IdParams, MoneyIn, Nullable, PageOf, PageQuery, Strict } from '../http/schemas.js';
+import {
+  errorResponses,
+  NoContent,
+  IdParams,
+  MoneyIn,
+  Nullable,
+  PageOf,
+  PageQuery,
+  Strict,
+} from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 import { Email, Password, RoleSchema, UserSchema } from './users.schemas.js';
@@ -54,7 +63,15 @@ export function usersRoutes(app: App, { users }: Services): void {
 
   app.get(
     '/api/users/:id',
-    { config: admin, schema: { tags, summary: 'Get a user', params: IdParams, response: { 200: UserSchema, ...errorResponses } } },
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Get a user',
+        params: IdParams,
+        response: { 200: UserSchema, ...errorResponses },
+      },
+    },
     async (req) => users.get(req.params.id),
   );
 
@@ -85,7 +102,15 @@ export function usersRoutes(app: App, { users }: Services): void {
 
   app.delete(
     '/api/users/:id',
-    { config: admin, schema: { tags, summary: 'Delete a user with no history', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Delete a user with no history',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await users.remove(actorOf(req), req.params.id);
       return reply.status(204).send(null);

@@ -23,7 +23,11 @@ export interface UserChanges {
   billing_rate_per_minute?: string | number | null | undefined;
 }
 
-export function createUsersService(deps: { db: Db; clock: Clock; revokeTokens: (userId: number) => Promise<unknown> }) {
+export function createUsersService(deps: {
+  db: Db;
+  clock: Clock;
+  revokeTokens: (userId: number) => Promise<unknown>;
+}) {
   const repo = createUsersRepo(deps.db);
 
   async function get(id: number): Promise<UserRow> {

@@ -15,7 +15,12 @@ export interface Response<T = any> {
 
 export interface Client {
   token: string | undefined;
-  request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response<T>>;
   get<T = any>(path: string): Promise<Response<T>>;
   post<T = any>(path: string, body?: unknown): Promise<Response<T>>;
   patch<T = any>(path: string, body?: unknown): Promise<Response<T>>;
@@ -47,7 +52,12 @@ export async function startTestApp(kind: DbKind, opts: { loginMaxFailures?: numb
   const services = createServices({
     db: tdb.db,
     clock,
-    config: { sessionTtlHours: 12, loginMaxFailures: opts.loginMaxFailures ?? 5, loginLockoutSeconds: 900, defaultPhoneRegion: 'US' },
+    config: {
+      sessionTtlHours: 12,
+      loginMaxFailures: opts.loginMaxFailures ?? 5,
+      loginLockoutSeconds: 900,
+      defaultPhoneRegion: 'US',
+    },
   });
   const app = await buildApp({ db: tdb.db, services, metrics: createMetrics(), logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { contactUri, encodeRealtimeValue, pjsipRowsFor, type ClientSip } from './pjsip.js';
+
+const base: ClientSip = {
+  client_identifier: 'acme',
+  sip_mode: 'static',
+  sip_host: '203.0.113.5',
+  sip_port: null,
+  sip_transport: 'udp',
+  codecs: 'ulaw,alaw',
+  auth_username: null,
+  auth_password: null,
+};
+
+test('contact URIs follow the transport: default ports, sips for TLS, bracketed IPv6', () => {
+  assert.equal(contactUri(base), 'sip:203.0.113.5:5060');
+  assert.equal(
+    contactUri({ ...base, sip_transport: 'tcp', sip_port: 5080 }),
+    'sip:203.0.113.5:5080;transport=tcp',
+  );
+  assert.equal(contactUri({ ...base, sip_transport: 'tls' }), 'sips:203.0.113.5:5061');
+  assert.equal(contactUri({ ...base, sip_host: '2001:db8::1' }), 'sip:[2001:db8::1]:5060');
+});
+
+test("';' and '^' are escaped the way res_config_pgsql decodes them", () => {
+  assert.equal(encodeRealtimeValue('sip:h:5060;transport=tcp'), 'sip:h:5060^3Btransport=tcp');
+  assert.equal(encodeRealtimeValue('a^b;c'), 'a^5Eb^3Bc');
+});
+
+test('a static client without credentials has no auth row and no outbound_auth', () => {
+  const rows = pjsipRowsFor(base);
+  assert.equal(rows.ps_auths, null);
+  assert.equal(rows.ps_endpoints.outbound_auth, null);
+  assert.equal(rows.ps_endpoint_id_ips?.match, '203.0.113.5');
+});

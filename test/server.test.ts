@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { backends, createThrowawayDatabase } from './helpers/db.js';
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+/** Starts the real entry point (`capconduit start`) and waits for its banner. */
+function startProcess(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner in 30 s:\n${out}`)), 30_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /running at (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]!, output: () => out, exit });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exit.then((code) => reject(new Error(`exited ${code} before the banner:\n${out}`)));
+  });
+}
+
+async function login(url: string, email: string, password: string): Promise<Response> {
+  return fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+}
+
+describe('the capconduit process', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'capconduit-test-'));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const env = {
+    DATA_DIR: dataDir,
+    CAPCONDUIT_ADMIN_EMAIL: 'boss@example.com',
+    CAPCONDUIT_ADMIN_PASSWORD: 'boss-password-1',
+  };
+
+  test('first start on the embedded database: migrates, seeds demo data, serves, stops cleanly on SIGTERM', async () => {
+    const p = await startProcess(env);
+    try {
+      assert.match(p.output(), /First start/);
+      assert.match(p.output(), /seller@acme\.example\s+\S{8,}/);
+      assert.equal((await fetch(`${p.url}/health`)).status, 200);
+      const ready = await (await fetch(`${p.url}/ready`)).json();
+      assert.deepEqual(ready, { status: 'ready', database: 'pglite' });
+
+      const res = await login(p.url, 'boss@example.com', 'boss-password-1');
+      assert.equal(res.status, 200);
+      const { token } = (await res.json()) as { token: string };
+      const campaigns = await (
+        await fetch(`${p.url}/api/campaigns`, { headers: { authorization: `Bearer ${token}` } })
+      ).json();
+      assert.ok((campaigns as { total: number }).total >= 2);
+      const metrics = await (await fetch(`${p.url}/metrics`)).text();
+      assert.match(metrics, /capconduit_http_request_duration_seconds_bucket/);
+    } finally {
+      p.child.kill('SIGTERM');
+    }
+    assert.equal(await p.exit, 0);
+  });
+
+  test('a second start keeps the data and seeds nothing', async () => {
+    const p = await startProcess(env);
+    try {
+      assert.doesNotMatch(p.output(), /First start/);
+      assert.equal((await login(p.url, 'boss@example.com', 'boss-password-1')).status, 200);
+    } finally {
+      p.child.kill('SIGTERM');
+    }
+    assert.equal(await p.exit, 0);
+  });
+
+  test(
+    'with DATABASE_URL it runs on PostgreSQL, without demo data by default',
+    { skip: !backends().includes('postgres') },
+    async () => {
+      const db = await createThrowawayDatabase();
+      after(() => db.drop());
+      const p = await startProcess({ ...env, DATABASE_URL: db.url, DATA_DIR: join(dataDir, 'unused') });
+      try {
+        const ready = await (await fetch(`${p.url}/ready`)).json();
+        assert.deepEqual(ready, { status: 'ready', database: 'postgres' });
+        const res = await login(p.url, 'boss@example.com', 'boss-password-1');
+        const { token } = (await res.json()) as { token: string };
+        const users = await (
+          await fetch(`${p.url}/api/users`, { headers: { authorization: `Bearer ${token}` } })
+        ).json();
+        assert.equal((users as { total: number }).total, 1);
+      } finally {
+        p.child.kill('SIGTERM');
+      }
+      assert.equal(await p.exit, 0);
+    },
+  );
+
+  test('a bad variable stops start-up with a message naming it', async () => {
+    for (const [name, value] of [
+      ['PORT', 'eighty'],
+      ['DATABASE_URL', 'mysql://x'],
+      ['LOG_LEVEL', 'loud'],
+    ] as const) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+        env: { ...process.env, DATA_DIR: dataDir, [name]: value },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const code = await new Promise((r) => child.on('exit', r));
+      assert.equal(code, 2, name);
+      assert.match(err, new RegExp(`configuration error: ${name}`));
+    }
+  });
+});
