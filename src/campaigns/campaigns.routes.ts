@@ -3,6 +3,7 @@ import { Did } from '../dids/dids.routes.js';
 import { actorOf } from '../http/auth.plugin.js';
 import {
   BusinessHours,
+  Cap,
   errorResponses,
   NoContent,
   IdParams,
@@ -23,7 +24,6 @@ const Strategy = Type.Union([
   Type.Literal('round_robin'),
   Type.Literal('weighted'),
 ]);
-const Cap = Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 }));
 
 const Campaign = Type.Object({
   id: Type.Integer(),

@@ -29,6 +29,9 @@ export function PageOf<T extends TSchema>(item: T) {
   });
 }
 
+/** A count cap: null = unlimited. */
+export const Cap = Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 }));
+
 /** Money in and out: a decimal string with up to 4 places (numbers are accepted on input). */
 export const MoneyOut = Type.String({ pattern: '^-?\\d+\\.\\d{4}$', examples: ['12.5000'] });
 export const MoneyIn = Type.Union([

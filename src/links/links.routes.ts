@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import {
   BusinessHours,
+  Cap,
   errorResponses,
   NoContent,
   IdParams,
@@ -14,7 +15,6 @@ import {
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 
-const Cap = Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 }));
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')]);
 
 export const Link = Type.Object({
