@@ -1,4 +1,6 @@
 import { createAuthService } from './auth/auth.service.js';
+import { createCallEndService } from './calls/call-end.service.js';
+import { createRoutingService } from './routing/routing.service.js';
 import { createBalancesService } from './billing/balances.service.js';
 import { createCampaignsService } from './campaigns/campaigns.service.js';
 import { createClientsService } from './clients/clients.service.js';
@@ -19,7 +21,7 @@ export interface ServiceConfig {
 }
 
 /** Wires every service with exactly the dependencies it uses. */
-export function createServices(deps: { db: Db; clock: Clock; config: ServiceConfig }) {
+export function createServices(deps: { db: Db; clock: Clock; config: ServiceConfig; random?: () => number }) {
   const { db, clock, config } = deps;
   const auth = createAuthService({ db, clock, policy: config });
   const settings = createSettingsService({ db, clock });
@@ -35,6 +37,14 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
     didRequests: createDidRequestsService({ db, clock }),
     campaigns,
     links: createLinksService({ db, clock, campaigns }),
+    routing: createRoutingService({
+      db,
+      clock,
+      settings,
+      random: deps.random,
+      defaultRegion: config.defaultPhoneRegion,
+    }),
+    callEnd: createCallEndService({ db, clock, settings }),
   };
 }
 

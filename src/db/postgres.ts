@@ -3,6 +3,10 @@ import type { Db, Queryable, QueryResult } from './db.js';
 
 // int8 (count(*), bigint ids) as number: ids stay far below 2^53. numeric stays a string.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+const parseTextArray = pg.types.getTypeParser(1016 as never) as (v: string) => (string | null)[];
+pg.types.setTypeParser(1016 as never, (v: string) =>
+  parseTextArray(v).map((x) => (x === null ? null : Number(x))),
+);
 
 export interface PostgresOptions {
   connectionString: string;

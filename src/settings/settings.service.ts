@@ -53,7 +53,13 @@ export function coerceSetting(key: SettingKey, value: unknown): SettingValue {
   }
 }
 
-export function createSettingsService(deps: { db: Db; clock: Clock }) {
+/**
+ * Settings are read on every call, so values are cached for `cacheMs` (default 5 s): a change
+ * made through another process takes effect within that time; one made here, at once.
+ */
+export function createSettingsService(deps: { db: Db; clock: Clock; cacheMs?: number }) {
+  const cacheMs = deps.cacheMs ?? 5000;
+  let cache: { at: number; values: Map<string, SettingValue> } | undefined;
   async function list(): Promise<SettingView[]> {
     const rows = await many<{ key: string; value: SettingValue; updated_at: Date }>(
       deps.db,

@@ -1,0 +1,312 @@
+import { one, many, type Queryable } from '../db/db.js';
+import type { BusinessHours } from '../shared/hours.js';
+import {
+  CAMPAIGN_CAPS,
+  LINK_CAPS,
+  TAKE_SLOT,
+  capUsage,
+  releaseSlot,
+  underCaps,
+  windowsFrom,
+} from './caps.js';
+import type { CandidateLink, Strategy } from './routing.rules.js';
+
+export interface RoutingContext {
+  did_id: number;
+  did_status: string;
+  campaign_id: number | null;
+  campaign_status: 'active' | 'paused' | 'archived' | null;
+  routing_strategy: Strategy;
+  dial_timeout_seconds: number;
+  max_attempts: number;
+  timezone: string;
+  business_hours: BusinessHours | null;
+  seller_id: number | null;
+  seller_status: string | null;
+  balance: string | null;
+  billing_rate_per_minute: string | null;
+  links: CandidateLink[];
+}
+
+export interface Windows {
+  hour: Date;
+  day: Date;
+  month: Date;
+}
+
+export interface CapUse {
+  cap: string;
+  limit: number | null;
+  used: number;
+}
+
+export interface LiveCall {
+  uniqueid: string;
+  status: 'dialing' | 'rejected';
+  did: string;
+  caller_id: string | null;
+  did_id: number | null;
+  campaign_id: number | null;
+  seller_id: number | null;
+  timezone: string;
+  dial_timeout: number;
+  max_attempts: number;
+  rate_per_minute: string | null;
+  campaign_reserved: boolean;
+  campaign_hour: Date | null;
+  campaign_day: Date | null;
+  campaign_month: Date | null;
+  plan: number[];
+  link_id: number | null;
+  client_id: number | null;
+  client_reserved: boolean;
+  link_hour: Date | null;
+  link_day: Date | null;
+  link_month: Date | null;
+  link_min_billable: number | null;
+  link_payout: string | null;
+  attempt_started_at: Date | null;
+  attempts: AttemptRecord[];
+  trace: TraceEntry[];
+  reject_reason: string | null;
+  pbx: string | null;
+  started_at: Date;
+  expires_at: Date;
+}
+
+export interface AttemptRecord {
+  link_id: number;
+  client_id: number;
+  dial_status: string;
+  ring_seconds: number;
+  started_at: string;
+  ended_at: string;
+}
+
+export interface TraceEntry {
+  at: string;
+  step: 'route' | 'failover' | 'end';
+  outcome: 'reserved' | 'skipped' | 'failed' | 'rejected' | 'answered' | 'ended';
+  link_id?: number;
+  client_id?: number;
+  client?: string;
+  reason?: string;
+  caps?: CapUse[];
+  detail?: string;
+}
+
+const LINK_JSON = `json_build_object('id', l.id, 'client_id', l.client_id, 'client_identifier', k.client_identifier,
+  'client_name', k.name, 'status', l.status, 'client_status', k.status, 'forwarding_priority', l.forwarding_priority,
+  'weight', l.weight, 'schedule', l.schedule, 'client_timezone', k.timezone, 'client_hours', k.business_hours,
+  'min_billable_duration', l.min_billable_duration, 'payout', l.payout::text)`;
+
+export function createRoutingRepo(db: Queryable) {
+  return {
+    /** Everything step 1–3 need for a DID, in one read. */
+    context(number: string): Promise<RoutingContext | undefined> {
+      return one(
+        db,
+        `SELECT d.id AS did_id, d.status AS did_status, c.id AS campaign_id, c.status AS campaign_status,
+                c.routing_strategy, c.dial_timeout_seconds, c.max_attempts, c.timezone, c.business_hours,
+                u.id AS seller_id, u.status AS seller_status, u.balance::text AS balance,
+                u.billing_rate_per_minute::text AS billing_rate_per_minute,
+                coalesce(json_agg(${LINK_JSON} ORDER BY l.forwarding_priority, l.id) FILTER (WHERE l.id IS NOT NULL), '[]') AS links
+           FROM dids d
+           LEFT JOIN campaigns c ON c.id = d.campaign_id
+           LEFT JOIN users u ON u.id = c.seller_id
+           LEFT JOIN campaign_client_settings l ON l.campaign_id = c.id
+           LEFT JOIN clients k ON k.id = l.client_id
+          WHERE d.number = $1
+          GROUP BY d.id, c.id, u.id`,
+        [number],
+      );
+    },
+
+    /** Current snapshots of some links (for failover), in the order of `ids`. */
+    async links(ids: number[]): Promise<CandidateLink[]> {
+      const rows = await many<{ link: CandidateLink }>(
+        db,
+        `SELECT ${LINK_JSON} AS link FROM campaign_client_settings l JOIN clients k ON k.id = l.client_id
+          WHERE l.id = ANY($1::bigint[])`,
+        [ids],
+      );
+      const byId = new Map(rows.map((r) => [r.link.id, r.link]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+
+    /**
+     * Takes the campaign's slot for a call (and advances its round-robin counter) if every
+     * campaign cap has room. Undefined when a cap is full.
+     */
+    takeCampaign(id: number, tz: string, now: Date): Promise<(Windows & { rr: number }) | undefined> {
+      return one(
+        db,
+        `UPDATE campaigns t SET ${TAKE_SLOT}, rr_counter = t.rr_counter + 1
+           FROM ${windowsFrom('$2', '$3::text')}
+          WHERE t.id = $1 AND ${underCaps(CAMPAIGN_CAPS)}
+          RETURNING t.hour_start AS hour, t.day_start AS day, t.month_start AS month, t.rr_counter - 1 AS rr`,
+        [id, now, tz],
+      );
+    },
+
+    async campaignUsage(id: number, tz: string, now: Date): Promise<CapUse[]> {
+      const row = await one<{ caps: CapUse[] }>(
+        db,
+        `SELECT ${capUsage(CAMPAIGN_CAPS)} AS caps FROM campaigns t, ${windowsFrom('$2', '$3::text')} WHERE t.id = $1`,
+        [id, now, tz],
+      );
+      return row?.caps ?? [];
+    },
+
+    /**
+     * Takes a slot on a link and on its client in one statement. `link` false: a link cap is
+     * full (nothing changed). `client` false: the link slot was taken but the client's global
+     * limit is full — the caller must give the link slot back.
+     */
+    async takeLink(
+      id: number,
+      tz: string,
+      now: Date,
+    ): Promise<{ link: false } | ({ link: true; client: boolean } & Windows)> {
+      const row = await one<Windows & { client_ok: boolean }>(
+        db,
+        `WITH l AS (
+           UPDATE campaign_client_settings t SET ${TAKE_SLOT}
+             FROM ${windowsFrom('$2', '$3::text')}
+            WHERE t.id = $1 AND t.status = 'active' AND ${underCaps(LINK_CAPS)}
+            RETURNING t.client_id, t.hour_start, t.day_start, t.month_start
+         ), k AS (
+           UPDATE clients SET in_flight = clients.in_flight + 1 FROM l
+            WHERE clients.id = l.client_id AND clients.status = 'active'
+              AND (clients.max_concurrency IS NULL OR clients.in_flight < clients.max_concurrency)
+            RETURNING clients.id
+         )
+         SELECT l.hour_start AS hour, l.day_start AS day, l.month_start AS month,
+                EXISTS (SELECT 1 FROM k) AS client_ok FROM l`,
+        [id, now, tz],
+      );
+      if (!row) return { link: false };
+      return { link: true, client: row.client_ok, hour: row.hour, day: row.day, month: row.month };
+    },
+
+    async linkUsage(id: number, tz: string, now: Date): Promise<CapUse[]> {
+      const row = await one<{ caps: CapUse[] }>(
+        db,
+        `SELECT ${capUsage(LINK_CAPS)} AS caps FROM campaign_client_settings t, ${windowsFrom('$2', '$3::text')}
+          WHERE t.id = $1`,
+        [id, now, tz],
+      );
+      return row?.caps ?? [];
+    },
+
+    /** Ends a call's hold on a link (and on its client when it holds that too). */
+    async releaseLink(
+      id: number,
+      w: Windows,
+      opts: { converted: boolean; clientId: number | null },
+    ): Promise<
+      | { current_total_calls: number; total_calls_allowed: number | null; counts: Record<string, number> }
+      | undefined
+    > {
+      const row = await one<{
+        current_total_calls: number;
+        total_calls_allowed: number | null;
+        hour_count: number;
+        day_count: number;
+        month_count: number;
+        hourly_cap: number | null;
+        daily_cap: number | null;
+        monthly_cap: number | null;
+      }>(
+        db,
+        `WITH l AS (
+           UPDATE campaign_client_settings t
+              SET ${releaseSlot('$2::boolean', '$3', '$4', '$5')},
+                  current_total_calls = t.current_total_calls + CASE WHEN $2::boolean THEN 1 ELSE 0 END
+            WHERE t.id = $1
+            RETURNING t.current_total_calls, t.total_calls_allowed, t.hour_count, t.day_count, t.month_count,
+                      t.hourly_cap, t.daily_cap, t.monthly_cap
+         ), k AS (
+           UPDATE clients SET in_flight = in_flight - 1 WHERE id = $6::bigint RETURNING id
+         )
+         SELECT * FROM l`,
+        [id, opts.converted, w.hour, w.day, w.month, opts.clientId],
+      );
+      if (!row) return undefined;
+      return {
+        current_total_calls: row.current_total_calls,
+        total_calls_allowed: row.total_calls_allowed,
+        counts: {
+          hourly_cap: row.hourly_cap !== null && row.hour_count >= row.hourly_cap ? row.hour_count : -1,
+          daily_cap: row.daily_cap !== null && row.day_count >= row.daily_cap ? row.day_count : -1,
+          monthly_cap: row.monthly_cap !== null && row.month_count >= row.monthly_cap ? row.month_count : -1,
+        },
+      };
+    },
+
+    /** Ends a call's hold on its campaign; returns the caps that are now full. */
+    async releaseCampaign(id: number, w: Windows, converted: boolean): Promise<string[]> {
+      const row = await one<{ full: string[] }>(
+        db,
+        `UPDATE campaigns t SET ${releaseSlot('$2::boolean', '$3', '$4', '$5')}
+          WHERE t.id = $1
+          RETURNING array_remove(ARRAY[
+            CASE WHEN t.hourly_cap IS NOT NULL AND t.hour_count >= t.hourly_cap THEN 'hourly_cap' END,
+            CASE WHEN t.daily_cap IS NOT NULL AND t.day_count >= t.daily_cap THEN 'daily_cap' END,
+            CASE WHEN t.monthly_cap IS NOT NULL AND t.month_count >= t.monthly_cap THEN 'monthly_cap' END], NULL) AS full`,
+        [id, converted, w.hour, w.day, w.month],
+      );
+      return row?.full ?? [];
+    },
+
+    getLive(uniqueid: string, lock = false): Promise<LiveCall | undefined> {
+      return one(db, `SELECT * FROM live_calls WHERE uniqueid = $1${lock ? ' FOR UPDATE' : ''}`, [uniqueid]);
+    },
+
+    /** Inserts a call's live row; false when one exists already (a repeated request). */
+    async insertLive(
+      c: Partial<LiveCall> & Pick<LiveCall, 'uniqueid' | 'status' | 'did' | 'started_at' | 'expires_at'>,
+    ): Promise<boolean> {
+      const cols = Object.keys(c);
+      const vals = cols.map((k) => {
+        const v = (c as Record<string, unknown>)[k];
+        return k === 'attempts' || k === 'trace' ? JSON.stringify(v) : v;
+      });
+      const res = await db.query(
+        `INSERT INTO live_calls (${cols.join(', ')}, updated_at)
+         VALUES (${cols.map((k, i) => `$${i + 1}${k === 'attempts' || k === 'trace' ? '::jsonb' : ''}`).join(', ')}, $${cols.length + 1})
+         ON CONFLICT (uniqueid) DO NOTHING RETURNING uniqueid`,
+        [...vals, c.started_at],
+      );
+      return res.rows.length > 0;
+    },
+
+    async updateLive(uniqueid: string, patch: Partial<LiveCall>, now: Date): Promise<void> {
+      const cols = Object.keys(patch);
+      const vals = cols.map((k) => {
+        const v = (patch as Record<string, unknown>)[k];
+        return k === 'attempts' || k === 'trace' ? JSON.stringify(v) : v;
+      });
+      await db.query(
+        `UPDATE live_calls SET ${cols.map((k, i) => `${k} = $${i + 2}${k === 'attempts' || k === 'trace' ? '::jsonb' : ''}`).join(', ')},
+                updated_at = $${cols.length + 2}
+          WHERE uniqueid = $1`,
+        [uniqueid, ...vals, now],
+      );
+    },
+
+    /** Claims a live call for finishing: whoever deletes it finishes it, exactly once. */
+    takeLive(uniqueid: string): Promise<LiveCall | undefined> {
+      return one(db, 'DELETE FROM live_calls WHERE uniqueid = $1 RETURNING *', [uniqueid]);
+    },
+
+    expired(now: Date, limit: number): Promise<{ uniqueid: string }[]> {
+      return many(db, 'SELECT uniqueid FROM live_calls WHERE expires_at < $1 ORDER BY expires_at LIMIT $2', [
+        now,
+        limit,
+      ]);
+    },
+  };
+}
+
+export type RoutingRepo = ReturnType<typeof createRoutingRepo>;

@@ -1,0 +1,457 @@
+import type { Db, Queryable } from '../db/db.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import type { Clock } from '../shared/clock.js';
+import { normalisePhone } from '../shared/phone.js';
+import { withRetry } from '../db/retry.js';
+import {
+  createRoutingRepo,
+  type CapUse,
+  type LiveCall,
+  type RoutingContext,
+  type TraceEntry,
+  type Windows,
+} from './routing.repo.js';
+import {
+  isFailoverStatus,
+  orderCandidates,
+  precheck,
+  unavailableReason,
+  type CandidateLink,
+  type RejectReason,
+} from './routing.rules.js';
+
+export type RouteDecision =
+  | { action: 'dial'; dial: string; timeout: number; linkId: number; clientId: number; attempt: number }
+  | { action: 'reject'; reason: RejectReason };
+
+export interface RouteRequest {
+  uniqueid: string;
+  did: string;
+  callerId?: string | undefined;
+  pbx?: string | undefined;
+}
+
+/** The dial string for a client's PJSIP endpoint. */
+export const dialString = (clientIdentifier: string) => `PJSIP/${clientIdentifier}`;
+
+const full = (caps: CapUse[]) => caps.filter((c) => c.limit !== null && c.used >= c.limit);
+
+/**
+ * The routing decision (SPEC steps 1–5): reject with a reason, or reserve the next candidate
+ * link under every cap, counting calls in flight. Call state lives in `live_calls`, so any
+ * process can take any request of a call.
+ */
+export function createRoutingService(deps: {
+  db: Db;
+  clock: Clock;
+  settings: SettingsService;
+  random?: () => number;
+  defaultRegion?: string;
+}) {
+  const { db, clock, settings } = deps;
+  const random = deps.random ?? Math.random;
+  const repo = createRoutingRepo(db);
+
+  function resume(live: LiveCall): RouteDecision {
+    if (live.status === 'rejected' || live.link_id === null || live.client_id === null) {
+      return { action: 'reject', reason: (live.reject_reason ?? 'no_more_candidates') as RejectReason };
+    }
+    const link = live.trace.findLast((t) => t.outcome === 'reserved' && t.link_id === live.link_id);
+    return {
+      action: 'dial',
+      dial: dialString(link?.client ?? ''),
+      timeout: live.dial_timeout,
+      linkId: live.link_id,
+      clientId: live.client_id,
+      attempt: live.attempts.length + 1,
+    };
+  }
+
+  async function reject(
+    req: RouteRequest,
+    now: Date,
+    reason: RejectReason,
+    trace: TraceEntry[],
+    ctx?: RoutingContext,
+  ) {
+    trace.push({ at: now.toISOString(), step: 'route', outcome: 'rejected', reason });
+    const maxSeconds = Number(await settings.value('calls.max_duration_seconds'));
+    await repo.insertLive({
+      uniqueid: req.uniqueid,
+      status: 'rejected',
+      did: req.did,
+      caller_id: req.callerId ?? null,
+      did_id: ctx?.did_id ?? null,
+      campaign_id: ctx?.campaign_id ?? null,
+      seller_id: ctx?.seller_id ?? null,
+      reject_reason: reason,
+      trace,
+      pbx: req.pbx ?? null,
+      started_at: now,
+      expires_at: new Date(now.getTime() + maxSeconds * 1000),
+    });
+    return { action: 'reject', reason } as const;
+  }
+
+  /**
+   * Tries `candidates` in order inside `tx`; the first with room under its caps and its
+   * client's limit is reserved. Each skip is written to `trace` with the cap that said no.
+   */
+  async function reserveFirst(
+    tx: Queryable,
+    candidates: CandidateLink[],
+    tz: string,
+    now: Date,
+    trace: TraceEntry[],
+    step: TraceEntry['step'],
+  ): Promise<{ link: CandidateLink; windows: Windows } | undefined> {
+    const r = createRoutingRepo(tx);
+    for (const link of candidates) {
+      const at = now.toISOString();
+      const base = { at, step, link_id: link.id, client_id: link.client_id, client: link.client_identifier };
+      const taken = await r.takeLink(link.id, tz, now);
+      if (!taken.link) {
+        trace.push({
+          ...base,
+          outcome: 'skipped',
+          reason: 'cap_reached',
+          caps: full(await r.linkUsage(link.id, tz, now)),
+        });
+        continue;
+      }
+      if (!taken.client) {
+        await r.releaseLink(link.id, taken, { converted: false, clientId: null });
+        trace.push({ ...base, outcome: 'skipped', reason: 'client_limit_reached' });
+        continue;
+      }
+      trace.push({ ...base, outcome: 'reserved' });
+      return { link, windows: taken };
+    }
+    return undefined;
+  }
+
+  /** Splits links into those that can take calls now and trace entries for the others. */
+  function available(
+    links: CandidateLink[],
+    tz: string,
+    now: Date,
+    trace: TraceEntry[],
+    step: TraceEntry['step'],
+  ) {
+    return links.filter((l) => {
+      const reason = unavailableReason(l, tz, now);
+      if (reason) {
+        trace.push({
+          at: now.toISOString(),
+          step,
+          outcome: 'skipped',
+          link_id: l.id,
+          client_id: l.client_id,
+          client: l.client_identifier,
+          reason,
+        });
+      }
+      return reason === undefined;
+    });
+  }
+
+  async function route(req: RouteRequest): Promise<RouteDecision> {
+    const existing = await repo.getLive(req.uniqueid);
+    if (existing) return resume(existing);
+    const now = clock.now();
+    const trace: TraceEntry[] = [];
+    const number = normalisePhone(req.did, (deps.defaultRegion ?? 'US') as never);
+    const ctx = 'error' in number ? undefined : await repo.context(number.e164);
+    if (!ctx || ctx.did_status !== 'assigned') return reject(req, now, 'unknown_did', trace, ctx);
+    if (ctx.campaign_id === null || ctx.campaign_status === null)
+      return reject(req, now, 'did_not_in_campaign', trace, ctx);
+
+    const minimumBalance = String(await settings.value('balance.minimum'));
+    const early = precheck(
+      {
+        campaign: { status: ctx.campaign_status, timezone: ctx.timezone, business_hours: ctx.business_hours },
+        sellerStatus: ctx.seller_status ?? 'disabled',
+        balance: ctx.balance ?? '0',
+        minimumBalance,
+      },
+      now,
+    );
+    if (early) return reject(req, now, early, trace, ctx);
+
+    const open = available(ctx.links, ctx.timezone, now, trace, 'route');
+    if (open.length === 0) return reject(req, now, 'no_candidates', trace, ctx);
+    const maxSeconds = Number(await settings.value('calls.max_duration_seconds'));
+    const campaignId = ctx.campaign_id;
+
+    const outcome = await withRetry(() =>
+      db.transaction(async (tx) => {
+        const r = createRoutingRepo(tx);
+        const attemptTrace: TraceEntry[] = [];
+        const campaign = await r.takeCampaign(campaignId, ctx.timezone, now);
+        if (!campaign) {
+          return {
+            kind: 'rejected' as const,
+            reason: 'campaign_cap_reached' as const,
+            trace: attemptTrace,
+            caps: full(await r.campaignUsage(campaignId, ctx.timezone, now)),
+          };
+        }
+        const plan = orderCandidates(open, ctx.routing_strategy, campaign.rr, random);
+        const got = await reserveFirst(tx, plan, ctx.timezone, now, attemptTrace, 'route');
+        if (!got) throw new NoCandidate(attemptTrace);
+        await r.insertLive({
+          uniqueid: req.uniqueid,
+          status: 'dialing',
+          did: req.did,
+          caller_id: req.callerId ?? null,
+          did_id: ctx.did_id,
+          campaign_id: campaignId,
+          seller_id: ctx.seller_id,
+          timezone: ctx.timezone,
+          dial_timeout: ctx.dial_timeout_seconds,
+          max_attempts: ctx.max_attempts,
+          rate_per_minute: ctx.billing_rate_per_minute,
+          campaign_reserved: true,
+          campaign_hour: campaign.hour,
+          campaign_day: campaign.day,
+          campaign_month: campaign.month,
+          plan: plan.map((l) => l.id),
+          link_id: got.link.id,
+          client_id: got.link.client_id,
+          client_reserved: true,
+          link_hour: got.windows.hour,
+          link_day: got.windows.day,
+          link_month: got.windows.month,
+          link_min_billable: got.link.min_billable_duration,
+          link_payout: got.link.payout,
+          attempt_started_at: now,
+          trace: [...trace, ...attemptTrace],
+          pbx: req.pbx ?? null,
+          started_at: now,
+          expires_at: new Date(now.getTime() + maxSeconds * 1000),
+        });
+        return { kind: 'reserved' as const, link: got.link };
+      }),
+    ).catch((err: unknown) => {
+      if (err instanceof NoCandidate) {
+        return {
+          kind: 'rejected' as const,
+          reason: 'all_candidates_capped' as const,
+          trace: err.trace,
+          caps: [],
+        };
+      }
+      throw err;
+    });
+
+    if (outcome.kind === 'rejected') {
+      const entries =
+        outcome.caps.length > 0
+          ? [
+              {
+                at: now.toISOString(),
+                step: 'route' as const,
+                outcome: 'skipped' as const,
+                reason: 'campaign_cap',
+                caps: outcome.caps,
+              },
+            ]
+          : [];
+      return reject(req, now, outcome.reason, [...trace, ...outcome.trace, ...entries], ctx);
+    }
+    return {
+      action: 'dial',
+      dial: dialString(outcome.link.client_identifier),
+      timeout: ctx.dial_timeout_seconds,
+      linkId: outcome.link.id,
+      clientId: outcome.link.client_id,
+      attempt: 1,
+    };
+  }
+
+  /**
+   * After a failed dial (BUSY, NOANSWER, CONGESTION, CHANUNAVAIL): records the attempt and
+   * releases its slot at once, then reserves the next candidate of the call's plan.
+   */
+  async function next(uniqueid: string, dialStatus: string): Promise<RouteDecision> {
+    const status = dialStatus.trim().toUpperCase();
+    const now = clock.now();
+    const released = await withRetry(() =>
+      db.transaction(async (tx) => {
+        const r = createRoutingRepo(tx);
+        const live = await r.getLive(uniqueid, true);
+        if (!live) return undefined;
+        if (live.status === 'rejected' || live.link_id === null) return live;
+        if (!isFailoverStatus(status)) return live;
+        const attempt = {
+          link_id: live.link_id,
+          client_id: live.client_id!,
+          dial_status: status,
+          ring_seconds: secondsBetween(live.attempt_started_at ?? now, now),
+          started_at: (live.attempt_started_at ?? now).toISOString(),
+          ended_at: now.toISOString(),
+        };
+        await r.releaseLink(
+          live.link_id,
+          { hour: live.link_hour!, day: live.link_day!, month: live.link_month! },
+          {
+            converted: false,
+            clientId: live.client_reserved ? live.client_id : null,
+          },
+        );
+        const trace: TraceEntry[] = [
+          ...live.trace,
+          {
+            at: now.toISOString(),
+            step: 'failover',
+            outcome: 'failed',
+            link_id: live.link_id,
+            client_id: live.client_id!,
+            reason: status,
+          },
+        ];
+        const patch = {
+          link_id: null,
+          client_id: null,
+          client_reserved: false,
+          attempts: [...live.attempts, attempt],
+          trace,
+        };
+        await r.updateLive(uniqueid, patch, now);
+        return { ...live, ...patch };
+      }),
+    );
+    if (!released) return { action: 'reject', reason: 'no_more_candidates' };
+    if (released.status === 'rejected') return resume(released);
+    if (released.link_id !== null) return resume(released); // not a failover status: keep the current target
+    return reserveNext(released, now);
+  }
+
+  async function reserveNext(live: LiveCall, now: Date): Promise<RouteDecision> {
+    const finish = async (reason: RejectReason, trace: TraceEntry[]) => {
+      await repo.updateLive(
+        live.uniqueid,
+        {
+          reject_reason: reason,
+          trace: [...trace, { at: now.toISOString(), step: 'failover', outcome: 'rejected', reason }],
+        },
+        now,
+      );
+      return { action: 'reject', reason } as const;
+    };
+    if (live.attempts.length >= live.max_attempts) return finish('attempts_exhausted', live.trace);
+    const tried = new Set(live.attempts.map((a) => a.link_id));
+    const trace: TraceEntry[] = [...live.trace];
+    const rest = available(
+      await repo.links(live.plan.filter((id) => !tried.has(id))),
+      live.timezone,
+      now,
+      trace,
+      'failover',
+    );
+    const result = await withRetry(() =>
+      db.transaction(async (tx) => {
+        // Lock order everywhere: live call, campaign, link, client, seller.
+        await createRoutingRepo(tx).getLive(live.uniqueid, true);
+        const attemptTrace = [...trace];
+        const got = await reserveFirst(tx, rest, live.timezone, now, attemptTrace, 'failover');
+        if (!got) return { kind: 'none' as const, trace: attemptTrace };
+        await createRoutingRepo(tx).updateLive(
+          live.uniqueid,
+          {
+            link_id: got.link.id,
+            client_id: got.link.client_id,
+            client_reserved: true,
+            link_hour: got.windows.hour,
+            link_day: got.windows.day,
+            link_month: got.windows.month,
+            link_min_billable: got.link.min_billable_duration,
+            link_payout: got.link.payout,
+            attempt_started_at: now,
+            trace: attemptTrace,
+          },
+          now,
+        );
+        return { kind: 'reserved' as const, link: got.link };
+      }),
+    );
+    if (result.kind === 'none') return finish('no_more_candidates', result.trace);
+    return {
+      action: 'dial',
+      dial: dialString(result.link.client_identifier),
+      timeout: live.dial_timeout,
+      linkId: result.link.id,
+      clientId: result.link.client_id,
+      attempt: live.attempts.length + 1,
+    };
+  }
+
+  /**
+   * The PBX never received a dial decision (the connection broke while answering): it will
+   * not dial, so the call's slots are given back now instead of at hangup or expiry.
+   */
+  async function abandon(uniqueid: string): Promise<void> {
+    const now = clock.now();
+    await withRetry(() =>
+      db.transaction(async (tx) => {
+        const r = createRoutingRepo(tx);
+        const live = await r.getLive(uniqueid, true);
+        if (!live || live.status === 'rejected') return;
+        if (live.campaign_reserved && live.campaign_id !== null) {
+          await r.releaseCampaign(
+            live.campaign_id,
+            { hour: live.campaign_hour!, day: live.campaign_day!, month: live.campaign_month! },
+            false,
+          );
+        }
+        if (live.link_id !== null) {
+          await r.releaseLink(
+            live.link_id,
+            { hour: live.link_hour!, day: live.link_day!, month: live.link_month! },
+            {
+              converted: false,
+              clientId: live.client_reserved ? live.client_id : null,
+            },
+          );
+        }
+        const trace: TraceEntry[] = [
+          ...live.trace,
+          {
+            at: now.toISOString(),
+            step: 'failover',
+            outcome: 'rejected',
+            reason: 'agi_undelivered',
+            detail: 'the PBX did not receive the decision',
+          },
+        ];
+        await r.updateLive(
+          uniqueid,
+          {
+            status: 'rejected',
+            reject_reason: 'agi_undelivered',
+            link_id: null,
+            client_id: null,
+            client_reserved: false,
+            campaign_reserved: false,
+            trace,
+          },
+          now,
+        );
+      }),
+    );
+  }
+
+  return { route, next, abandon };
+}
+
+class NoCandidate extends Error {
+  constructor(readonly trace: TraceEntry[]) {
+    super('no candidate had room');
+  }
+}
+
+export function secondsBetween(a: Date, b: Date): number {
+  return Math.max(0, Math.round((b.getTime() - a.getTime()) / 1000));
+}
+
+export type RoutingService = ReturnType<typeof createRoutingService>;

@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { backends } from './helpers/db.js';
+import { scenario } from './helpers/scenario.js';
+import { linkCounters, startServices, type TestServices } from './helpers/services.js';
+
+let uid = 0;
+const call = () => `test-${process.pid}.${++uid}`;
+
+for (const kind of backends()) {
+  describe(`routing decisions on ${kind}`, () => {
+    let t: TestServices;
+    before(async () => {
+      t = await startServices(kind);
+    });
+    after(() => t.close());
+
+    test('priority: best level first, failover down the levels, then no more candidates', async () => {
+      const sc = await scenario(t.s, { links: [{ forwarding_priority: 2 }, { forwarding_priority: 1 }] });
+      const id = call();
+
+      const first = await t.s.routing.route({ uniqueid: id, did: sc.did });
+      const second = await t.s.routing.next(id, 'BUSY');
+      const third = await t.s.routing.next(id, 'NOANSWER');
+
+      assert.deepEqual(first, {
+        action: 'dial',
+        dial: `PJSIP/${sc.clients[1]!.identifier}`,
+        timeout: 30,
+        linkId: sc.links[1],
+        clientId: sc.clients[1]!.id,
+        attempt: 1,
+      });
+      assert.equal(second.action === 'dial' && second.linkId, sc.links[0]);
+      assert.equal(second.action === 'dial' && second.attempt, 2);
+      assert.deepEqual(third, { action: 'reject', reason: 'no_more_candidates' });
+      assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
+      assert.equal((await linkCounters(t.db, sc.links[1]!)).in_flight, 0);
+
+      const end = await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'NOANSWER', source: 'agi' });
+      const { rows } = await t.db.query<any>('SELECT * FROM call_logs WHERE id = $1', [end.callId]);
+      const attempts = await t.db.query<any>(
+        'SELECT link_id, dial_status FROM call_attempts WHERE call_id = $1 ORDER BY seq',
+        [end.callId],
+      );
+      assert.equal(rows[0].routing_status, 'routed');
+      assert.equal(rows[0].disposition, 'NO ANSWER');
+      assert.equal(rows[0].reject_reason, 'no_more_candidates');
+      assert.deepEqual(attempts.rows, [
+        { link_id: sc.links[1], dial_status: 'BUSY' },
+        { link_id: sc.links[0], dial_status: 'NOANSWER' },
+      ]);
+    });
+
+    test('the attempt limit stops failover', async () => {
+      const sc = await scenario(t.s, { campaign: { max_attempts: 1 }, links: [{}, {}] });
+      const id = call();
+      await t.s.routing.route({ uniqueid: id, did: sc.did });
+      assert.deepEqual(await t.s.routing.next(id, 'CHANUNAVAIL'), {
+        action: 'reject',
+        reason: 'attempts_exhausted',
+      });
+    });
+
+    test('round robin rotates through the best level and keeps its place across calls', async () => {
+      const sc = await scenario(t.s, {
+        campaign: { routing_strategy: 'round_robin' },
+        links: [
+          { forwarding_priority: 1 },
+          { forwarding_priority: 1 },
+          { forwarding_priority: 1 },
+          { forwarding_priority: 5 },
+        ],
+      });
+      const picked: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const id = call();
+        const d = await t.s.routing.route({ uniqueid: id, did: sc.did });
+        if (d.action === 'dial') picked.push(sc.links.indexOf(d.linkId));
+        await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'ANSWER', billsec: 5, source: 'agi' });
+      }
+      assert.deepEqual(picked, [0, 1, 2, 0, 1, 2]);
+    });
+
+    test('weighted: calls split by weight within statistical tolerance; lower levels only as failover', async () => {
+      const sc = await scenario(t.s, {
+        campaign: { routing_strategy: 'weighted' },
+        links: [{ weight: 1 }, { weight: 3 }, { weight: 100, forwarding_priority: 9 }],
+      });
+      const counts = [0, 0, 0];
+      const calls = 600;
+      for (let i = 0; i < calls; i++) {
+        const id = call();
+        const d = await t.s.routing.route({ uniqueid: id, did: sc.did });
+        if (d.action === 'dial') counts[sc.links.indexOf(d.linkId)]!++;
+        await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'NOANSWER', source: 'agi' });
+      }
+      const share = counts[1]! / calls;
+      // expected 0.75; 4 standard deviations of a binomial proportion at n=600 is ±0.071
+      assert.ok(Math.abs(share - 0.75) < 0.071, `weight-3 share ${share}`);
+      assert.equal(counts[2], 0);
+    });
+
+    test('caps count calls in flight: a full link is skipped with the cap named in the trace', async () => {
+      const sc = await scenario(t.s, { links: [{ max_concurrency: 2 }, { forwarding_priority: 2 }] });
+      const ids = [call(), call(), call()];
+      const d = [];
+      for (const id of ids) d.push(await t.s.routing.route({ uniqueid: id, did: sc.did }));
+
+      assert.deepEqual(
+        d.map((x) => x.action === 'dial' && sc.links.indexOf(x.linkId)),
+        [0, 0, 1],
+      );
+      const live = await t.db.query<any>('SELECT trace FROM live_calls WHERE uniqueid = $1', [ids[2]]);
+      const skipped = live.rows[0].trace.find((e: any) => e.outcome === 'skipped');
+      assert.equal(skipped.link_id, sc.links[0]);
+      assert.deepEqual(skipped.caps, [{ cap: 'max_concurrency', limit: 2, used: 2 }]);
+
+      await t.s.routing.next(ids[0]!, 'BUSY'); // releases one slot at once
+      const again = await t.s.routing.route({ uniqueid: call(), did: sc.did });
+      assert.equal(again.action === 'dial' && again.linkId, sc.links[0]);
+    });
+
+    test("a client's global limit counts its calls over every campaign", async () => {
+      const a = await scenario(t.s, { links: [{ client: { max_concurrency: 1 } }] });
+      const b = await scenario(t.s, { links: [{}] });
+      await t.s.links.update(b.seller, b.links[0]!, { status: 'paused' });
+      await t.s.links.create(b.seller, b.campaignId, { client_id: a.clients[0]!.id });
+
+      assert.equal((await t.s.routing.route({ uniqueid: call(), did: a.did })).action, 'dial');
+      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: b.did }), {
+        action: 'reject',
+        reason: 'all_candidates_capped',
+      });
+    });
+
+    test('total cap counts only calls that reached min_billable_duration; reaching it notifies the seller once', async () => {
+      const sc = await scenario(t.s, {
+        links: [{ total_calls_allowed: 1, min_billable_duration: 30, payout: '10' }],
+      });
+      const short = call();
+      await t.s.routing.route({ uniqueid: short, did: sc.did });
+      await t.s.callEnd.finish({ uniqueid: short, dialStatus: 'ANSWER', billsec: 29, source: 'agi' });
+      assert.equal((await linkCounters(t.db, sc.links[0]!)).current_total_calls, 0);
+
+      const long = call();
+      await t.s.routing.route({ uniqueid: long, did: sc.did });
+      const end = await t.s.callEnd.finish({
+        uniqueid: long,
+        dialStatus: 'ANSWER',
+        billsec: 30,
+        source: 'agi',
+      });
+
+      assert.equal((await linkCounters(t.db, sc.links[0]!)).current_total_calls, 1);
+      const log = await t.db.query<any>('SELECT billable, payout FROM call_logs WHERE id = $1', [end.callId]);
+      assert.deepEqual(log.rows[0], { billable: true, payout: '10.0000' });
+      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), {
+        action: 'reject',
+        reason: 'all_candidates_capped',
+      });
+      const notes = await t.s.notifications.list(sc.seller, {}, { limit: 10, offset: 0 });
+      assert.equal(notes.items.filter((n) => n.kind === 'cap_reached').length, 1);
+    });
+
+    test('the daily cap resets at midnight in the campaign time zone', async () => {
+      t.clock.set('2026-11-24T04:30:00Z'); // 23:30 in New York (EST)
+      const sc = await scenario(t.s, {
+        campaign: { timezone: 'America/New_York' },
+        links: [{ daily_cap: 1 }],
+      });
+      const a = call();
+      await t.s.routing.route({ uniqueid: a, did: sc.did });
+      await t.s.callEnd.finish({ uniqueid: a, dialStatus: 'ANSWER', billsec: 60, source: 'agi' });
+
+      t.clock.set('2026-11-24T04:55:00Z'); // 23:55 New York, still the same day
+      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), {
+        action: 'reject',
+        reason: 'all_candidates_capped',
+      });
+      t.clock.set('2026-11-24T05:01:00Z'); // 00:01 New York, a new day (05:01 UTC, same UTC day)
+      assert.equal((await t.s.routing.route({ uniqueid: call(), did: sc.did })).action, 'dial');
+    });
+
+    test('business hours are read in the campaign time zone, across the UTC date line', async () => {
+      const hours = { mon: [{ start: '09:00', end: '17:00' }] };
+      const sc = await scenario(t.s, {
+        campaign: { timezone: 'America/Los_Angeles', business_hours: hours },
+        links: [{}],
+      });
+      t.clock.set('2026-11-23T16:59:00Z'); // Monday 08:59 in Los Angeles
+      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), {
+        action: 'reject',
+        reason: 'closed',
+      });
+      t.clock.set('2026-11-23T17:00:00Z'); // 09:00
+      assert.equal((await t.s.routing.route({ uniqueid: call(), did: sc.did })).action, 'dial');
+      t.clock.set('2026-11-24T00:59:00Z'); // Tuesday in UTC, still Monday 16:59 in Los Angeles
+      assert.equal((await t.s.routing.route({ uniqueid: call(), did: sc.did })).action, 'dial');
+      t.clock.set('2026-11-24T01:00:00Z'); // 17:00: closed
+      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), {
+        action: 'reject',
+        reason: 'closed',
+      });
+      t.clock.set('2026-11-23T15:00:00Z');
+    });
+
+    test('closed or disabled clients and paused links are skipped with their reason', async () => {
+      const sc = await scenario(t.s, {
+        links: [
+          { client: { business_hours: { sun: [{ start: '00:00', end: '01:00' }] } } },
+          { client: { status: 'disabled' } },
+          { status: 'paused' },
+          {},
+        ],
+      });
+      const id = call();
+      const d = await t.s.routing.route({ uniqueid: id, did: sc.did });
+      assert.equal(d.action === 'dial' && d.linkId, sc.links[3]);
+      const live = await t.db.query<any>('SELECT trace FROM live_calls WHERE uniqueid = $1', [id]);
+      assert.deepEqual(
+        live.rows[0].trace.filter((e: any) => e.outcome === 'skipped').map((e: any) => e.reason),
+        ['client_closed', 'client_disabled', 'link_paused'],
+      );
+    });
+
+    test('rejections say why: unknown DID, paused campaign, low balance', async () => {
+      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: '+14155550000' }), {
+        action: 'reject',
+        reason: 'unknown_did',
+      });
+      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: 'garbage' }), {
+        action: 'reject',
+        reason: 'unknown_did',
+      });
+      const paused = await scenario(t.s, { campaign: { status: 'paused' }, links: [{}] });
+      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: paused.did }), {
+        action: 'reject',
+        reason: 'campaign_inactive',
+      });
+      const broke = await scenario(t.s, { balance: '0', links: [{}] });
+      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: broke.did }), {
+        action: 'reject',
+        reason: 'insufficient_balance',
+      });
+    });
+  });
+}
