@@ -25,6 +25,9 @@ test('every bad value names its variable', () => {
     CAPCONDUIT_ADMIN_PASSWORD: 'short',
     COOKIE_SECURE: 'maybe',
     DEFAULT_PHONE_REGION: 'USA',
+    AGI_PORT: '-1',
+    AGI_ALLOW: '10.0.0.1,pbx.example.com',
+    INTERNAL_API_TOKEN: 'short',
   };
   for (const [name, value] of Object.entries(cases)) {
     assert.throws(
@@ -36,7 +39,7 @@ test('every bad value names its variable', () => {
 });
 
 test('roles: all by default, unknown names refused', () => {
-  assert.deepEqual(parseRoles(undefined), ['api']);
+  assert.deepEqual(parseRoles(undefined), ['api', 'agi', 'worker']);
   assert.deepEqual(parseRoles('api, api'), ['api']);
   assert.throws(() => parseRoles('api,telepathy'), /telepathy/);
 });

@@ -1,8 +1,10 @@
+import { isIP } from 'node:net';
+
 /**
  * Configuration, parsed once at start from the environment and validated. Only the entry
  * point calls `loadConfig(process.env)`; everything else receives a `Config` object.
  */
-export const ROLES = ['api'] as const;
+export const ROLES = ['api', 'agi', 'worker'] as const;
 export type ProcessRole = (typeof ROLES)[number];
 
 export interface Config {
@@ -25,6 +27,15 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Region assumed for numbers typed without a country code (ISO 3166 alpha-2). */
   defaultPhoneRegion: string;
+  agiHost: string;
+  agiPort: number;
+  /** PBX addresses / CIDR ranges allowed to connect to the FastAGI port; empty = any. */
+  agiAllow: string[];
+  /** Shared secret for /api/internal/* (X-Internal-API-Token); unset = those routes are off. */
+  internalApiToken: string | undefined;
+  /** How often the worker expires abandoned reservations and reconciles with Asterisk's CDRs. */
+  sweepIntervalMs: number;
+  reconcileIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +106,25 @@ function email(env: Env, name: string): string | undefined {
   return raw?.toLowerCase();
 }
 
+function list(env: Env, name: string): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    const [addr, bits] = item.split('/');
+    if (isIP(addr ?? '') === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
+      throw new ConfigError(name, `"${item}" is not an IP address or CIDR range`);
+    }
+  }
+  return items;
+}
+
+function secret(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw !== undefined && raw.length < 16) throw new ConfigError(name, 'must be at least 16 characters');
+  return raw;
+}
+
 function region(env: Env): string {
   const raw = read(env, 'DEFAULT_PHONE_REGION')?.toUpperCase() ?? 'US';
   if (!/^[A-Z]{2}$/.test(raw))
@@ -126,6 +156,12 @@ export function loadConfig(env: Env): Config {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     defaultPhoneRegion: region(env),
+    agiHost: read(env, 'AGI_HOST') ?? '127.0.0.1',
+    agiPort: int(env, 'AGI_PORT', 4573, 0, 65535),
+    agiAllow: list(env, 'AGI_ALLOW'),
+    internalApiToken: secret(env, 'INTERNAL_API_TOKEN'),
+    sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),
+    reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
   };
 }
 

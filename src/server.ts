@@ -1,4 +1,8 @@
+import type { AddressInfo, Server } from 'node:net';
 import { pino, type Logger } from 'pino';
+import { createAgiHandlers } from './agi/scripts.js';
+import { createAgiServer } from './agi/server.js';
+import { startWorker } from './ops/worker.js';
 import type { Config, ProcessRole } from './config.js';
 import type { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
@@ -15,6 +19,7 @@ export interface Running {
   app: App | undefined;
   db: Db;
   url: string | undefined;
+  agiPort: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -69,13 +74,16 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
   const started = Date.now();
   const { db, services } = await prepare(config, log);
   const creds = await bootstrap(config, services);
+  const metrics = createMetrics();
   let app: App | undefined;
   let url: string | undefined;
+  let agi: Server | undefined;
+  let agiPort: number | undefined;
   if (roles.includes('api')) {
     app = await buildApp({
       db,
       services,
-      metrics: createMetrics(),
+      metrics,
       logger: log,
       trustProxy: config.trustProxy,
       cookieSecure: config.cookieSecure,
@@ -86,8 +94,31 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   }
-  log.info({ roles, ms: Date.now() - started, url }, 'started');
+  if (roles.includes('agi')) {
+    agi = createAgiServer({
+      handlers: createAgiHandlers({ routing: services.routing, callEnd: services.callEnd }),
+      allow: config.agiAllow,
+      log: log.child({ role: 'agi' }),
+      onRequest: (script, ms, ok) => metrics.agiDuration.labels(script, String(ok)).observe(ms / 1000),
+    });
+    await new Promise<void>((resolve, reject) => {
+      agi!.once('error', reject);
+      agi!.listen(config.agiPort, config.agiHost, () => resolve());
+    });
+    agiPort = (agi.address() as AddressInfo).port;
+    if (config.agiAllow.length === 0 && !['127.0.0.1', '::1', 'localhost'].includes(config.agiHost)) {
+      log.warn('FastAGI listens beyond loopback with no AGI_ALLOW list: any host can route calls');
+    }
+  }
+  const worker = roles.includes('worker')
+    ? startWorker(
+        [{ name: 'expire-reservations', everyMs: config.sweepIntervalMs, run: () => services.callEnd.expire() }],
+        { log: log.child({ role: 'worker' }), metrics },
+      )
+    : undefined;
+  log.info({ roles, ms: Date.now() - started, url, agiPort }, 'started');
   if (url) process.stdout.write(`${banner(url, config, creds)}\n`);
+  if (agiPort !== undefined) process.stdout.write(`  FastAGI listening on ${config.agiHost}:${agiPort}\n\n`);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -98,9 +129,11 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
         process.exit(1);
       }, config.shutdownTimeoutMs);
       timer.unref();
+      await new Promise<void>((resolve) => (agi ? agi.close(() => resolve()) : resolve()));
+      await worker?.stop();
       await app?.close();
       await db.close();
       log.info('stopped');
     })());
-  return { app, db, url, stop };
+  return { app, db, url, agiPort, stop };
 }

@@ -16,7 +16,20 @@ export function createMetrics() {
     help: 'Failed login attempts',
     registers: [registry],
   });
-  return { registry, httpDuration, loginFailures };
+  const agiDuration = new Histogram({
+    name: 'capconduit_agi_request_duration_seconds',
+    help: 'FastAGI conversation duration by script and outcome',
+    labelNames: ['script', 'ok'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+    registers: [registry],
+  });
+  const workerRuns = new Counter({
+    name: 'capconduit_worker_items_total',
+    help: 'Calls finished by background jobs (expired reservations, reconciled CDRs)',
+    labelNames: ['job'] as const,
+    registers: [registry],
+  });
+  return { registry, httpDuration, loginFailures, agiDuration, workerRuns };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

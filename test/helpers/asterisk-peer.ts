@@ -24,7 +24,11 @@ export function loadCapture(name: string): CaptureStep[] {
  * one write, and before each recorded reply waits for the server's next line(s). Returns what
  * the server actually wrote, line by line, so the test can compare it with the recording.
  */
-export async function replay(port: number, steps: CaptureStep[], opts: { pace?: number } = {}): Promise<string[]> {
+export async function replay(
+  port: number,
+  steps: CaptureStep[],
+  opts: { pace?: number; waitForServerClose?: boolean } = {},
+): Promise<string[]> {
   const socket = connect(port, '127.0.0.1');
   socket.setNoDelay(true);
   const written: string[] = [];
@@ -57,6 +61,11 @@ export async function replay(port: number, steps: CaptureStep[], opts: { pace?: 
       socket.write(step.data);
       if (opts.pace) await new Promise((r) => setTimeout(r, opts.pace));
     }
+  }
+  if (opts.waitForServerClose) {
+    // As Asterisk does: keep the connection open until the script ends it.
+    const deadline = Date.now() + 5000;
+    while (!closed && Date.now() < deadline) await new Promise<void>((r) => waiters.push(r));
   }
   await endOf(socket);
   return written;
