@@ -109,7 +109,10 @@ function email(env: Env, name: string): string | undefined {
 function list(env: Env, name: string): string[] {
   const raw = read(env, name);
   if (raw === undefined) return [];
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const item of items) {
     const [addr, bits] = item.split('/');
     if (isIP(addr ?? '') === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {

@@ -88,6 +88,7 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
       trustProxy: config.trustProxy,
       cookieSecure: config.cookieSecure,
       metricsToken: config.metricsToken,
+      internalApiToken: config.internalApiToken,
     });
     await app.listen({ host: config.host, port: config.port });
     const addr = app.server.address();
@@ -112,7 +113,13 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
   }
   const worker = roles.includes('worker')
     ? startWorker(
-        [{ name: 'expire-reservations', everyMs: config.sweepIntervalMs, run: () => services.callEnd.expire() }],
+        [
+          {
+            name: 'expire-reservations',
+            everyMs: config.sweepIntervalMs,
+            run: () => services.callEnd.expire(),
+          },
+        ],
         { log: log.child({ role: 'worker' }), metrics },
       )
     : undefined;

@@ -1,5 +1,6 @@
 import { createAuthService } from './auth/auth.service.js';
 import { createCallEndService } from './calls/call-end.service.js';
+import { createCallsService } from './calls/calls.service.js';
 import { createRoutingService } from './routing/routing.service.js';
 import { createBalancesService } from './billing/balances.service.js';
 import { createCampaignsService } from './campaigns/campaigns.service.js';
@@ -45,6 +46,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
       defaultRegion: config.defaultPhoneRegion,
     }),
     callEnd: createCallEndService({ db, clock, settings }),
+    calls: createCallsService({ db }),
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Role } from '../src/shared/types.js';
-import { startTestApp, type Client, type TestApp } from './helpers/app.js';
+import { INTERNAL_TOKEN, startTestApp, type Client, type TestApp } from './helpers/app.js';
 import { backends } from './helpers/db.js';
 
 const ALL: Role[] = ['admin', 'staff', 'seller', 'agent'];
@@ -66,6 +66,14 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['POST', '/api/notifications/:id/read', ALL],
   ['POST', '/api/notifications/read-all', ALL],
   ['POST', '/api/auth/logout', ALL],
+  ['GET', '/api/calls', BUSINESS],
+  ['GET', '/api/calls/export.csv', BUSINESS],
+  ['GET', '/api/calls/:id', BUSINESS],
+];
+/** The PBX's routes: no user may call them, only the holder of the internal token. */
+const INTERNAL = [
+  ['GET', '/api/internal/route_info?uniqueid=x&did=1'],
+  ['POST', '/api/internal/log_call'],
 ];
 const PUBLIC = [['POST', '/api/auth/login']];
 
@@ -87,7 +95,7 @@ for (const kind of backends()) {
       const served = Object.entries(paths).flatMap(([p, ops]) =>
         Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
       );
-      const listed = [...MATRIX, ...PUBLIC].map(([m, p]) => `${m} ${p}`);
+      const listed = [...MATRIX, ...PUBLIC, ...INTERNAL].map(([m, p]) => `${m} ${p!.split('?')[0]}`);
       assert.deepEqual(served.filter((r) => r.includes(' /api/')).sort(), listed.sort());
     });
 
@@ -100,6 +108,33 @@ for (const kind of backends()) {
         );
         assert.equal(res.status, 401, `${method} ${path}`);
         assert.equal(res.body.error.code, 'unauthenticated');
+      }
+    });
+
+    test('internal routes take the internal token, never a user session', async () => {
+      for (const [method, path] of INTERNAL) {
+        for (const c of [t.anon, clients.admin, clients.seller]) {
+          const res = await c.request(method!, path!, method === 'POST' ? { uniqueid: 'x' } : undefined);
+          assert.equal(res.status, 401, `${method} ${path}`);
+        }
+        const wrong = await t.anon.request(
+          method!,
+          path!,
+          method === 'POST' ? { uniqueid: 'x' } : undefined,
+          {
+            'x-internal-api-token': 'nope-nope-nope-nope',
+          },
+        );
+        assert.equal(wrong.status, 401);
+        const right = await t.anon.request(
+          method!,
+          path!,
+          method === 'POST' ? { uniqueid: 'x' } : undefined,
+          {
+            'x-internal-api-token': INTERNAL_TOKEN,
+          },
+        );
+        assert.equal(right.status, 200, `${method} ${path}: ${JSON.stringify(right.body)}`);
       }
     });
 

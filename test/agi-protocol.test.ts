@@ -12,7 +12,13 @@ const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 /** The probe the captures were recorded with, rewritten on our session API. */
 function probe(results: unknown[]): AgiHandler {
   return async (session, req) => {
-    results.push({ script: req.script, did: req.query.get('did'), x: req.query.get('x'), args: req.args, uniqueid: req.env.uniqueid });
+    results.push({
+      script: req.script,
+      did: req.query.get('did'),
+      x: req.query.get('x'),
+      args: req.args,
+      uniqueid: req.env.uniqueid,
+    });
     const run = async (cmd: string) => {
       try {
         const r: AgiReply = await session.command(cmd);
@@ -66,8 +72,17 @@ describe('FastAGI protocol against recordings of a real Asterisk 22', () => {
 
     const written = await replay(port, steps);
 
-    assert.deepEqual(written, steps.filter((s) => s.dir === 'out').map((s) => s.data));
-    assert.deepEqual(results[0], { script: 'probe', did: '15558880001', x: 'a b', args: ['arg1', 'arg two'], uniqueid: 'harness-1795261893.1218' });
+    assert.deepEqual(
+      written,
+      steps.filter((s) => s.dir === 'out').map((s) => s.data),
+    );
+    assert.deepEqual(results[0], {
+      script: 'probe',
+      did: '15558880001',
+      x: 'a b',
+      args: ['arg1', 'arg two'],
+      uniqueid: 'harness-1795261893.1218',
+    });
     assert.deepEqual(results.slice(1, 6), [
       { cmd: 'GET VARIABLE CHANNEL(state)', result: '1', data: 'Ring' },
       { cmd: 'GET VARIABLE NOSUCHVAR', result: '0', data: undefined },
@@ -87,7 +102,10 @@ describe('FastAGI protocol against recordings of a real Asterisk 22', () => {
 
     const written = await replay(port, steps);
 
-    assert.deepEqual(written, steps.filter((s) => s.dir === 'out').map((s) => s.data));
+    assert.deepEqual(
+      written,
+      steps.filter((s) => s.dir === 'out').map((s) => s.data),
+    );
     assert.deepEqual(results.at(-3), { cmd: 'EXEC Wait 3', result: '-1', data: undefined });
     assert.deepEqual(results.at(-2), { cmd: 'GET VARIABLE CHANNEL(state)', result: '1', data: 'Up' });
     assert.deepEqual(results.at(-1), { hungUp: true });

@@ -15,7 +15,11 @@ let uid = 0;
 const call = () => `agi-${process.pid}.${++uid}`;
 
 async function agiServer(t: TestServices): Promise<{ server: Server; port: number }> {
-  const server = createAgiServer({ handlers: createAgiHandlers({ routing: t.s.routing, callEnd: t.s.callEnd }), allow: [], log: quiet });
+  const server = createAgiServer({
+    handlers: createAgiHandlers({ routing: t.s.routing, callEnd: t.s.callEnd }),
+    allow: [],
+    log: quiet,
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, port: (server.address() as AddressInfo).port };
 }
@@ -30,7 +34,11 @@ for (const kind of backends()) {
       t = await startServices(kind, new Date().toISOString());
       ({ server, port } = await agiServer(t));
       if (kind === 'postgres') {
-        other = await startCapConduit(['--roles', 'agi'], { DATABASE_URL: t.url! }, /FastAGI listening on \S+:(\d+)/);
+        other = await startCapConduit(
+          ['--roles', 'agi'],
+          { DATABASE_URL: t.url! },
+          /FastAGI listening on \S+:(\d+)/,
+        );
       }
     });
     after(async () => {
@@ -40,18 +48,49 @@ for (const kind of backends()) {
     });
 
     test('route → failed dial → next → hangup: the variables the dialplan reads, and one call log', async () => {
-      const sc = await scenario(t.s, { links: [{}, { forwarding_priority: 2 }], campaign: { dial_timeout_seconds: 20 } });
+      const sc = await scenario(t.s, {
+        links: [{}, { forwarding_priority: 2 }],
+        campaign: { dial_timeout_seconds: 20 },
+      });
       const id = call();
 
-      const routed = await runScript(port, { script: `route?did=${encodeURIComponent(sc.did)}`, uniqueid: id });
+      const routed = await runScript(port, {
+        script: `route?did=${encodeURIComponent(sc.did)}`,
+        uniqueid: id,
+      });
       const next = await runScript(port, { script: 'next?status=BUSY', uniqueid: id });
-      const hangup = await runScript(port, { script: 'hangup', uniqueid: id, args: ['ANSWER', '42', '43', '50', '16'] });
+      const hangup = await runScript(port, {
+        script: 'hangup',
+        uniqueid: id,
+        args: ['ANSWER', '42', '43', '50', '16'],
+      });
 
-      assert.deepEqual(routed.vars, { CC_DIAL: `PJSIP/${sc.clients[0]!.identifier}`, CC_TIMEOUT: '20', CC_ATTEMPT: '1', CC_STATUS: 'dial' });
-      assert.deepEqual(next.vars, { CC_DIAL: `PJSIP/${sc.clients[1]!.identifier}`, CC_TIMEOUT: '20', CC_ATTEMPT: '2', CC_STATUS: 'dial' });
+      assert.deepEqual(routed.vars, {
+        CC_DIAL: `PJSIP/${sc.clients[0]!.identifier}`,
+        CC_TIMEOUT: '20',
+        CC_ATTEMPT: '1',
+        CC_STATUS: 'dial',
+      });
+      assert.deepEqual(next.vars, {
+        CC_DIAL: `PJSIP/${sc.clients[1]!.identifier}`,
+        CC_TIMEOUT: '20',
+        CC_ATTEMPT: '2',
+        CC_STATUS: 'dial',
+      });
       assert.deepEqual(hangup.commands, []);
-      const log = (await t.db.query<any>('SELECT billsec, duration, hangup_cause, link_id, source FROM call_logs WHERE uniqueid = $1', [id])).rows[0];
-      assert.deepEqual(log, { billsec: 42, duration: 50, hangup_cause: 16, link_id: sc.links[1], source: 'agi' });
+      const log = (
+        await t.db.query<any>(
+          'SELECT billsec, duration, hangup_cause, link_id, source FROM call_logs WHERE uniqueid = $1',
+          [id],
+        )
+      ).rows[0];
+      assert.deepEqual(log, {
+        billsec: 42,
+        duration: 50,
+        hangup_cause: 16,
+        link_id: sc.links[1],
+        source: 'agi',
+      });
     });
 
     test('a rejected call tells the dialplan why', async () => {
@@ -59,20 +98,31 @@ for (const kind of backends()) {
       assert.deepEqual(r.vars, { CC_REASON: 'unknown_did', CC_STATUS: 'reject' });
     });
 
-    test("the recorded hangup handler of a real Asterisk logs the call (DIALSTATUS as agi_arg_1)", async () => {
+    test('the recorded hangup handler of a real Asterisk logs the call (DIALSTATUS as agi_arg_1)', async () => {
       const steps = loadCapture('hangup-handler-after-answered-call.txt').filter((s) => s.dir === 'in');
       await replay(port, steps.slice(0, 2), { waitForServerClose: true });
-      const log = (await t.db.query<any>('SELECT routing_status, dial_status, did FROM call_logs WHERE uniqueid = $1', ['harness-1795261893.1218'])).rows[0];
+      const log = (
+        await t.db.query<any>('SELECT routing_status, dial_status, did FROM call_logs WHERE uniqueid = $1', [
+          'harness-1795261893.1218',
+        ])
+      ).rows[0];
       assert.deepEqual(log, { routing_status: 'unrouted', dial_status: 'ANSWER', did: '15558880001' });
     });
 
     test('200 simultaneous calls, max concurrency 10: exactly 10 reserved, the rest fail over or are rejected', async () => {
-      const sc = await scenario(t.s, { links: [{ max_concurrency: 10 }, { forwarding_priority: 2, max_concurrency: 40 }] });
+      const sc = await scenario(t.s, {
+        links: [{ max_concurrency: 10 }, { forwarding_priority: 2, max_concurrency: 40 }],
+      });
       const ports = other ? [port, Number(other.match[1])] : [port];
       const ids = Array.from({ length: 200 }, () => call());
 
       const results = await Promise.all(
-        ids.map((id, i) => runScript(ports[i % ports.length]!, { script: `route?did=${encodeURIComponent(sc.did)}`, uniqueid: id })),
+        ids.map((id, i) =>
+          runScript(ports[i % ports.length]!, {
+            script: `route?did=${encodeURIComponent(sc.did)}`,
+            uniqueid: id,
+          }),
+        ),
       );
 
       const byTarget = (ident: string) => results.filter((r) => r.vars.CC_DIAL === `PJSIP/${ident}`).length;
@@ -82,7 +132,11 @@ for (const kind of backends()) {
       assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 10);
       assert.equal((await linkCounters(t.db, sc.links[1]!)).in_flight, 40);
 
-      await Promise.all(ids.map((id, i) => runScript(ports[i % ports.length]!, { script: 'hangup', uniqueid: id, args: ['NOANSWER'] })));
+      await Promise.all(
+        ids.map((id, i) =>
+          runScript(ports[i % ports.length]!, { script: 'hangup', uniqueid: id, args: ['NOANSWER'] }),
+        ),
+      );
       assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
       assert.equal((await linkCounters(t.db, sc.links[1]!)).in_flight, 0);
       const n = await t.db.query<any>('SELECT count(*) AS n FROM call_logs WHERE uniqueid = ANY($1)', [ids]);
@@ -90,11 +144,21 @@ for (const kind of backends()) {
     });
 
     test('200 simultaneous calls against total and daily caps: exact, and exact again after they convert', async () => {
-      const sc = await scenario(t.s, { links: [{ total_calls_allowed: 25 }], campaign: { timezone: 'America/Chicago' } });
+      const sc = await scenario(t.s, {
+        links: [{ total_calls_allowed: 25 }],
+        campaign: { timezone: 'America/Chicago' },
+      });
       const sc2 = await scenario(t.s, { links: [{ daily_cap: 30 }] });
       const ports = other ? [port, Number(other.match[1])] : [port];
       const run = (did: string, ids: string[]) =>
-        Promise.all(ids.map((id, i) => runScript(ports[i % ports.length]!, { script: `route?did=${encodeURIComponent(did)}`, uniqueid: id })));
+        Promise.all(
+          ids.map((id, i) =>
+            runScript(ports[i % ports.length]!, {
+              script: `route?did=${encodeURIComponent(did)}`,
+              uniqueid: id,
+            }),
+          ),
+        );
       const a = Array.from({ length: 200 }, () => call());
       const b = Array.from({ length: 200 }, () => call());
 
@@ -102,11 +166,18 @@ for (const kind of backends()) {
 
       assert.equal(ra.filter((r) => r.vars.CC_STATUS === 'dial').length, 25);
       assert.equal(rb.filter((r) => r.vars.CC_STATUS === 'dial').length, 30);
-      await Promise.all([...a, ...b].map((id, i) => runScript(ports[i % ports.length]!, { script: 'hangup', uniqueid: id, args: ['ANSWER', '90'] })));
+      await Promise.all(
+        [...a, ...b].map((id, i) =>
+          runScript(ports[i % ports.length]!, { script: 'hangup', uniqueid: id, args: ['ANSWER', '90'] }),
+        ),
+      );
       assert.equal((await linkCounters(t.db, sc.links[0]!)).current_total_calls, 25);
       assert.equal((await linkCounters(t.db, sc2.links[0]!)).day_count, 30);
       const more = await run(sc.did, [call(), call()]);
-      assert.deepEqual(more.map((r) => r.vars.CC_STATUS), ['reject', 'reject']);
+      assert.deepEqual(
+        more.map((r) => r.vars.CC_STATUS),
+        ['reject', 'reject'],
+      );
     });
   });
 }

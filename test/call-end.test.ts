@@ -12,7 +12,12 @@ for (const kind of backends()) {
     let t: TestServices;
     before(async () => {
       t = await startServices(kind);
-      const admin = await t.s.users.create({ email: `a${process.pid}@x.example`, name: 'a', role: 'admin', password: 'password-1' });
+      const admin = await t.s.users.create({
+        email: `a${process.pid}@x.example`,
+        name: 'a',
+        role: 'admin',
+        password: 'password-1',
+      });
       const actor = { id: admin.id, email: admin.email, name: 'a', role: 'admin' as const };
       await t.s.settings.set(actor, 'billing.rate_per_minute', '0.05');
       await t.s.settings.set(actor, 'billing.increment_seconds', 6);
@@ -20,12 +25,22 @@ for (const kind of backends()) {
     after(() => t.close());
 
     test('an answered call is charged by the increment and the ledger explains the balance', async () => {
-      const sc = await scenario(t.s, { balance: '10', links: [{ payout: '2.5', min_billable_duration: 60 }] });
+      const sc = await scenario(t.s, {
+        balance: '10',
+        links: [{ payout: '2.5', min_billable_duration: 60 }],
+      });
       const id = call();
       await t.s.routing.route({ uniqueid: id, did: sc.did, callerId: '+13125550111' });
       t.clock.advance(70_000);
 
-      const end = await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'ANSWER', billsec: 61, duration: 70, hangupCause: 16, source: 'agi' });
+      const end = await t.s.callEnd.finish({
+        uniqueid: id,
+        dialStatus: 'ANSWER',
+        billsec: 61,
+        duration: 70,
+        hangupCause: 16,
+        source: 'agi',
+      });
 
       const log = (await t.db.query<any>('SELECT * FROM call_logs WHERE id = $1', [end.callId])).rows[0];
       assert.equal(log.cost, '0.0550'); // 66 s × 0.05 / 60
@@ -35,10 +50,13 @@ for (const kind of backends()) {
       assert.equal(log.caller_id, '+13125550111');
       assert.equal(log.answered_at.getTime(), log.ended_at.getTime() - 61_000);
       const ledger = await t.s.balances.ledger(sc.seller.id, { limit: 10, offset: 0 });
-      assert.deepEqual(ledger.items.map((e) => [e.kind, e.amount, e.reference]), [
-        ['call_charge', '-0.0550', id],
-        ['topup', '10.0000', null],
-      ]);
+      assert.deepEqual(
+        ledger.items.map((e) => [e.kind, e.amount, e.reference]),
+        [
+          ['call_charge', '-0.0550', id],
+          ['topup', '10.0000', null],
+        ],
+      );
       const seller = await t.s.balances.seller(sc.seller.id);
       assert.equal(seller.balance, '9.9450');
     });
@@ -60,12 +78,24 @@ for (const kind of backends()) {
       await t.s.routing.route({ uniqueid: id, did: sc.did });
       const report = { uniqueid: id, dialStatus: 'ANSWER', billsec: 120, source: 'agi' as const };
 
-      const results = await Promise.all([t.s.callEnd.finish(report), t.s.callEnd.finish(report), t.s.callEnd.finish(report)]);
+      const results = await Promise.all([
+        t.s.callEnd.finish(report),
+        t.s.callEnd.finish(report),
+        t.s.callEnd.finish(report),
+      ]);
 
       assert.deepEqual(results.map((r) => r.status).sort(), ['duplicate', 'duplicate', 'logged']);
-      assert.equal((await t.db.query<any>('SELECT count(*) AS n FROM call_logs WHERE uniqueid = $1', [id])).rows[0].n, 1);
+      assert.equal(
+        (await t.db.query<any>('SELECT count(*) AS n FROM call_logs WHERE uniqueid = $1', [id])).rows[0].n,
+        1,
+      );
       assert.equal((await t.s.balances.ledger(sc.seller.id, { limit: 10, offset: 0 })).total, 2);
-      assert.deepEqual(await linkCounters(t.db, sc.links[0]!), { in_flight: 0, current_total_calls: 1, day_count: 1, hour_count: 1 });
+      assert.deepEqual(await linkCounters(t.db, sc.links[0]!), {
+        in_flight: 0,
+        current_total_calls: 1,
+        day_count: 1,
+        hour_count: 1,
+      });
     });
 
     test('a call that was never answered is not charged and gives its window slot back', async () => {
@@ -74,23 +104,49 @@ for (const kind of backends()) {
       await t.s.routing.route({ uniqueid: id, did: sc.did });
       assert.equal((await linkCounters(t.db, sc.links[0]!)).day_count, 1);
       const end = await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'CANCEL', source: 'agi' });
-      const log = (await t.db.query<any>('SELECT cost, billable, disposition FROM call_logs WHERE id = $1', [end.callId])).rows[0];
+      const log = (
+        await t.db.query<any>('SELECT cost, billable, disposition FROM call_logs WHERE id = $1', [end.callId])
+      ).rows[0];
       assert.deepEqual(log, { cost: '0.0000', billable: false, disposition: 'NO ANSWER' });
-      assert.deepEqual(await linkCounters(t.db, sc.links[0]!), { in_flight: 0, current_total_calls: 0, day_count: 0, hour_count: 0 });
+      assert.deepEqual(await linkCounters(t.db, sc.links[0]!), {
+        in_flight: 0,
+        current_total_calls: 0,
+        day_count: 0,
+        hour_count: 0,
+      });
     });
 
     test('a rejected call is logged with its reason when its hangup arrives', async () => {
       const id = call();
       await t.s.routing.route({ uniqueid: id, did: '+14155559999' });
       const end = await t.s.callEnd.finish({ uniqueid: id, dialStatus: '', source: 'agi' });
-      const log = (await t.db.query<any>('SELECT routing_status, reject_reason, disposition FROM call_logs WHERE id = $1', [end.callId])).rows[0];
-      assert.deepEqual(log, { routing_status: 'rejected', reject_reason: 'unknown_did', disposition: 'NOT DIALED' });
+      const log = (
+        await t.db.query<any>(
+          'SELECT routing_status, reject_reason, disposition FROM call_logs WHERE id = $1',
+          [end.callId],
+        )
+      ).rows[0];
+      assert.deepEqual(log, {
+        routing_status: 'rejected',
+        reject_reason: 'unknown_did',
+        disposition: 'NOT DIALED',
+      });
     });
 
     test('a hangup for a call CapConduit never routed is still logged', async () => {
       const id = call();
-      const end = await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'ANSWER', billsec: 33, did: '15551234567', source: 'agi' });
-      const log = (await t.db.query<any>('SELECT routing_status, billsec, cost FROM call_logs WHERE id = $1', [end.callId])).rows[0];
+      const end = await t.s.callEnd.finish({
+        uniqueid: id,
+        dialStatus: 'ANSWER',
+        billsec: 33,
+        did: '15551234567',
+        source: 'agi',
+      });
+      const log = (
+        await t.db.query<any>('SELECT routing_status, billsec, cost FROM call_logs WHERE id = $1', [
+          end.callId,
+        ])
+      ).rows[0];
       assert.deepEqual(log, { routing_status: 'unrouted', billsec: 33, cost: '0.0000' });
     });
 
@@ -98,7 +154,10 @@ for (const kind of backends()) {
       const sc = await scenario(t.s, { links: [{ max_concurrency: 1 }] });
       const id = call();
       await t.s.routing.route({ uniqueid: id, did: sc.did });
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), { action: 'reject', reason: 'all_candidates_capped' });
+      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), {
+        action: 'reject',
+        reason: 'all_candidates_capped',
+      });
 
       t.clock.advance(4 * 3600_000 - 1000);
       assert.equal(await t.s.callEnd.expire(), 0);
@@ -106,7 +165,9 @@ for (const kind of backends()) {
       assert.ok((await t.s.callEnd.expire()) >= 1);
 
       assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
-      const log = (await t.db.query<any>('SELECT routing_status, source FROM call_logs WHERE uniqueid = $1', [id])).rows[0];
+      const log = (
+        await t.db.query<any>('SELECT routing_status, source FROM call_logs WHERE uniqueid = $1', [id])
+      ).rows[0];
       assert.deepEqual(log, { routing_status: 'expired', source: 'expired' });
       assert.equal((await t.s.routing.route({ uniqueid: call(), did: sc.did })).action, 'dial');
     });

@@ -3,12 +3,21 @@ import { test } from 'node:test';
 import { AgiProtocolError, parseHeader, parseReply, quote, setVariable } from './protocol.js';
 
 test('replies: result, data with parentheses, endpos, 100, 510, 511, multi-line 520', () => {
-  assert.deepEqual(parseReply(['200 result=1 (a (b) c)']), { code: 200, result: '1', data: 'a (b) c', text: 'result=1 (a (b) c)' });
+  assert.deepEqual(parseReply(['200 result=1 (a (b) c)']), {
+    code: 200,
+    result: '1',
+    data: 'a (b) c',
+    text: 'result=1 (a (b) c)',
+  });
   assert.equal(parseReply(['200 result=0 endpos=1234']).result, '0');
   assert.equal(parseReply(['200 result=-1']).result, '-1');
   assert.equal(parseReply(['200 result=1 ()']).data, '');
   assert.equal(parseReply(['511 Command Not Permitted on a dead channel or intercept routine']).code, 511);
-  const usage = parseReply(['520-Invalid command syntax.  Proper usage follows:', 'Usage: x', '520 End of proper usage.']);
+  const usage = parseReply([
+    '520-Invalid command syntax.  Proper usage follows:',
+    'Usage: x',
+    '520 End of proper usage.',
+  ]);
   assert.equal(usage.code, 520);
   assert.match(usage.text, /Usage: x/);
   assert.throws(() => parseReply(['hello']), AgiProtocolError);

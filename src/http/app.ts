@@ -22,6 +22,7 @@ export interface AppDeps {
   trustProxy?: boolean;
   cookieSecure?: boolean;
   metricsToken?: string | undefined;
+  internalApiToken?: string | undefined;
   version?: string;
 }
 
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
           cookie: { type: 'apiKey', in: 'cookie', name: 'capconduit_session' },
+          internal: { type: 'apiKey', in: 'header', name: 'X-Internal-API-Token' },
         },
       },
       security: [{ bearer: [] }, { cookie: [] }],
@@ -70,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerAuth(app, deps.services.auth);
+  registerAuth(app, deps.services.auth, deps.internalApiToken);
   opsRoutes(app, { db: deps.db, metrics: deps.metrics, metricsToken: deps.metricsToken });
   registerApiRoutes(app, deps.services, { cookieSecure: deps.cookieSecure ?? false });
   await app.ready();

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth.service.js';
+import { safeEqual } from '../auth/tokens.js';
 import { AppError } from '../shared/errors.js';
 import type { Actor } from '../shared/types.js';
 import type { App, RouteAccess } from './types.js';
@@ -21,7 +22,7 @@ export function requestToken(req: FastifyRequest): string | undefined {
  * Resolves the actor of every request and enforces each route's declared access. A route
  * under /api that declares no access fails at start-up, so no route is open by accident.
  */
-export function registerAuth(app: App, auth: AuthService): void {
+export function registerAuth(app: App, auth: AuthService, internalToken: string | undefined): void {
   app.decorateRequest('actor', null);
 
   app.addHook('onRoute', (route) => {
@@ -34,6 +35,16 @@ export function registerAuth(app: App, auth: AuthService): void {
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
     const access: RouteAccess | undefined = req.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
+    if (access === 'internal') {
+      if (internalToken === undefined) {
+        throw new AppError('unavailable', 'the internal API is off: set INTERNAL_API_TOKEN to enable it');
+      }
+      const given = req.headers['x-internal-api-token'];
+      if (typeof given !== 'string' || !safeEqual(given, internalToken)) {
+        throw new AppError('unauthenticated', 'X-Internal-API-Token is missing or wrong');
+      }
+      return;
+    }
     const token = requestToken(req);
     const actor = token === undefined ? undefined : await auth.authenticate(token);
     if (!actor) throw new AppError('unauthenticated', 'sign in or send a valid bearer token');

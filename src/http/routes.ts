@@ -1,5 +1,6 @@
 import { authRoutes } from '../auth/auth.routes.js';
 import { balancesRoutes } from '../billing/balances.routes.js';
+import { callsRoutes } from '../calls/calls.routes.js';
 import { campaignsRoutes } from '../campaigns/campaigns.routes.js';
 import { clientsRoutes } from '../clients/clients.routes.js';
 import { didRequestsRoutes } from '../dids/did-requests.routes.js';
@@ -7,6 +8,7 @@ import { didsRoutes } from '../dids/dids.routes.js';
 import { linksRoutes } from '../links/links.routes.js';
 import { notificationsRoutes } from '../notifications/notifications.routes.js';
 import type { Services } from '../services.js';
+import { internalRoutes } from '../routing/internal.routes.js';
 import { settingsRoutes } from '../settings/settings.routes.js';
 import { usersRoutes } from '../users/users.routes.js';
 import type { App } from './types.js';
@@ -23,4 +25,6 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   linksRoutes(app, services);
   balancesRoutes(app, services);
   notificationsRoutes(app, services);
+  callsRoutes(app, services);
+  internalRoutes(app, services);
 }

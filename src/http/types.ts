@@ -8,8 +8,11 @@ import type {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor, Role } from '../shared/types.js';
 
-/** Who may call a route: `public`, any signed-in user, or the listed roles. */
-export type RouteAccess = 'public' | 'authenticated' | readonly Role[];
+/**
+ * Who may call a route: `public`, any signed-in user, the listed roles, or `internal` — the
+ * PBX, with the shared X-Internal-API-Token.
+ */
+export type RouteAccess = 'public' | 'authenticated' | 'internal' | readonly Role[];
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -45,6 +45,9 @@ export interface TestApp {
 
 let seq = 0;
 
+/** The X-Internal-API-Token of test apps. */
+export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
+
 /** The real HTTP server on a random port over a fresh, migrated database. */
 export async function startTestApp(kind: DbKind, opts: { loginMaxFailures?: number } = {}): Promise<TestApp> {
   const tdb = await createTestDb(kind);
@@ -59,7 +62,13 @@ export async function startTestApp(kind: DbKind, opts: { loginMaxFailures?: numb
       defaultPhoneRegion: 'US',
     },
   });
-  const app = await buildApp({ db: tdb.db, services, metrics: createMetrics(), logger: false });
+  const app = await buildApp({
+    db: tdb.db,
+    services,
+    metrics: createMetrics(),
+    logger: false,
+    internalApiToken: INTERNAL_TOKEN,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

@@ -87,7 +87,13 @@ function endOf(socket: Socket): Promise<void> {
 }
 
 /** The header block Asterisk 22 sends for an AGI() call, as in the captures. */
-export function agiHeader(opts: { script: string; uniqueid: string; args?: string[]; callerid?: string; extension?: string }): string {
+export function agiHeader(opts: {
+  script: string;
+  uniqueid: string;
+  args?: string[];
+  callerid?: string;
+  extension?: string;
+}): string {
   const lines = [
     'agi_network: yes',
     `agi_network_script: ${opts.script}`,

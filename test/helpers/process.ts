@@ -8,7 +8,11 @@ export interface CapConduitProcess {
 }
 
 /** Starts `capconduit start` as a child process and waits for a line matching `ready`. */
-export function startCapConduit(args: string[], env: Record<string, string>, ready: RegExp): Promise<CapConduitProcess> {
+export function startCapConduit(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<CapConduitProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start', ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', AGI_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

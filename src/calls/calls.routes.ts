@@ -1,0 +1,169 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { Type } from 'typebox';
+import { actorOf } from '../http/auth.plugin.js';
+import {
+  errorResponses,
+  IdParams,
+  MoneyOut,
+  Nullable,
+  PageOf,
+  PageQuery,
+  StringEnum,
+  Timestamp,
+} from '../http/schemas.js';
+import type { App } from '../http/types.js';
+import type { Services } from '../services.js';
+import type { CallFilter } from './calls.service.js';
+
+const Call = Type.Object({
+  id: Type.Integer(),
+  uniqueid: Type.String(),
+  direction: Type.String(),
+  did: Nullable(Type.String()),
+  caller_id: Nullable(Type.String()),
+  campaign_id: Nullable(Type.Integer()),
+  campaign_name: Nullable(Type.String()),
+  seller_id: Nullable(Type.Integer()),
+  link_id: Nullable(Type.Integer()),
+  client_id: Nullable(Type.Integer()),
+  client_name: Nullable(Type.String()),
+  started_at: Timestamp,
+  answered_at: Nullable(Timestamp),
+  ended_at: Nullable(Timestamp),
+  duration: Nullable(Type.Integer()),
+  billsec: Type.Integer(),
+  disposition: Type.String(),
+  dial_status: Nullable(Type.String()),
+  hangup_cause: Nullable(Type.Integer()),
+  routing_status: Type.String(),
+  reject_reason: Nullable(Type.String()),
+  billable: Type.Boolean(),
+  cost: MoneyOut,
+  payout: MoneyOut,
+  source: Type.String(),
+  attempt_count: Type.Integer(),
+});
+
+const Attempt = Type.Object({
+  seq: Type.Integer(),
+  link_id: Nullable(Type.Integer()),
+  client_id: Nullable(Type.Integer()),
+  client_name: Nullable(Type.String()),
+  dial_status: Type.String(),
+  ring_seconds: Type.Integer(),
+  started_at: Timestamp,
+  ended_at: Nullable(Timestamp),
+});
+
+const CallDetail = Type.Object({
+  ...Call.properties,
+  recording: Nullable(Type.String()),
+  pbx: Nullable(Type.String()),
+  attempts: Type.Array(Attempt),
+  trace: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
+    description: 'Every candidate considered and why it was skipped, reserved or failed',
+  }),
+});
+
+const Filters = {
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  campaign_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  client_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  seller_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  did: Type.Optional(Type.String({ maxLength: 32 })),
+  caller: Type.Optional(Type.String({ maxLength: 64 })),
+  routing_status: Type.Optional(StringEnum(['routed', 'rejected', 'unrouted', 'expired'])),
+  disposition: Type.Optional(Type.String({ maxLength: 20 })),
+};
+
+const CSV_COLUMNS = [
+  'id',
+  'uniqueid',
+  'started_at',
+  'answered_at',
+  'ended_at',
+  'did',
+  'caller_id',
+  'campaign_name',
+  'client_name',
+  'routing_status',
+  'reject_reason',
+  'disposition',
+  'dial_status',
+  'hangup_cause',
+  'duration',
+  'billsec',
+  'billable',
+  'cost',
+  'payout',
+  'attempt_count',
+] as const;
+
+const tags = ['calls'];
+const access = { access: ['admin', 'staff', 'seller'] as const };
+
+export function callsRoutes(app: App, { calls }: Services): void {
+  app.get(
+    '/api/calls',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'Call logs, newest first (a seller sees their own)',
+        querystring: Type.Object({ ...PageQuery, ...Filters }),
+        response: { 200: PageOf(Call), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { limit, offset, ...filter } = req.query;
+      return calls.list(actorOf(req), filter as CallFilter, { limit, offset });
+    },
+  );
+
+  app.get(
+    '/api/calls/export.csv',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'The same filters as /api/calls, as CSV, streamed oldest first',
+        querystring: Type.Object(Filters),
+        produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'CSV with a header row' }), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const rows = calls.exportRows(actorOf(req), req.query as CallFilter);
+      const csv = Readable.from(
+        (async function* () {
+          for await (const r of rows) {
+            yield CSV_COLUMNS.map((c) => {
+              const v = r[c];
+              return v instanceof Date ? v.toISOString() : v;
+            });
+          }
+        })(),
+      ).pipe(stringify({ header: true, columns: [...CSV_COLUMNS] }));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="calls.csv"')
+        .send(csv as unknown as string);
+    },
+  );
+
+  app.get(
+    '/api/calls/:id',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'One call with its attempts and decision trace',
+        params: IdParams,
+        response: { 200: CallDetail, ...errorResponses },
+      },
+    },
+    async (req) => calls.get(actorOf(req), req.params.id),
+  );
+}

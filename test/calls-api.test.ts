@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { INTERNAL_TOKEN, startTestApp, type Client, type TestApp } from './helpers/app.js';
+import { backends } from './helpers/db.js';
+import { scenario, type Scenario } from './helpers/scenario.js';
+
+for (const kind of backends()) {
+  describe(`call logs and the internal HTTP API on ${kind}`, () => {
+    let t: TestApp;
+    let sc: Scenario;
+    let owner: Client;
+    let other: Client;
+    let admin: Client;
+    const pbx = (method: string, path: string, body?: unknown) =>
+      t.anon.request(method, path, body, { 'x-internal-api-token': INTERNAL_TOKEN });
+
+    before(async () => {
+      t = await startTestApp(kind);
+      sc = await scenario(t.services, { links: [{ max_concurrency: 1 }, { forwarding_priority: 2 }] });
+      const login = async (email: string) => {
+        await t.services.users.update(
+          sc.admin,
+          (await t.services.users.list({ q: email }, { limit: 1, offset: 0 })).items[0]!.id,
+          {
+            password: 'password-long-1',
+          },
+        );
+        const r = await t.anon.post('/api/auth/login', { email, password: 'password-long-1' });
+        return t.client(r.body.token);
+      };
+      owner = await login(sc.seller.email);
+      admin = await login(sc.admin.email);
+      other = await t.userClient('seller');
+    });
+    after(() => t.close());
+
+    test('route_info → route_info with dial_status → log_call, as a curl-based PBX would', async () => {
+      const first = await pbx(
+        'GET',
+        `/api/internal/route_info?uniqueid=h1&did=${encodeURIComponent(sc.did)}&caller_id=%2B13125550100`,
+      );
+      assert.equal(first.status, 200);
+      assert.equal(first.body.status, 'dial');
+      assert.equal(first.body.link_id, sc.links[0]);
+
+      const blocked = await pbx(
+        'GET',
+        `/api/internal/route_info?uniqueid=h2&did=${encodeURIComponent(sc.did)}`,
+      );
+      assert.equal(blocked.body.link_id, sc.links[1]);
+
+      const next = await pbx('GET', '/api/internal/route_info?uniqueid=h1&dial_status=BUSY');
+      assert.deepEqual([next.body.status, next.body.link_id, next.body.attempt], ['dial', sc.links[1], 2]);
+
+      const logged = await pbx('POST', '/api/internal/log_call', {
+        uniqueid: 'h1',
+        dial_status: 'ANSWER',
+        answered_time: 95,
+        duration: 110,
+        hangup_cause: 16,
+      });
+      assert.deepEqual(logged.body.status, 'logged');
+      const again = await pbx('POST', '/api/internal/log_call', {
+        uniqueid: 'h1',
+        dial_status: 'ANSWER',
+        answered_time: 95,
+      });
+      assert.deepEqual(again.body, { status: 'duplicate', call_id: logged.body.call_id });
+      await pbx('POST', '/api/internal/log_call', { uniqueid: 'h2', dial_status: 'NOANSWER' });
+    });
+
+    test('log_call validates like every other route', async () => {
+      assert.equal((await pbx('POST', '/api/internal/log_call', { uniqueid: 'x', billsec: -1 })).status, 400);
+      assert.equal((await pbx('POST', '/api/internal/log_call', { billsec: 1 })).status, 400);
+      assert.equal((await pbx('POST', '/api/internal/log_call', { uniqueid: 'x', extra: 1 })).status, 400);
+    });
+
+    test("a call's detail shows every attempt and the decision trace", async () => {
+      const list = await owner.get('/api/calls?routing_status=routed');
+      const h1 = list.body.items.find((c: any) => c.uniqueid === 'h1');
+      assert.ok(h1, JSON.stringify(list.body));
+      assert.equal(h1.attempt_count, 2);
+      assert.equal(h1.billsec, 95);
+
+      const detail = await owner.get(`/api/calls/${h1.id}`);
+      assert.deepEqual(
+        detail.body.attempts.map((a: any) => [a.link_id, a.dial_status]),
+        [
+          [sc.links[0], 'BUSY'],
+          [sc.links[1], 'ANSWER'],
+        ],
+      );
+      const h2 = list.body.items.find((c: any) => c.uniqueid === 'h2');
+      const trace = (await owner.get(`/api/calls/${h2.id}`)).body.trace;
+      const skip = trace.find((e: any) => e.outcome === 'skipped');
+      assert.deepEqual(
+        [skip.link_id, skip.reason, skip.caps],
+        [sc.links[0], 'cap_reached', [{ cap: 'max_concurrency', limit: 1, used: 1 }]],
+      );
+    });
+
+    test('another seller sees none of these calls, by list or by id', async () => {
+      const mine = await owner.get('/api/calls');
+      assert.ok(mine.body.total >= 2);
+      assert.equal((await other.get('/api/calls')).body.total, 0);
+      assert.equal((await other.get(`/api/calls?seller_id=${sc.seller.id}`)).body.total, 0);
+      for (const c of mine.body.items) assert.equal((await other.get(`/api/calls/${c.id}`)).status, 404);
+      assert.equal((await other.get('/api/calls/export.csv')).body.trim().split('\n').length, 1);
+    });
+
+    test('filters: date range, campaign, DID, caller', async () => {
+      const now = Date.now();
+      const within = await admin.get(
+        `/api/calls?from=${new Date(now - 3600_000).toISOString()}&campaign_id=${sc.campaignId}`,
+      );
+      assert.equal(within.body.total, 2);
+      assert.equal(
+        (await admin.get(`/api/calls?from=${new Date(now + 3600_000).toISOString()}`)).body.total,
+        0,
+      );
+      assert.equal((await admin.get(`/api/calls?caller=3125550100`)).body.total, 1);
+      assert.equal((await admin.get(`/api/calls?did=${encodeURIComponent(sc.did.slice(2))}`)).body.total, 2);
+    });
+
+    test('CSV export streams a header and one row per call', async () => {
+      const res = await owner.get(`/api/calls/export.csv?campaign_id=${sc.campaignId}`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /text\/csv/);
+      const lines = res.body.trim().split('\n');
+      assert.match(lines[0], /^id,uniqueid,started_at/);
+      assert.equal(lines.length, 3);
+      assert.ok(lines.some((l: string) => l.includes(',h1,')));
+    });
+  });
+}
