@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { asteriskConfig, databaseFromUrl, parseFallback } from './asterisk/config.js';
 import { pino } from 'pino';
 import { generatePassword } from './auth/tokens.js';
 import { ConfigError, loadConfig, parseRoles, type Config } from './config.js';
@@ -96,6 +99,28 @@ user
       );
     }),
   );
+
+program
+  .command('asterisk-config')
+  .description('write the Asterisk configuration CapConduit needs (dialplan, realtime, CDR) into a directory')
+  .requiredOption('--out <dir>', 'directory to write the files to')
+  .option('--agi <host:port...>', 'FastAGI servers the dialplan calls, in order (default: AGI_HOST:AGI_PORT)')
+  .option('--on-unavailable <spec>', 'congestion | busy | hangup[:cause] | goto:ctx,exten,prio | dial:PJSIP/x[,timeout]', 'congestion')
+  .option('--on-reject <spec>', 'what a rejected caller hears (same forms)', 'busy')
+  .action((opts: { out: string; agi?: string[]; onUnavailable: string; onReject: string }) => {
+    const c = config();
+    const host = c.agiHost === '0.0.0.0' || c.agiHost === '::' ? '127.0.0.1' : c.agiHost;
+    const files = asteriskConfig({
+      agi: opts.agi ?? [`${host}:${c.agiPort}`],
+      onUnavailable: parseFallback(opts.onUnavailable),
+      onReject: parseFallback(opts.onReject),
+      database: databaseFromUrl(c.databaseUrl),
+    });
+    mkdirSync(opts.out, { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(opts.out, name), text);
+    console.log(`wrote ${Object.keys(files).join(', ')} to ${opts.out} (see docs/asterisk.md)`);
+    if (!c.databaseUrl) console.log('note: without DATABASE_URL the realtime and CDR files are placeholders');
+  });
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) {

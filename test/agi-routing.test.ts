@@ -77,7 +77,7 @@ for (const kind of backends()) {
         CC_ATTEMPT: '2',
         CC_STATUS: 'dial',
       });
-      assert.deepEqual(hangup.commands, []);
+      assert.deepEqual(hangup.commands, ['SET VARIABLE CC_LOGGED "1"']);
       const log = (
         await t.db.query<any>(
           'SELECT billsec, duration, hangup_cause, link_id, source FROM call_logs WHERE uniqueid = $1',

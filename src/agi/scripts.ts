@@ -90,8 +90,8 @@ export function createAgiHandlers(deps: {
 
   /**
    * agi://host:4573/hangup,${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}
-   * — from the hangup handler: the call is logged and billed once. Nothing is sent back; the
-   * channel is already dead.
+   * — from the hangup handler (a dead channel): the call is logged and billed once, then
+   * CC_LOGGED=1 is set.
    */
   const hangup: AgiHandler = async (session, req) => {
     const uniqueid = req.env.uniqueid;
@@ -108,6 +108,8 @@ export function createAgiHandlers(deps: {
       source: 'agi',
       pbx: pbx(session),
     });
+    // Tells the dialplan this node logged the call, so it does not try the next node.
+    await session.command(setVariable('CC_LOGGED', '1'));
   };
 
   return { route, next, hangup };

@@ -388,55 +388,25 @@ export function createRoutingService(deps: {
 
   /**
    * The PBX never received a dial decision (the connection broke while answering): it will
-   * not dial, so the call's slots are given back now instead of at hangup or expiry.
+   * not dial, so the call's slots are given back now instead of at hangup or expiry, and the
+   * call is forgotten so that the next CapConduit node the dialplan tries can route it afresh.
    */
   async function abandon(uniqueid: string): Promise<void> {
-    const now = clock.now();
     await withRetry(() =>
       db.transaction(async (tx) => {
         const r = createRoutingRepo(tx);
         const live = await r.getLive(uniqueid, true);
         if (!live || live.status === 'rejected') return;
         if (live.campaign_reserved && live.campaign_id !== null) {
-          await r.releaseCampaign(
-            live.campaign_id,
-            { hour: live.campaign_hour!, day: live.campaign_day!, month: live.campaign_month! },
-            false,
-          );
+          const w = { hour: live.campaign_hour!, day: live.campaign_day!, month: live.campaign_month! };
+          await r.releaseCampaign(live.campaign_id, w, false);
         }
         if (live.link_id !== null) {
-          await r.releaseLink(
-            live.link_id,
-            { hour: live.link_hour!, day: live.link_day!, month: live.link_month! },
-            {
-              converted: false,
-              clientId: live.client_reserved ? live.client_id : null,
-            },
-          );
+          const w = { hour: live.link_hour!, day: live.link_day!, month: live.link_month! };
+          await r.releaseLink(live.link_id, w, { converted: false, clientId: live.client_reserved ? live.client_id : null });
         }
-        const trace: TraceEntry[] = [
-          ...live.trace,
-          {
-            at: now.toISOString(),
-            step: 'failover',
-            outcome: 'rejected',
-            reason: 'agi_undelivered',
-            detail: 'the PBX did not receive the decision',
-          },
-        ];
-        await r.updateLive(
-          uniqueid,
-          {
-            status: 'rejected',
-            reject_reason: 'agi_undelivered',
-            link_id: null,
-            client_id: null,
-            client_reserved: false,
-            campaign_reserved: false,
-            trace,
-          },
-          now,
-        );
+        // Forget the call entirely, so the dialplan's next CapConduit node can route it afresh.
+        await r.takeLive(uniqueid);
       }),
     );
   }

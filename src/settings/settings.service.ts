@@ -97,15 +97,18 @@ export function createSettingsService(deps: { db: Db; clock: Clock; cacheMs?: nu
          updated_by = EXCLUDED.updated_by`,
       [key, JSON.stringify(stored), deps.clock.now(), actor.id],
     );
+    cache = undefined;
     return get(key);
   }
 
-  /** The typed current value of one setting (for other services). */
+  /** The current value of one setting (for other services), from the cache. */
   async function value<K extends SettingKey>(key: K): Promise<SettingValue> {
-    const rows = await many<{ value: SettingValue }>(deps.db, 'SELECT value FROM settings WHERE key = $1', [
-      key,
-    ]);
-    return rows[0]?.value ?? SETTINGS[key].default;
+    const now = Date.now();
+    if (!cache || now - cache.at > cacheMs) {
+      const rows = await many<{ key: string; value: SettingValue }>(deps.db, 'SELECT key, value FROM settings');
+      cache = { at: now, values: new Map(rows.map((r) => [r.key, r.value])) };
+    }
+    return cache.values.get(key) ?? SETTINGS[key].default;
   }
 
   return { list, get, set, value };

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { asteriskConfig, databaseFromUrl, parseFallback, type AsteriskConfigOptions } from './config.js';
+
+const options: AsteriskConfigOptions = {
+  agi: ['10.0.0.5:4573', '10.0.0.6:4573'],
+  onUnavailable: parseFallback('goto:ivr-sorry,s,1'),
+  onReject: parseFallback('busy'),
+  database: databaseFromUrl('postgres://capc:s3cret@db.internal:5433/capconduit'),
+};
+
+interface Ext {
+  context: string;
+  exten: string;
+  label: string | undefined;
+  app: string;
+  args: string;
+}
+
+/** A small reader of extensions.conf: contexts, extension lines and their applications. */
+function parse(conf: string): Ext[] {
+  let context = '';
+  let exten = '';
+  const out: Ext[] = [];
+  for (const raw of conf.split('\n')) {
+    const line = raw.replace(/;.*$/, '').trim();
+    if (line === '') continue;
+    const section = /^\[([\w-]+)\]$/.exec(line);
+    if (section) {
+      context = section[1]!;
+      continue;
+    }
+    const m = /^(exten|same) => (?:([^,]+),)?(?:\d+|n)(?:\((\w+)\))?,(\w+)\((.*)\)$/.exec(line);
+    assert.ok(m, `not a dialplan line: ${raw}`);
+    if (m[1] === 'exten') exten = m[2]!;
+    out.push({ context, exten, label: m[3], app: m[4]!, args: m[5]! });
+  }
+  return out;
+}
+
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (const ch of s) {
+    depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+test('the dialplan parses line by line, parentheses balance, and every GotoIf label exists', () => {
+  const lines = parse(asteriskConfig(options)['extensions_capconduit.conf']!);
+  for (const l of lines) assert.ok(balanced(l.args), `${l.app}(${l.args})`);
+  for (const l of lines.filter((x) => x.app === 'GotoIf')) {
+    const target = l.args.split('?')[1]!;
+    if (target.includes(',')) continue; // another context
+    assert.ok(lines.some((x) => x.context === l.context && x.label === target), `label ${target} in ${l.context}`);
+  }
+});
+
+test('the hangup handler is pushed before anything else can end the call', () => {
+  const route = parse(asteriskConfig(options)['extensions_capconduit.conf']!).filter((l) => l.context === 'capconduit-route');
+  assert.equal(route[0]!.app, 'Set');
+  assert.equal(route[0]!.args, 'CHANNEL(hangup_handler_push)=capconduit-hangup,s,1');
+});
+
+test('each AGI request tries every configured node in order until one answers', () => {
+  const lines = parse(asteriskConfig(options)['extensions_capconduit.conf']!);
+  const routeAgi = lines.filter((l) => l.app === 'AGI' && l.args.includes('/route'));
+  assert.deepEqual(routeAgi.map((l) => l.args), [
+    'agi://10.0.0.5:4573/route?did=${URIENCODE(${CC_DID})}',
+    'agi://10.0.0.6:4573/route?did=${URIENCODE(${CC_DID})}',
+  ]);
+  const hangup = lines.filter((l) => l.context === 'capconduit-hangup' && l.app === 'AGI');
+  assert.equal(hangup[0]!.args, 'agi://10.0.0.5:4573/hangup,${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}');
+});
+
+test('the fallback when CapConduit is unreachable is the configured one', () => {
+  const unavailable = parse(asteriskConfig(options)['extensions_capconduit.conf']!).filter((l) => l.context === 'capconduit-unavailable');
+  assert.deepEqual(unavailable.map((l) => l.app), ['Log', 'Goto', 'Hangup']);
+  assert.equal(unavailable[1]!.args, 'ivr-sorry,s,1');
+  assert.throws(() => parseFallback('teleport'), /unknown fallback/);
+  assert.deepEqual(parseFallback('dial:PJSIP/backup,20'), { kind: 'dial', target: 'PJSIP/backup', timeout: 20 });
+});
+
+test('realtime and CDR files point at the database; values libpq cannot take are refused', () => {
+  const files = asteriskConfig(options);
+  assert.match(files['res_pgsql.conf']!, /hostname=db\.internal\nport=5433\ndbname=capconduit\nuser=capc\npassword=s3cret/);
+  assert.match(files['cdr_pgsql.conf']!, /timezone=UTC/);
+  assert.match(files['sorcery.conf']!, /endpoint=realtime,ps_endpoints/);
+  assert.match(files['extconfig.conf']!, /ps_endpoint_id_ips => pgsql,capconduit/);
+  assert.throws(() => asteriskConfig({ ...options, database: databaseFromUrl('postgres://u:has%20space@h/db') }), /spaces or quotes/);
+});
