@@ -1,6 +1,7 @@
 import { createAuthService } from './auth/auth.service.js';
 import { createCallEndService } from './calls/call-end.service.js';
 import { createCallsService } from './calls/calls.service.js';
+import { createReconcileService } from './calls/reconcile.service.js';
 import { createRoutingService } from './routing/routing.service.js';
 import { createBalancesService } from './billing/balances.service.js';
 import { createCampaignsService } from './campaigns/campaigns.service.js';
@@ -27,6 +28,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
   const auth = createAuthService({ db, clock, policy: config });
   const settings = createSettingsService({ db, clock });
   const campaigns = createCampaignsService({ db, clock });
+  const callEnd = createCallEndService({ db, clock, settings });
   return {
     auth,
     settings,
@@ -45,7 +47,8 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
       random: deps.random,
       defaultRegion: config.defaultPhoneRegion,
     }),
-    callEnd: createCallEndService({ db, clock, settings }),
+    callEnd,
+    reconcile: createReconcileService({ db, clock, callEnd }),
     calls: createCallsService({ db }),
   };
 }

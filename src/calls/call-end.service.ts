@@ -94,8 +94,8 @@ export function createCallEndService(deps: { db: Db; clock: Clock; settings: Set
         started_at: report.startedAt ?? new Date(ended.getTime() - (report.duration ?? 0) * 1000),
         answered_at: null,
         ended_at: ended,
-        duration: report.duration ?? null,
-        billsec: report.billsec ?? 0,
+        duration: report.duration === undefined ? null : Math.max(0, report.duration),
+        billsec: Math.max(0, report.billsec ?? 0),
         disposition:
           report.dialStatus === 'ANSWER'
             ? 'ANSWERED'
@@ -184,7 +184,7 @@ export function createCallEndService(deps: { db: Db; clock: Clock; settings: Set
       started_at: live.started_at,
       answered_at: answered ? new Date(now.getTime() - billsec * 1000) : null,
       ended_at: now,
-      duration: report.duration ?? secondsBetween(live.started_at, now),
+      duration: Math.max(0, report.duration ?? secondsBetween(live.started_at, now)),
       billsec,
       disposition: dispositionFor(dialStatus, answered, attempts.length > 0),
       dial_status: dialStatus || null,
