@@ -171,6 +171,21 @@ describe('FastAGI protocol against recordings of a real Asterisk 22', () => {
     assert.equal(results.length, 14);
   });
 
+  test('a handler that never finishes is cut off at the conversation deadline', async () => {
+    const stuck = createAgiServer({ handlers: { stuck: () => new Promise(() => undefined) }, allow: [], log: quiet, maxConversationMs: 200 });
+    await new Promise<void>((r) => stuck.listen(0, '127.0.0.1', r));
+    const p = (stuck.address() as AddressInfo).port;
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      const s = connect(p, '127.0.0.1');
+      s.on('error', () => undefined);
+      s.on('close', () => resolve());
+      s.on('connect', () => s.write(agiHeader({ script: 'stuck', uniqueid: 'u-stuck' })));
+    });
+    await new Promise<void>((res) => stuck.close(() => res()));
+    assert.ok(performance.now() - started < 1000);
+  });
+
   test('a connection from an address not on the allow-list is closed before reading', async () => {
     const guarded = createAgiServer({ handlers: { probe: probe([]) }, allow: ['10.1.2.0/24'], log: quiet });
     await new Promise<void>((r) => guarded.listen(0, '127.0.0.1', r));

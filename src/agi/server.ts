@@ -19,6 +19,12 @@ export interface AgiServerOptions {
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   limits?: Partial<SessionLimits>;
   maxConnections?: number;
+  /**
+   * Longest a whole conversation may take. Asterisk waits for a FastAGI server without any
+   * timeout of its own, so a stuck request (say, the database unreachable) would hold the call;
+   * past this the connection is closed and the dialplan takes its fallback.
+   */
+  maxConversationMs?: number;
   onRequest?: (script: string, ms: number, ok: boolean) => void;
 }
 
@@ -52,6 +58,7 @@ function allowed(list: BlockList | undefined, socket: Socket): boolean {
 export function createAgiServer(opts: AgiServerOptions): Server {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const allowList = buildAllowList(opts.allow);
+  const maxMs = opts.maxConversationMs ?? 8000;
   const server = createServer({ noDelay: true }, (socket) => {
     if (!allowed(allowList, socket)) {
       socket.on('error', () => undefined);
@@ -76,7 +83,15 @@ export function createAgiServer(opts: AgiServerOptions): Server {
         opts.log.warn({ script, remote: session.remoteAddress }, 'AGI request for an unknown script');
         return;
       }
-      await handler(session, request);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new AgiTimeoutError(`${script} took longer than ${maxMs} ms`)), maxMs);
+      });
+      try {
+        await Promise.race([handler(session, request), deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
       ok = true;
     } catch (err) {
       const expected =

@@ -33,6 +33,8 @@ export function createPostgresDb(options: PostgresOptions): Db {
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'capconduit',
+    // Fail a request instead of waiting forever for a connection when the server is gone.
+    connectionTimeoutMillis: 5000,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
