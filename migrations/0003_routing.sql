@@ -72,7 +72,13 @@ CREATE TABLE live_calls (
   CHECK (status <> 'rejected' OR reject_reason IS NOT NULL)
 );
 CREATE INDEX live_calls_expires_idx ON live_calls (expires_at);
-CREATE INDEX live_calls_link_idx ON live_calls (link_id) WHERE link_id IS NOT NULL;
+
+-- Rows updated on every call: leave room in each page so updates stay HOT (no index writes).
+ALTER TABLE live_calls SET (fillfactor = 50);
+ALTER TABLE campaign_client_settings SET (fillfactor = 50);
+ALTER TABLE campaigns SET (fillfactor = 50);
+ALTER TABLE clients SET (fillfactor = 50);
+ALTER TABLE users SET (fillfactor = 70);
 
 CREATE TABLE call_logs (
   id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -54,38 +54,32 @@ export function createBalancesRepo(db: Queryable) {
       );
     },
 
-    /** Moves the balance and returns old and new values; the row lock serialises concurrent moves. */
-    applyDelta(
-      sellerId: number,
-      amount: string,
+    /**
+     * Moves the balance and writes its ledger row in one statement; the row lock on the
+     * seller serialises concurrent moves. Undefined when the id is not a seller.
+     */
+    post(
+      e: {
+        sellerId: number;
+        kind: LedgerKind;
+        amount: string;
+        note: string | null;
+        reference: string | null;
+        createdBy: number | null;
+      },
       lowThreshold: string,
-    ): Promise<{ after: string; crossed_low: boolean } | undefined> {
+    ): Promise<(LedgerRow & { crossed_low: boolean }) | undefined> {
       return one(
         db,
-        `UPDATE users u SET balance = u.balance + $2::numeric, updated_at = now()
-           FROM (SELECT id, balance FROM users WHERE id = $1 AND role = 'seller' FOR UPDATE) old
-          WHERE u.id = old.id
-          RETURNING u.balance AS after, (old.balance >= $3::numeric AND u.balance < $3::numeric) AS crossed_low`,
-        [sellerId, amount, lowThreshold],
+        `WITH old AS (SELECT id, balance FROM users WHERE id = $1 AND role = 'seller' FOR UPDATE),
+              u AS (UPDATE users SET balance = users.balance + $2::numeric, updated_at = now() FROM old
+                     WHERE users.id = old.id
+                     RETURNING users.balance AS after, (old.balance >= $3::numeric AND users.balance < $3::numeric) AS crossed_low),
+              l AS (INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by)
+                    SELECT $1, $4, $2::numeric, u.after, $5, $6, $7 FROM u RETURNING ${LEDGER_COLUMNS})
+         SELECT l.*, u.crossed_low FROM l, u`,
+        [e.sellerId, e.amount, lowThreshold, e.kind, e.note, e.reference, e.createdBy],
       );
-    },
-
-    async insertLedger(e: {
-      sellerId: number;
-      kind: LedgerKind;
-      amount: string;
-      balanceAfter: string;
-      note: string | null;
-      reference: string | null;
-      createdBy: number | null;
-    }): Promise<LedgerRow> {
-      const row = await one<LedgerRow>(
-        db,
-        `INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${LEDGER_COLUMNS}`,
-        [e.sellerId, e.kind, e.amount, e.balanceAfter, e.note, e.reference, e.createdBy],
-      );
-      return row!;
     },
   };
 }

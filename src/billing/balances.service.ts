@@ -35,16 +35,16 @@ export async function postToLedger(
   lowThreshold: string,
 ): Promise<LedgerRow> {
   const repo = createBalancesRepo(tx);
-  const moved = await repo.applyDelta(e.sellerId, e.amount, lowThreshold);
-  if (!moved) throw notFound('seller', e.sellerId);
-  const row = await repo.insertLedger({ ...e, balanceAfter: moved.after });
-  if (moved.crossed_low) {
+  const posted = await repo.post(e, lowThreshold);
+  if (!posted) throw notFound('seller', e.sellerId);
+  const { crossed_low, ...row } = posted;
+  if (crossed_low) {
     await notify(tx, {
       userId: e.sellerId,
       kind: 'low_balance',
       title: 'Your balance is low',
-      body: `Balance ${moved.after} is below ${lowThreshold}. Top up to keep calls flowing.`,
-      data: { balance: moved.after, threshold: lowThreshold },
+      body: `Balance ${row.balance_after} is below ${lowThreshold}. Top up to keep calls flowing.`,
+      data: { balance: row.balance_after, threshold: lowThreshold },
     });
   }
   return row;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from './db.js';
 
@@ -14,12 +15,25 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+const names = new Map<string, string>();
+
+/** A stable prepared-statement name for a SQL text (the set of texts the code uses is finite). */
+function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (name === undefined) {
+    name = `cc_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    names.set(sql, name);
+  }
+  return name;
+}
+
 const raw = new WeakMap<Queryable, pg.Pool | pg.PoolClient>();
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   const q: Queryable = {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const res = await client.query(sql, params as unknown[] | undefined);
+      // Named statements are parsed and planned once per connection, then reused.
+      const res = await client.query({ name: statementName(sql), text: sql, values: params as unknown[] | undefined });
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
     },
   };

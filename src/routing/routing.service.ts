@@ -76,7 +76,7 @@ export function createRoutingService(deps: {
   ) {
     trace.push({ at: now.toISOString(), step: 'route', outcome: 'rejected', reason });
     const maxSeconds = Number(await settings.value('calls.max_duration_seconds'));
-    await repo.insertLive({
+    const inserted = await repo.insertLive({
       uniqueid: req.uniqueid,
       status: 'rejected',
       did: req.did,
@@ -90,7 +90,13 @@ export function createRoutingService(deps: {
       started_at: now,
       expires_at: new Date(now.getTime() + maxSeconds * 1000),
     });
+    if (!inserted) return resumeExisting(req.uniqueid);
     return { action: 'reject', reason } as const;
+  }
+
+  async function resumeExisting(uniqueid: string): Promise<RouteDecision> {
+    const live = await repo.getLive(uniqueid);
+    return live ? resume(live) : { action: 'reject', reason: 'no_more_candidates' };
   }
 
   /**
@@ -156,8 +162,8 @@ export function createRoutingService(deps: {
   }
 
   async function route(req: RouteRequest): Promise<RouteDecision> {
-    const existing = await repo.getLive(req.uniqueid);
-    if (existing) return resume(existing);
+    // A repeated request for a call (a retried AGI) is detected when its live row already
+    // exists; checking first would cost every call a round trip.
     const now = clock.now();
     const trace: TraceEntry[] = [];
     const number = normalisePhone(req.did, (deps.defaultRegion ?? 'US') as never);
@@ -199,7 +205,7 @@ export function createRoutingService(deps: {
         const plan = orderCandidates(open, ctx.routing_strategy, campaign.rr, random);
         const got = await reserveFirst(tx, plan, ctx.timezone, now, attemptTrace, 'route');
         if (!got) throw new NoCandidate(attemptTrace);
-        await r.insertLive({
+        const inserted = await r.insertLive({
           uniqueid: req.uniqueid,
           status: 'dialing',
           did: req.did,
@@ -230,9 +236,11 @@ export function createRoutingService(deps: {
           started_at: now,
           expires_at: new Date(now.getTime() + maxSeconds * 1000),
         });
+        if (!inserted) throw new Duplicate();
         return { kind: 'reserved' as const, link: got.link };
       }),
     ).catch((err: unknown) => {
+      if (err instanceof Duplicate) return { kind: 'duplicate' as const };
       if (err instanceof NoCandidate) {
         return {
           kind: 'rejected' as const,
@@ -244,6 +252,7 @@ export function createRoutingService(deps: {
       throw err;
     });
 
+    if (outcome.kind === 'duplicate') return resumeExisting(req.uniqueid);
     if (outcome.kind === 'rejected') {
       const entries =
         outcome.caps.length > 0
@@ -413,6 +422,9 @@ export function createRoutingService(deps: {
 
   return { route, next, abandon };
 }
+
+/** The call already has a live row: this request is a repeat (rolls the reservation back). */
+class Duplicate extends Error {}
 
 class NoCandidate extends Error {
   constructor(readonly trace: TraceEntry[]) {
