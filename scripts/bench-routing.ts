@@ -11,6 +11,7 @@
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from '../src/db/db.js';
 import { migrate } from '../src/db/migrate.js';
+import { withRetry } from '../src/db/retry.js';
 import { createPostgresDb } from '../src/db/postgres.js';
 import { createServices } from '../src/services.js';
 import { systemClock } from '../src/shared/clock.js';
@@ -172,14 +173,16 @@ async function main(): Promise<void> {
     const t1: Tally = { cycles: 0, requestMs: [], overshoot: 0, uniqueids: [] };
     const call = (t: Tally) => (i: number) => cycle(port, setup.dids[i % setup.dids.length]!, `bench-${++n}`, live, caps, t);
     await closedLoop(call({ cycles: 0, requestMs: [], overshoot: 0, uniqueids: [] }), 2, CONCURRENCY); // warm-up
+    console.error('phase 1: throughput through FastAGI');
     const throughput = await closedLoop(call(t1), SECONDS, CONCURRENCY);
+    console.error('phase 2: fixed offered load');
     const t2: Tally = { cycles: 0, requestMs: [], overshoot: 0, uniqueids: [] };
     await openLoop(call(t2), SECONDS, RATE);
     await server.stop();
 
     // 2. Correctness after both phases.
     const all = [...t1.uniqueids, ...t2.uniqueids];
-    const logged = (await db.query<{ n: number }>('SELECT count(*) AS n FROM call_logs WHERE uniqueid LIKE $1', ['bench-%'])).rows[0]!.n;
+    const logged = (await db.query<{ n: number }>('SELECT count(*) AS n FROM call_logs WHERE uniqueid = ANY($1)', [all])).rows[0]!.n;
     const stillLive = (await db.query<{ n: number }>('SELECT count(*) AS n FROM live_calls')).rows[0]!.n;
     const dbOvershoot = (
       await db.query<{ n: number }>(
@@ -188,62 +191,52 @@ async function main(): Promise<void> {
       )
     ).rows[0]!.n;
 
+    console.error('phase 3: raw SQL ceiling');
     // 3. The raw-SQL ceiling: one cycle's statements recorded, then replayed through pg alone.
     const rec = recorder(db);
     const s = createServices({ db: rec.db, clock: systemClock, config: { sessionTtlHours: 1, loginMaxFailures: 5, loginLockoutSeconds: 60, defaultPhoneRegion: 'US' } });
-    await s.routing.route({ uniqueid: 'template', did: setup.dids[0]! });
-    await s.routing.next('template', 'BUSY');
-    await s.callEnd.finish({ uniqueid: 'template', dialStatus: 'ANSWER', billsec: 40, source: 'agi' });
+    // One recorded cycle per DID, so the replay spreads over campaigns as the real run does.
+    const templates: (typeof rec.log)[] = [];
+    for (const [i, did] of setup.dids.entries()) {
+      rec.log.length = 0;
+      await s.routing.route({ uniqueid: `template-${i}`, did });
+      await s.routing.next(`template-${i}`, 'BUSY');
+      await s.callEnd.finish({ uniqueid: `template-${i}`, dialStatus: 'ANSWER', billsec: 40, source: 'agi' });
+      templates.push(rec.log.map((x) => ({ ...x, params: x.params.map((v) => (v === `template-${i}` ? 'template' : v)) })));
+    }
     const pool = new pg.Pool({ connectionString: target.url, max: 20 });
+    pool.on('error', (err) => console.error('raw pool:', err.message));
     let r = 0;
-    const rawCycle = async () => {
-      const id = `raw-${++r}`;
-      const txs = new Map<number, { sql: string; params: unknown[] }[]>();
-      for (const st of rec.log) txs.set(st.tx, [...(txs.get(st.tx) ?? []), st]);
-      for (const [tx, stmts] of [...txs.entries()].sort((a, b) => a[0] - b[0])) {
-        const params = (p: unknown[]) => p.map((v) => (v === 'template' ? id : v));
-        if (tx === 0) {
-          for (const st of stmts) await pool.query(st.sql, params(st.params));
-          continue;
-        }
-        const c = await pool.connect();
-        try {
-          await c.query('BEGIN');
-          for (const st of stmts) await c.query(st.sql, params(st.params));
-          await c.query('COMMIT');
-        } finally {
-          c.release();
-        }
-      }
-    };
-    const replayOrder = rec.log.map((st) => st.tx).filter((v, i, a) => a.indexOf(v) === i);
     // replay keeps the recorded order of transactions and autocommit statements
     const ordered = async () => {
       const id = `raw-${++r}`;
+      const log = templates[r % templates.length]!;
       const params = (p: unknown[]) => p.map((v) => (v === 'template' ? id : v));
       let i = 0;
-      while (i < rec.log.length) {
-        const st = rec.log[i]!;
+      while (i < log.length) {
+        const st = log[i]!;
         if (st.tx === 0) {
           await pool.query(st.sql, params(st.params));
           i++;
           continue;
         }
-        const c = await pool.connect();
-        try {
-          await c.query('BEGIN');
-          while (i < rec.log.length && rec.log[i]!.tx === st.tx) {
-            await c.query(rec.log[i]!.sql, params(rec.log[i]!.params));
-            i++;
+        const stmts: typeof log = [];
+        while (i < log.length && log[i]!.tx === st.tx) stmts.push(log[i++]!);
+        await withRetry(async () => {
+          const c = await pool.connect();
+          try {
+            await c.query('BEGIN');
+            for (const x of stmts) await c.query({ name: undefined, text: x.sql, values: params(x.params) });
+            await c.query('COMMIT');
+          } catch (err) {
+            await c.query('ROLLBACK').catch(() => undefined);
+            throw err;
+          } finally {
+            c.release();
           }
-          await c.query('COMMIT');
-        } finally {
-          c.release();
-        }
+        });
       }
     };
-    void rawCycle;
-    void replayOrder;
     await closedLoop(() => ordered(), 2, CONCURRENCY);
     const raw = await closedLoop(() => ordered(), SECONDS, CONCURRENCY);
     await pool.end();
@@ -251,8 +244,8 @@ async function main(): Promise<void> {
     const report = {
       machine: `${(await import('node:os')).cpus().length} cores`,
       phases: { seconds: SECONDS, concurrency: CONCURRENCY, offered_rate: RATE },
-      statements_per_cycle: rec.log.length,
-      transactions_per_cycle: new Set(rec.log.filter((x) => x.tx > 0).map((x) => x.tx)).size,
+      statements_per_cycle: templates[0]!.length,
+      transactions_per_cycle: new Set(templates[0]!.filter((x) => x.tx > 0).map((x) => x.tx)).size,
       throughput_cycles_per_s: Math.round(throughput),
       throughput_request_ms: { p50: +pct(t1.requestMs, 50).toFixed(2), p99: +pct(t1.requestMs, 99).toFixed(2) },
       fixed_load_request_ms: { rate: RATE, p50: +pct(t2.requestMs, 50).toFixed(2), p99: +pct(t2.requestMs, 99).toFixed(2) },
@@ -263,11 +256,16 @@ async function main(): Promise<void> {
       lost_call_logs: all.length - logged,
       reservations_left: stillLive,
     };
+    console.error('report ready');
     console.log(JSON.stringify(report, null, 2));
+  } catch (err) {
+    console.error('benchmark failed:', err);
+    process.exitCode = 1;
   } finally {
     await db.close();
     await target.drop();
   }
 }
 
+process.on('uncaughtException', (e) => { console.error('UNCAUGHT', e); process.exit(1); });
 await main();

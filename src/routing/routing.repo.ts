@@ -34,6 +34,11 @@ export interface Windows {
   month: Date;
 }
 
+/** The live row a successful takeLink writes along with the slot. */
+export type LiveWrite =
+  | { kind: 'insert'; row: Partial<LiveCall> & Pick<LiveCall, 'uniqueid' | 'status' | 'did' | 'started_at' | 'expires_at'> }
+  | { kind: 'update'; uniqueid: string; patch: Partial<LiveCall> };
+
 export interface CapUse {
   cap: string;
   limit: number | null;
@@ -163,16 +168,51 @@ export function createRoutingRepo(db: Queryable) {
      * full (nothing changed). `client` false: the link slot was taken but the client's global
      * limit is full — the caller must give the link slot back.
      */
+    /**
+     * Takes a slot on a link and on its client in one statement and, when both had room,
+     * writes the call's live row in the same statement (`write`): insert for a new call,
+     * update for a failover. `link` false: a link cap is full (nothing changed). `client`
+     * false: the link slot was taken but the client's global limit is full — the caller must
+     * give the link slot back. `written` false with `client` true: the live row was not
+     * written (an insert that found the call already there).
+     */
     async takeLink(
       id: number,
       tz: string,
       now: Date,
-    ): Promise<{ link: false } | ({ link: true; client: boolean } & Windows)> {
-      const row = await one<Windows & { client_ok: boolean }>(
+      write?: LiveWrite,
+    ): Promise<{ link: false } | ({ link: true; client: boolean; written: boolean } & Windows)> {
+      const params: unknown[] = [id, now, tz];
+      const add = (v: unknown, k?: string) => {
+        params.push(k === 'attempts' || k === 'trace' ? JSON.stringify(v) : v);
+        return `$${params.length}${k === 'attempts' || k === 'trace' ? '::jsonb' : ''}`;
+      };
+      let lock = '';
+      let from = '';
+      let writeCte = `, w AS (SELECT 1 FROM k)`;
+      if (write?.kind === 'insert') {
+        const cols = Object.keys(write.row);
+        const vals = cols.map((c) => add((write.row as Record<string, unknown>)[c], c));
+        writeCte = `, w AS (
+           INSERT INTO live_calls (${cols.join(', ')}, link_hour, link_day, link_month, updated_at)
+           SELECT ${vals.join(', ')}, l.hour_start, l.day_start, l.month_start, $2 FROM l WHERE EXISTS (SELECT 1 FROM k)
+           ON CONFLICT (uniqueid) DO NOTHING RETURNING 1)`;
+      } else if (write?.kind === 'update') {
+        const uid = add(write.uniqueid);
+        // Lock order everywhere: live call, campaign, link, client, seller.
+        lock = `lv AS (SELECT uniqueid FROM live_calls WHERE uniqueid = ${uid} FOR UPDATE), `;
+        from = ', lv';
+        const sets = Object.keys(write.patch).map((c) => `${c} = ${add((write.patch as Record<string, unknown>)[c], c)}`);
+        writeCte = `, w AS (
+           UPDATE live_calls c SET ${sets.join(', ')}, link_hour = l.hour_start, link_day = l.day_start,
+                  link_month = l.month_start, updated_at = $2
+             FROM l WHERE c.uniqueid = ${uid} AND EXISTS (SELECT 1 FROM k) RETURNING 1)`;
+      }
+      const row = await one<Windows & { client_ok: boolean; written: boolean }>(
         db,
-        `WITH l AS (
+        `WITH ${lock}l AS (
            UPDATE campaign_client_settings t SET ${TAKE_SLOT}
-             FROM ${windowsFrom('$2', '$3::text')}
+             FROM ${windowsFrom('$2', '$3::text')}${from}
             WHERE t.id = $1 AND t.status = 'active' AND ${underCaps(LINK_CAPS)}
             RETURNING t.client_id, t.hour_start, t.day_start, t.month_start
          ), k AS (
@@ -180,13 +220,47 @@ export function createRoutingRepo(db: Queryable) {
             WHERE clients.id = l.client_id AND clients.status = 'active'
               AND (clients.max_concurrency IS NULL OR clients.in_flight < clients.max_concurrency)
             RETURNING clients.id
-         )
+         )${writeCte}
          SELECT l.hour_start AS hour, l.day_start AS day, l.month_start AS month,
-                EXISTS (SELECT 1 FROM k) AS client_ok FROM l`,
-        [id, now, tz],
+                EXISTS (SELECT 1 FROM k) AS client_ok, EXISTS (SELECT 1 FROM w) AS written FROM l`,
+        params,
       );
       if (!row) return { link: false };
-      return { link: true, client: row.client_ok, hour: row.hour, day: row.day, month: row.month };
+      return { link: true, client: row.client_ok, written: row.written, hour: row.hour, day: row.day, month: row.month };
+    },
+
+    /**
+     * Records a failed dial in one statement: the live row is locked, the attempt appended,
+     * and the link's (and client's) slot given back at once. Undefined when the call is not
+     * dialling (unknown, rejected, or no link held).
+     */
+    failAttempt(uniqueid: string, status: string, now: Date): Promise<LiveCall | undefined> {
+      return one(
+        db,
+        `WITH lv AS (
+           SELECT * FROM live_calls WHERE uniqueid = $1 AND status = 'dialing' AND link_id IS NOT NULL FOR UPDATE
+         ), up AS (
+           UPDATE live_calls c SET link_id = NULL, client_id = NULL, client_reserved = false, updated_at = $3,
+             attempts = c.attempts || jsonb_build_array(jsonb_build_object(
+               'link_id', lv.link_id, 'client_id', lv.client_id, 'dial_status', $2::text,
+               'ring_seconds', greatest(0, round(extract(epoch FROM $3::timestamptz - coalesce(lv.attempt_started_at, $3::timestamptz))))::int,
+               'started_at', coalesce(lv.attempt_started_at, $3::timestamptz), 'ended_at', $3::timestamptz)),
+             trace = c.trace || jsonb_build_array(jsonb_build_object(
+               'at', $3::timestamptz, 'step', 'failover', 'outcome', 'failed',
+               'link_id', lv.link_id, 'client_id', lv.client_id, 'reason', $2::text))
+             FROM lv WHERE c.uniqueid = lv.uniqueid
+           RETURNING c.*
+         ), rl AS (
+           UPDATE campaign_client_settings t SET ${releaseSlot('false', 'lv.link_hour', 'lv.link_day', 'lv.link_month')}
+             FROM lv, up WHERE t.id = lv.link_id RETURNING t.id
+         ), rk AS (
+           UPDATE clients SET in_flight = clients.in_flight - 1 FROM lv, rl
+            WHERE clients.id = lv.client_id AND lv.client_reserved RETURNING clients.id
+         )
+         -- Each step reads the one before, which fixes the lock order: live call, link, client.
+         SELECT up.* FROM up`,
+        [uniqueid, status, now],
+      );
     },
 
     async linkUsage(id: number, tz: string, now: Date): Promise<CapUse[]> {
@@ -227,7 +301,8 @@ export function createRoutingRepo(db: Queryable) {
             RETURNING t.current_total_calls, t.total_calls_allowed, t.hour_count, t.day_count, t.month_count,
                       t.hourly_cap, t.daily_cap, t.monthly_cap
          ), k AS (
-           UPDATE clients SET in_flight = in_flight - 1 WHERE id = $6::bigint RETURNING id
+           -- reads l, so the link is locked before the client
+           UPDATE clients SET in_flight = clients.in_flight - 1 FROM l WHERE clients.id = $6::bigint RETURNING clients.id
          )
          SELECT * FROM l`,
         [id, opts.converted, w.hour, w.day, w.month, opts.clientId],

@@ -7,6 +7,7 @@ import {
   createRoutingRepo,
   type CapUse,
   type LiveCall,
+  type LiveWrite,
   type RoutingContext,
   type TraceEntry,
   type Windows,
@@ -110,12 +111,15 @@ export function createRoutingService(deps: {
     now: Date,
     trace: TraceEntry[],
     step: TraceEntry['step'],
+    write: (link: CandidateLink, trace: TraceEntry[]) => LiveWrite,
   ): Promise<{ link: CandidateLink; windows: Windows } | undefined> {
     const r = createRoutingRepo(tx);
     for (const link of candidates) {
       const at = now.toISOString();
       const base = { at, step, link_id: link.id, client_id: link.client_id, client: link.client_identifier };
-      const taken = await r.takeLink(link.id, tz, now);
+      const reserved: TraceEntry = { ...base, outcome: 'reserved' };
+      // The slot and the call's live row are written by one statement.
+      const taken = await r.takeLink(link.id, tz, now, write(link, [...trace, reserved]));
       if (!taken.link) {
         trace.push({
           ...base,
@@ -130,7 +134,8 @@ export function createRoutingService(deps: {
         trace.push({ ...base, outcome: 'skipped', reason: 'client_limit_reached' });
         continue;
       }
-      trace.push({ ...base, outcome: 'reserved' });
+      if (!taken.written) throw new Duplicate();
+      trace.push(reserved);
       return { link, windows: taken };
     }
     return undefined;
@@ -203,40 +208,38 @@ export function createRoutingService(deps: {
           };
         }
         const plan = orderCandidates(open, ctx.routing_strategy, campaign.rr, random);
-        const got = await reserveFirst(tx, plan, ctx.timezone, now, attemptTrace, 'route');
+        const got = await reserveFirst(tx, plan, ctx.timezone, now, attemptTrace, 'route', (link, linkTrace) => ({
+          kind: 'insert',
+          row: {
+            uniqueid: req.uniqueid,
+            status: 'dialing',
+            did: req.did,
+            caller_id: req.callerId ?? null,
+            did_id: ctx.did_id,
+            campaign_id: campaignId,
+            seller_id: ctx.seller_id,
+            timezone: ctx.timezone,
+            dial_timeout: ctx.dial_timeout_seconds,
+            max_attempts: ctx.max_attempts,
+            rate_per_minute: ctx.billing_rate_per_minute,
+            campaign_reserved: true,
+            campaign_hour: campaign.hour,
+            campaign_day: campaign.day,
+            campaign_month: campaign.month,
+            plan: plan.map((l) => l.id),
+            link_id: link.id,
+            client_id: link.client_id,
+            client_reserved: true,
+            link_min_billable: link.min_billable_duration,
+            link_payout: link.payout,
+            attempt_started_at: now,
+            trace: [...trace, ...linkTrace],
+            pbx: req.pbx ?? null,
+            started_at: now,
+            expires_at: new Date(now.getTime() + maxSeconds * 1000),
+          },
+        }));
         if (!got) throw new NoCandidate(attemptTrace);
-        const inserted = await r.insertLive({
-          uniqueid: req.uniqueid,
-          status: 'dialing',
-          did: req.did,
-          caller_id: req.callerId ?? null,
-          did_id: ctx.did_id,
-          campaign_id: campaignId,
-          seller_id: ctx.seller_id,
-          timezone: ctx.timezone,
-          dial_timeout: ctx.dial_timeout_seconds,
-          max_attempts: ctx.max_attempts,
-          rate_per_minute: ctx.billing_rate_per_minute,
-          campaign_reserved: true,
-          campaign_hour: campaign.hour,
-          campaign_day: campaign.day,
-          campaign_month: campaign.month,
-          plan: plan.map((l) => l.id),
-          link_id: got.link.id,
-          client_id: got.link.client_id,
-          client_reserved: true,
-          link_hour: got.windows.hour,
-          link_day: got.windows.day,
-          link_month: got.windows.month,
-          link_min_billable: got.link.min_billable_duration,
-          link_payout: got.link.payout,
-          attempt_started_at: now,
-          trace: [...trace, ...attemptTrace],
-          pbx: req.pbx ?? null,
-          started_at: now,
-          expires_at: new Date(now.getTime() + maxSeconds * 1000),
-        });
-        if (!inserted) throw new Duplicate();
         return { kind: 'reserved' as const, link: got.link };
       }),
     ).catch((err: unknown) => {
@@ -285,55 +288,10 @@ export function createRoutingService(deps: {
   async function next(uniqueid: string, dialStatus: string): Promise<RouteDecision> {
     const status = dialStatus.trim().toUpperCase();
     const now = clock.now();
-    const released = await withRetry(() =>
-      db.transaction(async (tx) => {
-        const r = createRoutingRepo(tx);
-        const live = await r.getLive(uniqueid, true);
-        if (!live) return undefined;
-        if (live.status === 'rejected' || live.link_id === null) return live;
-        if (!isFailoverStatus(status)) return live;
-        const attempt = {
-          link_id: live.link_id,
-          client_id: live.client_id!,
-          dial_status: status,
-          ring_seconds: secondsBetween(live.attempt_started_at ?? now, now),
-          started_at: (live.attempt_started_at ?? now).toISOString(),
-          ended_at: now.toISOString(),
-        };
-        await r.releaseLink(
-          live.link_id,
-          { hour: live.link_hour!, day: live.link_day!, month: live.link_month! },
-          {
-            converted: false,
-            clientId: live.client_reserved ? live.client_id : null,
-          },
-        );
-        const trace: TraceEntry[] = [
-          ...live.trace,
-          {
-            at: now.toISOString(),
-            step: 'failover',
-            outcome: 'failed',
-            link_id: live.link_id,
-            client_id: live.client_id!,
-            reason: status,
-          },
-        ];
-        const patch = {
-          link_id: null,
-          client_id: null,
-          client_reserved: false,
-          attempts: [...live.attempts, attempt],
-          trace,
-        };
-        await r.updateLive(uniqueid, patch, now);
-        return { ...live, ...patch };
-      }),
-    );
-    if (!released) return { action: 'reject', reason: 'no_more_candidates' };
-    if (released.status === 'rejected') return resume(released);
-    if (released.link_id !== null) return resume(released); // not a failover status: keep the current target
-    return reserveNext(released, now);
+    const released = isFailoverStatus(status) ? await withRetry(() => repo.failAttempt(uniqueid, status, now)) : undefined;
+    if (released) return reserveNext(released, now);
+    // Not dialling, or not a failover status: the call keeps what it has.
+    return resumeExisting(uniqueid);
   }
 
   async function reserveNext(live: LiveCall, now: Date): Promise<RouteDecision> {
@@ -360,27 +318,21 @@ export function createRoutingService(deps: {
     );
     const result = await withRetry(() =>
       db.transaction(async (tx) => {
-        // Lock order everywhere: live call, campaign, link, client, seller.
-        await createRoutingRepo(tx).getLive(live.uniqueid, true);
         const attemptTrace = [...trace];
-        const got = await reserveFirst(tx, rest, live.timezone, now, attemptTrace, 'failover');
-        if (!got) return { kind: 'none' as const, trace: attemptTrace };
-        await createRoutingRepo(tx).updateLive(
-          live.uniqueid,
-          {
-            link_id: got.link.id,
-            client_id: got.link.client_id,
+        const got = await reserveFirst(tx, rest, live.timezone, now, attemptTrace, 'failover', (link, linkTrace) => ({
+          kind: 'update',
+          uniqueid: live.uniqueid,
+          patch: {
+            link_id: link.id,
+            client_id: link.client_id,
             client_reserved: true,
-            link_hour: got.windows.hour,
-            link_day: got.windows.day,
-            link_month: got.windows.month,
-            link_min_billable: got.link.min_billable_duration,
-            link_payout: got.link.payout,
+            link_min_billable: link.min_billable_duration,
+            link_payout: link.payout,
             attempt_started_at: now,
-            trace: attemptTrace,
+            trace: linkTrace,
           },
-          now,
-        );
+        }));
+        if (!got) return { kind: 'none' as const, trace: attemptTrace };
         return { kind: 'reserved' as const, link: got.link };
       }),
     );
