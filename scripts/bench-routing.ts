@@ -12,7 +12,7 @@ import pg from 'pg';
 import type { Db, Queryable, QueryResult } from '../src/db/db.js';
 import { migrate } from '../src/db/migrate.js';
 import { withRetry } from '../src/db/retry.js';
-import { createPostgresDb } from '../src/db/postgres.js';
+import { createPostgresDb, statementName } from '../src/db/postgres.js';
 import { createServices } from '../src/services.js';
 import { systemClock } from '../src/shared/clock.js';
 import { runScript } from '../test/helpers/agi-client.js';
@@ -194,7 +194,16 @@ async function main(): Promise<void> {
     console.error('phase 3: raw SQL ceiling');
     // 3. The raw-SQL ceiling: one cycle's statements recorded, then replayed through pg alone.
     const rec = recorder(db);
-    const s = createServices({ db: rec.db, clock: systemClock, config: { sessionTtlHours: 1, loginMaxFailures: 5, loginLockoutSeconds: 60, defaultPhoneRegion: 'US' } });
+    // Configured as the server runs (context cache on), warmed up, then one cycle per DID recorded.
+    const s = createServices({
+      db: rec.db,
+      clock: systemClock,
+      config: { sessionTtlHours: 1, loginMaxFailures: 5, loginLockoutSeconds: 60, defaultPhoneRegion: 'US', routingCacheMs: 600_000 },
+    });
+    for (const [i, did] of setup.dids.entries()) {
+      await s.routing.route({ uniqueid: `warm-${i}`, did });
+      await s.callEnd.finish({ uniqueid: `warm-${i}`, dialStatus: 'NOANSWER', source: 'agi' });
+    }
     // One recorded cycle per DID, so the replay spreads over campaigns as the real run does.
     const templates: (typeof rec.log)[] = [];
     for (const [i, did] of setup.dids.entries()) {
@@ -216,7 +225,7 @@ async function main(): Promise<void> {
       while (i < log.length) {
         const st = log[i]!;
         if (st.tx === 0) {
-          await pool.query(st.sql, params(st.params));
+          await pool.query({ name: statementName(st.sql), text: st.sql, values: params(st.params) });
           i++;
           continue;
         }
@@ -226,7 +235,7 @@ async function main(): Promise<void> {
           const c = await pool.connect();
           try {
             await c.query('BEGIN');
-            for (const x of stmts) await c.query({ name: undefined, text: x.sql, values: params(x.params) });
+            for (const x of stmts) await c.query({ name: statementName(x.sql), text: x.sql, values: params(x.params) });
             await c.query('COMMIT');
           } catch (err) {
             await c.query('ROLLBACK').catch(() => undefined);
@@ -256,7 +265,6 @@ async function main(): Promise<void> {
       lost_call_logs: all.length - logged,
       reservations_left: stillLive,
     };
-    console.error('report ready');
     console.log(JSON.stringify(report, null, 2));
   } catch (err) {
     console.error('benchmark failed:', err);
@@ -267,5 +275,4 @@ async function main(): Promise<void> {
   }
 }
 
-process.on('uncaughtException', (e) => { console.error('UNCAUGHT', e); process.exit(1); });
 await main();

@@ -35,6 +35,7 @@ export interface Config {
   internalApiToken: string | undefined;
   /** How often the worker expires abandoned reservations and reconciles with Asterisk's CDRs. */
   sweepIntervalMs: number;
+  routingCacheMs: number;
   reconcileIntervalMs: number;
 }
 
@@ -164,6 +165,7 @@ export function loadConfig(env: Env): Config {
     agiAllow: list(env, 'AGI_ALLOW'),
     internalApiToken: secret(env, 'INTERNAL_API_TOKEN'),
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),
+    routingCacheMs: int(env, 'ROUTING_CACHE_MS', 1000, 0, 60_000),
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
   };
 }

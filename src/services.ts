@@ -20,6 +20,8 @@ export interface ServiceConfig {
   loginMaxFailures: number;
   loginLockoutSeconds: number;
   defaultPhoneRegion: string;
+  /** ROUTING_CACHE_MS: reuse of a DID's routing context (decisions are always checked live). */
+  routingCacheMs?: number;
 }
 
 /** Wires every service with exactly the dependencies it uses. */
@@ -46,6 +48,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
       settings,
       random: deps.random,
       defaultRegion: config.defaultPhoneRegion,
+      contextCacheMs: config.routingCacheMs,
     }),
     callEnd,
     reconcile: createReconcileService({ db, clock, callEnd }),

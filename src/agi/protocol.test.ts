@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AgiProtocolError, parseHeader, parseReply, quote, setVariable } from './protocol.js';
+import { AgiProtocolError, parseHeader, parseReply, quote, setVariable, setVariables } from './protocol.js';
 
 test('replies: result, data with parentheses, endpos, 100, 510, 511, multi-line 520', () => {
   assert.deepEqual(parseReply(['200 result=1 (a (b) c)']), {
@@ -45,4 +45,10 @@ test('values are quoted so nothing in them can end or add a command', () => {
   assert.equal(quote('back\\slash'), '"back\\\\slash"');
   assert.equal(quote('line\nbreak\r\nhere'), '"line break here"');
   assert.throws(() => setVariable('X\nEXEC System rm', '1'), AgiProtocolError);
+});
+
+test('several variables go in one MSet command; a value MSet would split is refused', () => {
+  assert.equal(setVariables({ CC_DIAL: 'PJSIP/acme', CC_TIMEOUT: 30 }), 'EXEC MSet "CC_DIAL=PJSIP/acme,CC_TIMEOUT=30"');
+  assert.throws(() => setVariables({ X: 'a,b' }), AgiProtocolError);
+  assert.throws(() => setVariables({ 'X Y': '1' }), AgiProtocolError);
 });

@@ -94,6 +94,21 @@ export function setVariable(name: string, value: string | number): string {
   return `SET VARIABLE ${name} ${quote(String(value))}`;
 }
 
+/**
+ * Sets several channel variables with one command, through the dialplan application MSet
+ * (main/pbx_variables.c): one round trip instead of one per variable. MSet splits its
+ * argument on commas, so values must not contain one (nor quotes, backslashes or line breaks).
+ */
+export function setVariables(vars: Record<string, string | number>): string {
+  const pairs = Object.entries(vars).map(([name, value]) => {
+    const v = String(value);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new AgiProtocolError(`bad variable name ${JSON.stringify(name)}`);
+    if (/[,"\\\r\n]/.test(v)) throw new AgiProtocolError(`MSet cannot carry ${JSON.stringify(v)}; use setVariable`);
+    return `${name}=${v}`;
+  });
+  return `EXEC MSet ${quote(pairs.join(','))}`;
+}
+
 export function getVariable(name: string): string {
   if (!VARIABLE_NAME.test(name)) throw new AgiProtocolError(`bad variable name ${JSON.stringify(name)}`);
   return `GET VARIABLE ${name}`;

@@ -1,6 +1,6 @@
 import type { CallEndService } from '../calls/call-end.service.js';
 import type { RouteDecision, RoutingService } from '../routing/routing.service.js';
-import { setVariable, type AgiRequest } from './protocol.js';
+import { setVariable, setVariables, type AgiRequest } from './protocol.js';
 import type { AgiHandler } from './server.js';
 import type { AgiSession } from './session.js';
 
@@ -13,15 +13,12 @@ import type { AgiSession } from './session.js';
  *   CC_REASON  why not               (reject, error)
  */
 async function answer(session: AgiSession, d: RouteDecision): Promise<void> {
-  if (d.action === 'dial') {
-    await session.command(setVariable('CC_DIAL', d.dial));
-    await session.command(setVariable('CC_TIMEOUT', d.timeout));
-    await session.command(setVariable('CC_ATTEMPT', d.attempt));
-    await session.command(setVariable('CC_STATUS', 'dial'));
-  } else {
-    await session.command(setVariable('CC_REASON', d.reason));
-    await session.command(setVariable('CC_STATUS', 'reject'));
-  }
+  // One command: CC_STATUS last, so a dialplan never sees a status without its values.
+  await session.command(
+    d.action === 'dial'
+      ? setVariables({ CC_DIAL: d.dial, CC_TIMEOUT: d.timeout, CC_ATTEMPT: d.attempt, CC_STATUS: 'dial' })
+      : setVariables({ CC_REASON: d.reason, CC_STATUS: 'reject' }),
+  );
 }
 
 /** A value from the query string, else positional argument `n` (1-based), else undefined. */

@@ -18,7 +18,7 @@ export interface PostgresOptions {
 const names = new Map<string, string>();
 
 /** A stable prepared-statement name for a SQL text (the set of texts the code uses is finite). */
-function statementName(sql: string): string {
+export function statementName(sql: string): string {
   let name = names.get(sql);
   if (name === undefined) {
     name = `cc_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;

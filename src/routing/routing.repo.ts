@@ -143,24 +143,37 @@ export function createRoutingRepo(db: Queryable) {
      * Takes the campaign's slot for a call (and advances its round-robin counter) if every
      * campaign cap has room. Undefined when a cap is full.
      */
-    takeCampaign(id: number, tz: string, now: Date): Promise<(Windows & { rr: number }) | undefined> {
+    /**
+     * Takes the campaign's slot for a call (and advances its round-robin counter) if, right
+     * now, the campaign is active, its seller active with a balance above `minimumBalance`, and
+     * every campaign cap has room. Undefined otherwise (`campaignUsage` says which).
+     */
+    takeCampaign(id: number, tz: string, now: Date, minimumBalance: string): Promise<(Windows & { rr: number }) | undefined> {
       return one(
         db,
         `UPDATE campaigns t SET ${TAKE_SLOT}, rr_counter = t.rr_counter + 1
            FROM ${windowsFrom('$2', '$3::text')}
-          WHERE t.id = $1 AND ${underCaps(CAMPAIGN_CAPS)}
+          WHERE t.id = $1 AND t.status = 'active' AND ${underCaps(CAMPAIGN_CAPS)}
+            AND EXISTS (SELECT 1 FROM users u WHERE u.id = t.seller_id AND u.status = 'active' AND u.balance > $4::numeric)
           RETURNING t.hour_start AS hour, t.day_start AS day, t.month_start AS month, t.rr_counter - 1 AS rr`,
-        [id, now, tz],
+        [id, now, tz, minimumBalance],
       );
     },
 
-    async campaignUsage(id: number, tz: string, now: Date): Promise<CapUse[]> {
-      const row = await one<{ caps: CapUse[] }>(
+    /** Why takeCampaign said no: statuses, balance and the usage of every campaign cap. */
+    async campaignState(
+      id: number,
+      tz: string,
+      now: Date,
+      minimumBalance: string,
+    ): Promise<{ status: string; seller_status: string; balance_ok: boolean; caps: CapUse[] } | undefined> {
+      return one(
         db,
-        `SELECT ${capUsage(CAMPAIGN_CAPS)} AS caps FROM campaigns t, ${windowsFrom('$2', '$3::text')} WHERE t.id = $1`,
-        [id, now, tz],
+        `SELECT t.status, u.status AS seller_status, u.balance > $4::numeric AS balance_ok, ${capUsage(CAMPAIGN_CAPS)} AS caps
+           FROM campaigns t JOIN users u ON u.id = t.seller_id, ${windowsFrom('$2', '$3::text')}
+          WHERE t.id = $1`,
+        [id, now, tz, minimumBalance],
       );
-      return row?.caps ?? [];
     },
 
     /**

@@ -48,10 +48,30 @@ export function createRoutingService(deps: {
   settings: SettingsService;
   random?: () => number;
   defaultRegion?: string;
+  /** How long a DID's routing context may be reused (ms); 0 = read it for every call. */
+  contextCacheMs?: number;
 }) {
   const { db, clock, settings } = deps;
   const random = deps.random ?? Math.random;
   const repo = createRoutingRepo(db);
+
+  /**
+   * The DID's routing context, cached for `contextCacheMs`: it only orders and pre-filters
+   * candidates. Everything that decides — statuses, balance, caps, limits — is checked again,
+   * live, by the conditional UPDATEs that take the slots.
+   */
+  const cacheMs = deps.contextCacheMs ?? 0;
+  const contexts = new Map<string, { at: number; ctx: RoutingContext | undefined }>();
+  async function context(number: string): Promise<RoutingContext | undefined> {
+    if (cacheMs <= 0) return repo.context(number);
+    const now = Date.now();
+    const hit = contexts.get(number);
+    if (hit && now - hit.at < cacheMs) return hit.ctx;
+    const ctx = await repo.context(number);
+    if (contexts.size > 50_000) contexts.clear();
+    contexts.set(number, { at: now, ctx });
+    return ctx;
+  }
 
   function resume(live: LiveCall): RouteDecision {
     if (live.status === 'rejected' || live.link_id === null || live.client_id === null) {
@@ -121,12 +141,9 @@ export function createRoutingService(deps: {
       // The slot and the call's live row are written by one statement.
       const taken = await r.takeLink(link.id, tz, now, write(link, [...trace, reserved]));
       if (!taken.link) {
-        trace.push({
-          ...base,
-          outcome: 'skipped',
-          reason: 'cap_reached',
-          caps: full(await r.linkUsage(link.id, tz, now)),
-        });
+        const caps = full(await r.linkUsage(link.id, tz, now));
+        // No full cap: the link was paused after the context was read.
+        trace.push({ ...base, outcome: 'skipped', reason: caps.length > 0 ? 'cap_reached' : 'link_paused', caps });
         continue;
       }
       if (!taken.client) {
@@ -172,7 +189,7 @@ export function createRoutingService(deps: {
     const now = clock.now();
     const trace: TraceEntry[] = [];
     const number = normalisePhone(req.did, (deps.defaultRegion ?? 'US') as never);
-    const ctx = 'error' in number ? undefined : await repo.context(number.e164);
+    const ctx = 'error' in number ? undefined : await context(number.e164);
     if (!ctx || ctx.did_status !== 'assigned') return reject(req, now, 'unknown_did', trace, ctx);
     if (ctx.campaign_id === null || ctx.campaign_status === null)
       return reject(req, now, 'did_not_in_campaign', trace, ctx);
@@ -198,14 +215,18 @@ export function createRoutingService(deps: {
       db.transaction(async (tx) => {
         const r = createRoutingRepo(tx);
         const attemptTrace: TraceEntry[] = [];
-        const campaign = await r.takeCampaign(campaignId, ctx.timezone, now);
+        const campaign = await r.takeCampaign(campaignId, ctx.timezone, now, minimumBalance);
         if (!campaign) {
-          return {
-            kind: 'rejected' as const,
-            reason: 'campaign_cap_reached' as const,
-            trace: attemptTrace,
-            caps: full(await r.campaignUsage(campaignId, ctx.timezone, now)),
-          };
+          const state = await r.campaignState(campaignId, ctx.timezone, now, minimumBalance);
+          const reason: RejectReason =
+            state?.status !== 'active'
+              ? 'campaign_inactive'
+              : state.seller_status !== 'active'
+                ? 'seller_inactive'
+                : !state.balance_ok
+                  ? 'insufficient_balance'
+                  : 'campaign_cap_reached';
+          return { kind: 'rejected' as const, reason, trace: attemptTrace, caps: full(state?.caps ?? []) };
         }
         const plan = orderCandidates(open, ctx.routing_strategy, campaign.rr, random);
         const got = await reserveFirst(tx, plan, ctx.timezone, now, attemptTrace, 'route', (link, linkTrace) => ({

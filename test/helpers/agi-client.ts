@@ -35,9 +35,17 @@ export function runScript(
         buffer = buffer.slice(nl + 1);
         commands.push(line);
         const m = /^SET VARIABLE (\S+) "((?:[^"\\]|\\.)*)"$/.exec(line);
+        const mset = /^EXEC MSet "([^"\\]*)"$/.exec(line);
         if (m) {
           vars[m[1]!] = m[2]!.replace(/\\(.)/g, '$1');
           socket.write('200 result=1\n');
+        } else if (mset) {
+          // as Asterisk's MSet: comma-separated name=value pairs; EXEC answers 200 result=0
+          for (const pair of mset[1]!.split(',')) {
+            const eq = pair.indexOf('=');
+            vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+          }
+          socket.write('200 result=0\n');
         } else {
           socket.write('510 Invalid or unknown command\n');
         }
