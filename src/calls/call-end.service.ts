@@ -131,19 +131,8 @@ export function createCallEndService(deps: { db: Db; clock: Clock; settings: Set
     const answered = dialling && dialStatus === 'ANSWER';
     const billsec = answered ? Math.max(0, Math.round(report.billsec ?? 0)) : 0;
     const converted = answered && billsec >= (live.link_min_billable ?? 0);
-    const routing = createRoutingRepo(tx);
-
     const attempts: AttemptRecord[] = [...live.attempts];
     const trace: TraceEntry[] = [...live.trace];
-    // Lock order everywhere: live call, campaign, link, client, seller.
-    if (live.campaign_reserved && live.campaign_id !== null) {
-      const fullCaps = await routing.releaseCampaign(
-        live.campaign_id,
-        { hour: live.campaign_hour!, day: live.campaign_day!, month: live.campaign_month! },
-        converted,
-      );
-      if (converted) await noticeCampaignCaps(tx, live, fullCaps);
-    }
     if (dialling) {
       attempts.push({
         link_id: live.link_id!,
@@ -153,12 +142,6 @@ export function createCallEndService(deps: { db: Db; clock: Clock; settings: Set
         started_at: (live.attempt_started_at ?? live.started_at).toISOString(),
         ended_at: now.toISOString(),
       });
-      const linkAfter = await routing.releaseLink(
-        live.link_id!,
-        { hour: live.link_hour!, day: live.link_day!, month: live.link_month! },
-        { converted, clientId: live.client_reserved ? live.client_id : null },
-      );
-      if (converted && linkAfter) await noticeLinkCaps(tx, live, linkAfter);
     }
     trace.push({
       at: now.toISOString(),
@@ -198,7 +181,25 @@ export function createCallEndService(deps: { db: Db; clock: Clock; settings: Set
       source: report.source,
       pbx: live.pbx ?? report.pbx ?? null,
     };
-    const callId = await createCallsRepo(tx).insert(log, attempts);
+    // One statement: campaign, link and client slots released, log and attempts written.
+    const calls = createCallsRepo(tx);
+    const ended = await calls.endCall(log, attempts, {
+      converted,
+      campaign:
+        live.campaign_reserved && live.campaign_id !== null
+          ? { id: live.campaign_id, windows: { hour: live.campaign_hour!, day: live.campaign_day!, month: live.campaign_month! } }
+          : undefined,
+      link: dialling
+        ? {
+            id: live.link_id!,
+            windows: { hour: live.link_hour!, day: live.link_day!, month: live.link_month! },
+            clientId: live.client_reserved ? live.client_id : null,
+          }
+        : undefined,
+    });
+    const callId = ended.id;
+    if (converted && ended.campaign_full.length > 0) await noticeCampaignCaps(tx, live, ended.campaign_full);
+    if (converted && ended.link_after) await noticeLinkCaps(tx, live, ended.link_after);
     if (live.seller_id !== null && cost !== '0.0000') {
       await postToLedger(
         tx,

@@ -1,5 +1,15 @@
 import { one, type Queryable } from '../db/db.js';
-import type { AttemptRecord, TraceEntry } from '../routing/routing.repo.js';
+import { releaseSlot } from '../routing/caps.js';
+import {
+  CAMPAIGN_FULL,
+  LINK_COUNTERS,
+  linkAfterRelease,
+  type AttemptRecord,
+  type LinkAfterRelease,
+  type LinkCountersRow,
+  type TraceEntry,
+  type Windows,
+} from '../routing/routing.repo.js';
 
 export type RoutingStatus = 'routed' | 'rejected' | 'unrouted' | 'expired';
 export type CallSource = 'agi' | 'http' | 'reconciled' | 'expired';
@@ -31,6 +41,57 @@ export interface NewCallLog {
   pbx: string | null;
 }
 
+/** What a call held, to give back as it ends. Absent parts are skipped. */
+export interface CallRelease {
+  converted: boolean;
+  campaign: { id: number; windows: Windows } | undefined;
+  link: { id: number; windows: Windows; clientId: number | null } | undefined;
+}
+
+function endCallSql(log: NewCallLog, attempts: AttemptRecord[], release: CallRelease | undefined) {
+  const params: unknown[] = [];
+  const add = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const cols = Object.keys(log) as (keyof NewCallLog)[];
+  const values = cols.map((c) => (c === 'trace' ? `${add(JSON.stringify(log[c]))}::jsonb` : add(log[c])));
+  const arrays = [
+    `${add(attempts.map((_, i) => i + 1))}::int[]`,
+    `${add(attempts.map((a) => a.link_id))}::bigint[]`,
+    `${add(attempts.map((a) => a.client_id))}::bigint[]`,
+    `${add(attempts.map((a) => a.dial_status))}::text[]`,
+    `${add(attempts.map((a) => a.ring_seconds))}::int[]`,
+    `${add(attempts.map((a) => a.started_at))}::timestamptz[]`,
+    `${add(attempts.map((a) => a.ended_at))}::timestamptz[]`,
+  ];
+  const insert = `c AS (
+      INSERT INTO call_logs (${cols.join(', ')}) VALUES (${values.join(', ')})
+      ON CONFLICT (uniqueid) DO NOTHING RETURNING id
+    ), a AS (
+      INSERT INTO call_attempts (call_id, seq, link_id, client_id, dial_status, ring_seconds, started_at, ended_at)
+      SELECT c.id, x.* FROM c, unnest(${arrays.join(', ')}) AS x(seq, link_id, client_id, dial_status, ring_seconds, started_at, ended_at)
+    )`;
+  if (!release) return { sql: `WITH ${insert} SELECT (SELECT id FROM c) AS id`, params };
+  const converted = `${add(release.converted)}::boolean`;
+  const cw = release.campaign?.windows;
+  const lw = release.link?.windows;
+  const sql = `WITH rc AS (
+      UPDATE campaigns t SET ${releaseSlot(converted, add(cw?.hour ?? null), add(cw?.day ?? null), add(cw?.month ?? null))}
+       WHERE t.id = ${add(release.campaign?.id ?? null)}::bigint RETURNING ${CAMPAIGN_FULL} AS full_caps
+    ), rl AS (
+      UPDATE campaign_client_settings t SET ${releaseSlot(converted, add(lw?.hour ?? null), add(lw?.day ?? null), add(lw?.month ?? null))},
+             current_total_calls = t.current_total_calls + CASE WHEN ${converted} THEN 1 ELSE 0 END
+       WHERE t.id = ${add(release.link?.id ?? null)}::bigint RETURNING ${LINK_COUNTERS}
+    ), rk AS (
+      UPDATE clients SET in_flight = clients.in_flight - 1 FROM rl
+       WHERE clients.id = ${add(release.link?.clientId ?? null)}::bigint RETURNING clients.id
+    ), ${insert}
+    SELECT (SELECT full_caps FROM rc) AS campaign_full, (SELECT row_to_json(rl) FROM rl) AS link_after,
+           (SELECT id FROM c) AS id, (SELECT count(*) FROM rk) AS clients_released`;
+  return { sql, params };
+}
+
 export function createCallsRepo(db: Queryable) {
   return {
     exists(uniqueid: string): Promise<{ id: number } | undefined> {
@@ -39,35 +100,28 @@ export function createCallsRepo(db: Queryable) {
 
     /** Inserts the log and its attempts in one statement; undefined if the uniqueid is logged already. */
     async insert(log: NewCallLog, attempts: AttemptRecord[]): Promise<number | undefined> {
-      const cols = Object.keys(log) as (keyof NewCallLog)[];
-      const values = cols.map((c) => (c === 'trace' ? JSON.stringify(log[c]) : log[c]));
-      const n = cols.length;
-      const row = await one<{ id: number }>(
-        db,
-        `WITH c AS (
-           INSERT INTO call_logs (${cols.join(', ')})
-           VALUES (${cols.map((c, i) => `$${i + 1}${c === 'trace' ? '::jsonb' : ''}`).join(', ')})
-           ON CONFLICT (uniqueid) DO NOTHING RETURNING id
-         ), a AS (
-           INSERT INTO call_attempts (call_id, seq, link_id, client_id, dial_status, ring_seconds, started_at, ended_at)
-           SELECT c.id, x.seq, x.link_id, x.client_id, x.dial_status, x.ring_seconds, x.started_at, x.ended_at
-             FROM c, unnest($${n + 1}::int[], $${n + 2}::bigint[], $${n + 3}::bigint[], $${n + 4}::text[],
-                            $${n + 5}::int[], $${n + 6}::timestamptz[], $${n + 7}::timestamptz[])
-                  AS x(seq, link_id, client_id, dial_status, ring_seconds, started_at, ended_at)
-         )
-         SELECT id FROM c`,
-        [
-          ...values,
-          attempts.map((_, i) => i + 1),
-          attempts.map((a) => a.link_id),
-          attempts.map((a) => a.client_id),
-          attempts.map((a) => a.dial_status),
-          attempts.map((a) => a.ring_seconds),
-          attempts.map((a) => a.started_at),
-          attempts.map((a) => a.ended_at),
-        ],
-      );
-      return row?.id;
+      const q = endCallSql(log, attempts, undefined);
+      const row = await one<{ id: number | null }>(db, q.sql, q.params);
+      return row?.id ?? undefined;
+    },
+
+    /**
+     * The end of a call in one statement: the campaign's and the link's (and client's) slots
+     * released, the log and its attempts inserted. Each step reads the one before, which fixes
+     * the lock order: campaign, link, client.
+     */
+    async endCall(
+      log: NewCallLog,
+      attempts: AttemptRecord[],
+      release: CallRelease,
+    ): Promise<{ id: number | undefined; campaign_full: string[]; link_after: LinkAfterRelease | undefined }> {
+      const q = endCallSql(log, attempts, release);
+      const row = await one<{ id: number | null; campaign_full: string[] | null; link_after: LinkCountersRow | null }>(db, q.sql, q.params);
+      return {
+        id: row?.id ?? undefined,
+        campaign_full: row?.campaign_full ?? [],
+        link_after: row?.link_after ? linkAfterRelease(row.link_after) : undefined,
+      };
     },
 
     /** True the first time a (scope, cap, window) is noticed. */

@@ -105,6 +105,49 @@ const LINK_JSON = `json_build_object('id', l.id, 'client_id', l.client_id, 'clie
   'weight', l.weight, 'schedule', l.schedule, 'client_timezone', k.timezone, 'client_hours', k.business_hours,
   'min_billable_duration', l.min_billable_duration, 'payout', l.payout::text)`;
 
+/** A link's counters as a release left them. */
+export interface LinkCountersRow {
+  current_total_calls: number;
+  total_calls_allowed: number | null;
+  hour_count: number;
+  day_count: number;
+  month_count: number;
+  hourly_cap: number | null;
+  daily_cap: number | null;
+  monthly_cap: number | null;
+}
+
+export interface LinkAfterRelease {
+  current_total_calls: number;
+  total_calls_allowed: number | null;
+  /** Per window cap: its count when the cap is full, else -1. */
+  counts: Record<string, number>;
+}
+
+/** Which of a link's caps a release left full. */
+export function linkAfterRelease(row: LinkCountersRow): LinkAfterRelease {
+  const fullCount = (count: number, cap: number | null) => (cap !== null && count >= cap ? count : -1);
+  return {
+    current_total_calls: row.current_total_calls,
+    total_calls_allowed: row.total_calls_allowed,
+    counts: {
+      hourly_cap: fullCount(row.hour_count, row.hourly_cap),
+      daily_cap: fullCount(row.day_count, row.daily_cap),
+      monthly_cap: fullCount(row.month_count, row.monthly_cap),
+    },
+  };
+}
+
+/** RETURNING list of a link release (the LinkCountersRow fields). */
+export const LINK_COUNTERS = `t.current_total_calls, t.total_calls_allowed, t.hour_count, t.day_count, t.month_count,
+  t.hourly_cap, t.daily_cap, t.monthly_cap`;
+
+/** RETURNING expression: the campaign caps a release left full. */
+export const CAMPAIGN_FULL = `array_remove(ARRAY[
+  CASE WHEN t.hourly_cap IS NOT NULL AND t.hour_count >= t.hourly_cap THEN 'hourly_cap' END,
+  CASE WHEN t.daily_cap IS NOT NULL AND t.day_count >= t.daily_cap THEN 'daily_cap' END,
+  CASE WHEN t.monthly_cap IS NOT NULL AND t.month_count >= t.monthly_cap THEN 'monthly_cap' END], NULL)`;
+
 export function createRoutingRepo(db: Queryable) {
   return {
     /** Everything step 1–3 need for a DID, in one read. */
@@ -291,28 +334,15 @@ export function createRoutingRepo(db: Queryable) {
       id: number,
       w: Windows,
       opts: { converted: boolean; clientId: number | null },
-    ): Promise<
-      | { current_total_calls: number; total_calls_allowed: number | null; counts: Record<string, number> }
-      | undefined
-    > {
-      const row = await one<{
-        current_total_calls: number;
-        total_calls_allowed: number | null;
-        hour_count: number;
-        day_count: number;
-        month_count: number;
-        hourly_cap: number | null;
-        daily_cap: number | null;
-        monthly_cap: number | null;
-      }>(
+    ): Promise<LinkAfterRelease | undefined> {
+      const row = await one<LinkCountersRow>(
         db,
         `WITH l AS (
            UPDATE campaign_client_settings t
               SET ${releaseSlot('$2::boolean', '$3', '$4', '$5')},
                   current_total_calls = t.current_total_calls + CASE WHEN $2::boolean THEN 1 ELSE 0 END
             WHERE t.id = $1
-            RETURNING t.current_total_calls, t.total_calls_allowed, t.hour_count, t.day_count, t.month_count,
-                      t.hourly_cap, t.daily_cap, t.monthly_cap
+            RETURNING ${LINK_COUNTERS}
          ), k AS (
            -- reads l, so the link is locked before the client
            UPDATE clients SET in_flight = clients.in_flight - 1 FROM l WHERE clients.id = $6::bigint RETURNING clients.id
@@ -320,16 +350,7 @@ export function createRoutingRepo(db: Queryable) {
          SELECT * FROM l`,
         [id, opts.converted, w.hour, w.day, w.month, opts.clientId],
       );
-      if (!row) return undefined;
-      return {
-        current_total_calls: row.current_total_calls,
-        total_calls_allowed: row.total_calls_allowed,
-        counts: {
-          hourly_cap: row.hourly_cap !== null && row.hour_count >= row.hourly_cap ? row.hour_count : -1,
-          daily_cap: row.daily_cap !== null && row.day_count >= row.daily_cap ? row.day_count : -1,
-          monthly_cap: row.monthly_cap !== null && row.month_count >= row.monthly_cap ? row.month_count : -1,
-        },
-      };
+      return row && linkAfterRelease(row);
     },
 
     /** Ends a call's hold on its campaign; returns the caps that are now full. */
@@ -338,10 +359,7 @@ export function createRoutingRepo(db: Queryable) {
         db,
         `UPDATE campaigns t SET ${releaseSlot('$2::boolean', '$3', '$4', '$5')}
           WHERE t.id = $1
-          RETURNING array_remove(ARRAY[
-            CASE WHEN t.hourly_cap IS NOT NULL AND t.hour_count >= t.hourly_cap THEN 'hourly_cap' END,
-            CASE WHEN t.daily_cap IS NOT NULL AND t.day_count >= t.daily_cap THEN 'daily_cap' END,
-            CASE WHEN t.monthly_cap IS NOT NULL AND t.month_count >= t.monthly_cap THEN 'monthly_cap' END], NULL) AS full`,
+          RETURNING ${CAMPAIGN_FULL} AS full`,
         [id, converted, w.hour, w.day, w.month],
       );
       return row?.full ?? [];
