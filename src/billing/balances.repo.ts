@@ -25,6 +25,32 @@ export interface SellerBalanceRow {
 
 const LEDGER_COLUMNS = 'id, seller_id, kind, amount, balance_after, note, reference, created_by, created_at';
 
+export interface LedgerEntry {
+  sellerId: number;
+  kind: LedgerKind;
+  amount: string;
+  note: string | null;
+  reference: string | null;
+  createdBy: number | null;
+}
+
+/**
+ * CTEs `lo`, `lu`, `lg` that move a seller's balance and write its ledger row; other
+ * statements (the end of a call) embed them so the charge lands with everything else.
+ * `lu.crossed_low` says whether the balance just fell below `lowThreshold`.
+ */
+export function ledgerCtes(e: LedgerEntry, lowThreshold: string, add: (v: unknown) => string): string {
+  const seller = `${add(e.sellerId)}::bigint`;
+  const amount = `${add(e.amount)}::numeric`;
+  const low = `${add(lowThreshold)}::numeric`;
+  return `lo AS (SELECT id, balance FROM users WHERE id = ${seller} AND role = 'seller' FOR UPDATE),
+    lu AS (UPDATE users SET balance = users.balance + ${amount}, updated_at = now() FROM lo WHERE users.id = lo.id
+           RETURNING users.balance AS after, (lo.balance >= ${low} AND users.balance < ${low}) AS crossed_low),
+    lg AS (INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by)
+           SELECT ${seller}, ${add(e.kind)}, ${amount}, lu.after, ${add(e.note)}, ${add(e.reference)}, ${add(e.createdBy)}::bigint
+             FROM lu RETURNING ${LEDGER_COLUMNS})`;
+}
+
 export function createBalancesRepo(db: Queryable) {
   return {
     listSellers(page: PageRequest, q?: string): Promise<(SellerBalanceRow & { total: number })[]> {
@@ -58,28 +84,13 @@ export function createBalancesRepo(db: Queryable) {
      * Moves the balance and writes its ledger row in one statement; the row lock on the
      * seller serialises concurrent moves. Undefined when the id is not a seller.
      */
-    post(
-      e: {
-        sellerId: number;
-        kind: LedgerKind;
-        amount: string;
-        note: string | null;
-        reference: string | null;
-        createdBy: number | null;
-      },
-      lowThreshold: string,
-    ): Promise<(LedgerRow & { crossed_low: boolean }) | undefined> {
-      return one(
-        db,
-        `WITH old AS (SELECT id, balance FROM users WHERE id = $1 AND role = 'seller' FOR UPDATE),
-              u AS (UPDATE users SET balance = users.balance + $2::numeric, updated_at = now() FROM old
-                     WHERE users.id = old.id
-                     RETURNING users.balance AS after, (old.balance >= $3::numeric AND users.balance < $3::numeric) AS crossed_low),
-              l AS (INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by)
-                    SELECT $1, $4, $2::numeric, u.after, $5, $6, $7 FROM u RETURNING ${LEDGER_COLUMNS})
-         SELECT l.*, u.crossed_low FROM l, u`,
-        [e.sellerId, e.amount, lowThreshold, e.kind, e.note, e.reference, e.createdBy],
-      );
+    post(e: LedgerEntry, lowThreshold: string): Promise<(LedgerRow & { crossed_low: boolean }) | undefined> {
+      const params: unknown[] = [];
+      const ctes = ledgerCtes(e, lowThreshold, (v) => {
+        params.push(v);
+        return `$${params.length}`;
+      });
+      return one(db, `WITH ${ctes} SELECT lg.*, lu.crossed_low FROM lg, lu`, params);
     },
   };
 }

@@ -6,7 +6,7 @@ import { toMoney } from '../shared/money.js';
 import { toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
 import {
   createBalancesRepo,
-  type LedgerKind,
+  type LedgerEntry,
   type LedgerRow,
   type SellerBalanceRow,
 } from './balances.repo.js';
@@ -22,32 +22,23 @@ export interface BalanceChange {
  * way a balance ever changes. Raises a low-balance notification when the balance crosses
  * below the threshold.
  */
-export async function postToLedger(
-  tx: Queryable,
-  e: {
-    sellerId: number;
-    kind: LedgerKind;
-    amount: string;
-    note: string | null;
-    reference: string | null;
-    createdBy: number | null;
-  },
-  lowThreshold: string,
-): Promise<LedgerRow> {
-  const repo = createBalancesRepo(tx);
-  const posted = await repo.post(e, lowThreshold);
+export async function postToLedger(tx: Queryable, e: LedgerEntry, lowThreshold: string): Promise<LedgerRow> {
+  const posted = await createBalancesRepo(tx).post(e, lowThreshold);
   if (!posted) throw notFound('seller', e.sellerId);
   const { crossed_low, ...row } = posted;
-  if (crossed_low) {
-    await notify(tx, {
-      userId: e.sellerId,
-      kind: 'low_balance',
-      title: 'Your balance is low',
-      body: `Balance ${row.balance_after} is below ${lowThreshold}. Top up to keep calls flowing.`,
-      data: { balance: row.balance_after, threshold: lowThreshold },
-    });
-  }
+  if (crossed_low) await noticeLowBalance(tx, e.sellerId, row.balance_after, lowThreshold);
   return row;
+}
+
+/** The seller's balance just fell below the threshold: tell them, in the same transaction. */
+export async function noticeLowBalance(tx: Queryable, sellerId: number, balance: string, threshold: string): Promise<void> {
+  await notify(tx, {
+    userId: sellerId,
+    kind: 'low_balance',
+    title: 'Your balance is low',
+    body: `Balance ${balance} is below ${threshold}. Top up to keep calls flowing.`,
+    data: { balance, threshold },
+  });
 }
 
 export function createBalancesService(deps: { db: Db; settings: SettingsService }) {

@@ -1,4 +1,4 @@
-import { postToLedger } from '../billing/balances.service.js';
+import { noticeLowBalance } from '../billing/balances.service.js';
 import { chargeFor } from '../billing/charges.js';
 import type { Db, Queryable } from '../db/db.js';
 import { withRetry } from '../db/retry.js';
@@ -183,8 +183,22 @@ export function createCallEndService(deps: { db: Db; clock: Clock; settings: Set
     };
     // One statement: campaign, link and client slots released, log and attempts written.
     const calls = createCallsRepo(tx);
+    const charged = live.seller_id !== null && cost !== '0.0000';
     const ended = await calls.endCall(log, attempts, {
       converted,
+      charge: charged
+        ? {
+            entry: {
+              sellerId: live.seller_id!,
+              kind: 'call_charge',
+              amount: `-${cost}`,
+              note: `${billsec}s call to ${live.did}`,
+              reference: live.uniqueid,
+              createdBy: null,
+            },
+            lowThreshold: billing.lowThreshold,
+          }
+        : undefined,
       campaign:
         live.campaign_reserved && live.campaign_id !== null
           ? { id: live.campaign_id, windows: { hour: live.campaign_hour!, day: live.campaign_day!, month: live.campaign_month! } }
@@ -200,19 +214,8 @@ export function createCallEndService(deps: { db: Db; clock: Clock; settings: Set
     const callId = ended.id;
     if (converted && ended.campaign_full.length > 0) await noticeCampaignCaps(tx, live, ended.campaign_full);
     if (converted && ended.link_after) await noticeLinkCaps(tx, live, ended.link_after);
-    if (live.seller_id !== null && cost !== '0.0000') {
-      await postToLedger(
-        tx,
-        {
-          sellerId: live.seller_id,
-          kind: 'call_charge',
-          amount: `-${cost}`,
-          note: `${billsec}s call to ${live.did}`,
-          reference: live.uniqueid,
-          createdBy: null,
-        },
-        billing.lowThreshold,
-      );
+    if (ended.crossed_low && ended.balance_after !== undefined) {
+      await noticeLowBalance(tx, live.seller_id!, ended.balance_after, billing.lowThreshold);
     }
     return { status: 'logged', callId };
   }

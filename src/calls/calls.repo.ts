@@ -1,4 +1,5 @@
 import { one, type Queryable } from '../db/db.js';
+import { ledgerCtes, type LedgerEntry } from '../billing/balances.repo.js';
 import { releaseSlot } from '../routing/caps.js';
 import {
   CAMPAIGN_FULL,
@@ -44,6 +45,8 @@ export interface NewCallLog {
 /** What a call held, to give back as it ends. Absent parts are skipped. */
 export interface CallRelease {
   converted: boolean;
+  /** The seller's charge, posted to the ledger by the same statement. */
+  charge?: { entry: LedgerEntry; lowThreshold: string } | undefined;
   campaign: { id: number; windows: Windows } | undefined;
   link: { id: number; windows: Windows; clientId: number | null } | undefined;
 }
@@ -87,8 +90,10 @@ function endCallSql(log: NewCallLog, attempts: AttemptRecord[], release: CallRel
       UPDATE clients SET in_flight = clients.in_flight - 1 FROM rl
        WHERE clients.id = ${add(release.link?.clientId ?? null)}::bigint RETURNING clients.id
     ), ${insert}
+    ${release.charge ? `, ${ledgerCtes(release.charge.entry, release.charge.lowThreshold, add)}` : ''}
     SELECT (SELECT full_caps FROM rc) AS campaign_full, (SELECT row_to_json(rl) FROM rl) AS link_after,
-           (SELECT id FROM c) AS id, (SELECT count(*) FROM rk) AS clients_released`;
+           (SELECT id FROM c) AS id, (SELECT count(*) FROM rk) AS clients_released
+           ${release.charge ? ', (SELECT lu.after FROM lu) AS balance_after, (SELECT lu.crossed_low FROM lu) AS crossed_low, (SELECT count(*) FROM lg) AS posted' : ''}`;
   return { sql, params };
 }
 
@@ -114,14 +119,29 @@ export function createCallsRepo(db: Queryable) {
       log: NewCallLog,
       attempts: AttemptRecord[],
       release: CallRelease,
-    ): Promise<{ id: number | undefined; campaign_full: string[]; link_after: LinkAfterRelease | undefined }> {
+    ): Promise<{
+      id: number | undefined;
+      campaign_full: string[];
+      link_after: LinkAfterRelease | undefined;
+      balance_after: string | undefined;
+      crossed_low: boolean;
+    }> {
       const q = endCallSql(log, attempts, release);
-      const row = await one<{ id: number | null; campaign_full: string[] | null; link_after: LinkCountersRow | null }>(db, q.sql, q.params);
+      const row = await one<{
+        id: number | null;
+        campaign_full: string[] | null;
+        link_after: LinkCountersRow | null;
+        balance_after?: string | null;
+        crossed_low?: boolean | null;
+      }>(db, q.sql, q.params);
       return {
         id: row?.id ?? undefined,
         campaign_full: row?.campaign_full ?? [],
         link_after: row?.link_after ? linkAfterRelease(row.link_after) : undefined,
+        balance_after: row?.balance_after ?? undefined,
+        crossed_low: row?.crossed_low ?? false,
       };
+
     },
 
     /** True the first time a (scope, cap, window) is noticed. */
