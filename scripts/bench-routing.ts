@@ -32,22 +32,45 @@ interface Setup {
 }
 
 async function setUp(db: Db): Promise<Setup> {
-  const s = createServices({ db, clock: systemClock, config: { sessionTtlHours: 1, loginMaxFailures: 5, loginLockoutSeconds: 60, defaultPhoneRegion: 'US' } });
-  const adminRow = await s.users.create({ email: 'bench-admin@x.example', name: 'a', role: 'admin', password: 'password-1' });
+  const s = createServices({
+    db,
+    clock: systemClock,
+    config: { sessionTtlHours: 1, loginMaxFailures: 5, loginLockoutSeconds: 60, defaultPhoneRegion: 'US' },
+  });
+  const adminRow = await s.users.create({
+    email: 'bench-admin@x.example',
+    name: 'a',
+    role: 'admin',
+    password: 'password-1',
+  });
   const admin = { id: adminRow.id, email: adminRow.email, name: 'a', role: 'admin' as const };
   await s.settings.set(admin, 'billing.increment_seconds', 6);
   const dids: string[] = [];
   const links: Setup['links'] = [];
   for (let i = 0; i < CAMPAIGNS; i++) {
-    const sellerRow = await s.users.create({ email: `bench-seller${i}@x.example`, name: `s${i}`, role: 'seller', password: 'password-1' });
+    const sellerRow = await s.users.create({
+      email: `bench-seller${i}@x.example`,
+      name: `s${i}`,
+      role: 'seller',
+      password: 'password-1',
+    });
     const seller = { id: sellerRow.id, email: sellerRow.email, name: `s${i}`, role: 'seller' as const };
     await s.balances.topUp(admin, seller.id, { amount: '1000000' });
     const did = await s.dids.addOne({ number: `+1415${String(3000000 + i)}` });
     await s.dids.assign(did.id, seller.id);
-    const c = await s.campaigns.create(seller, { name: 'bench', routing_strategy: i % 2 ? 'round_robin' : 'weighted', max_attempts: 3 });
+    const c = await s.campaigns.create(seller, {
+      name: 'bench',
+      routing_strategy: i % 2 ? 'round_robin' : 'weighted',
+      max_attempts: 3,
+    });
     await s.campaigns.attachDids(seller, c.id, [did.id]);
     for (let j = 0; j < 2; j++) {
-      const client = await s.clients.create({ name: `c${i}-${j}`, client_identifier: `bench${i}_${j}`, sip_host: '192.0.2.1', max_concurrency: 500 });
+      const client = await s.clients.create({
+        name: `c${i}-${j}`,
+        client_identifier: `bench${i}_${j}`,
+        sip_host: '192.0.2.1',
+        max_concurrency: 500,
+      });
       const link = await s.links.create(seller, c.id, {
         client_id: client.id,
         max_concurrency: CONCURRENCY_CAP,
@@ -76,7 +99,14 @@ interface Tally {
 }
 
 /** One call as Asterisk would make it: route, the first target is busy, next, answered, hangup. */
-async function cycle(port: number, did: string, uniqueid: string, live: Map<string, number>, caps: Map<string, number>, t: Tally) {
+async function cycle(
+  port: number,
+  did: string,
+  uniqueid: string,
+  live: Map<string, number>,
+  caps: Map<string, number>,
+  t: Tally,
+) {
   const held: string[] = [];
   const take = (dial: string | undefined) => {
     if (!dial) return;
@@ -104,14 +134,22 @@ async function cycle(port: number, did: string, uniqueid: string, live: Map<stri
       billsec = String(20 + (t.cycles % 60));
     }
   }
-  const r3 = await runScript(port, { script: 'hangup', uniqueid, args: [status, billsec, billsec, billsec, '16'] });
+  const r3 = await runScript(port, {
+    script: 'hangup',
+    uniqueid,
+    args: [status, billsec, billsec, billsec, '16'],
+  });
   drop();
   t.requestMs.push(r3.ms);
   t.cycles++;
   t.uniqueids.push(uniqueid);
 }
 
-async function closedLoop(run: (i: number) => Promise<void>, seconds: number, concurrency: number): Promise<number> {
+async function closedLoop(
+  run: (i: number) => Promise<void>,
+  seconds: number,
+  concurrency: number,
+): Promise<number> {
   const until = performance.now() + seconds * 1000;
   let i = 0;
   let done = 0;
@@ -166,12 +204,17 @@ async function main(): Promise<void> {
     const caps = new Map(setup.links.map((l) => [`PJSIP/${l.client}`, l.cap]));
 
     // 1. CapConduit: the real server process, the real FastAGI conversation.
-    const server = await startCapConduit(['--roles', 'agi'], { DATABASE_URL: target.url, DATABASE_POOL_SIZE: '20' }, /FastAGI listening on \S+:(\d+)/);
+    const server = await startCapConduit(
+      ['--roles', 'agi'],
+      { DATABASE_URL: target.url, DATABASE_POOL_SIZE: '20' },
+      /FastAGI listening on \S+:(\d+)/,
+    );
     const port = Number(server.match[1]);
     const live = new Map<string, number>();
     let n = 0;
     const t1: Tally = { cycles: 0, requestMs: [], overshoot: 0, uniqueids: [] };
-    const call = (t: Tally) => (i: number) => cycle(port, setup.dids[i % setup.dids.length]!, `bench-${++n}`, live, caps, t);
+    const call = (t: Tally) => (i: number) =>
+      cycle(port, setup.dids[i % setup.dids.length]!, `bench-${++n}`, live, caps, t);
     await closedLoop(call({ cycles: 0, requestMs: [], overshoot: 0, uniqueids: [] }), 2, CONCURRENCY); // warm-up
     console.error('phase 1: throughput through FastAGI');
     const throughput = await closedLoop(call(t1), SECONDS, CONCURRENCY);
@@ -182,7 +225,9 @@ async function main(): Promise<void> {
 
     // 2. Correctness after both phases.
     const all = [...t1.uniqueids, ...t2.uniqueids];
-    const logged = (await db.query<{ n: number }>('SELECT count(*) AS n FROM call_logs WHERE uniqueid = ANY($1)', [all])).rows[0]!.n;
+    const logged = (
+      await db.query<{ n: number }>('SELECT count(*) AS n FROM call_logs WHERE uniqueid = ANY($1)', [all])
+    ).rows[0]!.n;
     const stillLive = (await db.query<{ n: number }>('SELECT count(*) AS n FROM live_calls')).rows[0]!.n;
     const dbOvershoot = (
       await db.query<{ n: number }>(
@@ -198,7 +243,13 @@ async function main(): Promise<void> {
     const s = createServices({
       db: rec.db,
       clock: systemClock,
-      config: { sessionTtlHours: 1, loginMaxFailures: 5, loginLockoutSeconds: 60, defaultPhoneRegion: 'US', routingCacheMs: 600_000 },
+      config: {
+        sessionTtlHours: 1,
+        loginMaxFailures: 5,
+        loginLockoutSeconds: 60,
+        defaultPhoneRegion: 'US',
+        routingCacheMs: 600_000,
+      },
     });
     for (const [i, did] of setup.dids.entries()) {
       await s.routing.route({ uniqueid: `warm-${i}`, did });
@@ -211,7 +262,9 @@ async function main(): Promise<void> {
       await s.routing.route({ uniqueid: `template-${i}`, did });
       await s.routing.next(`template-${i}`, 'BUSY');
       await s.callEnd.finish({ uniqueid: `template-${i}`, dialStatus: 'ANSWER', billsec: 40, source: 'agi' });
-      templates.push(rec.log.map((x) => ({ ...x, params: x.params.map((v) => (v === `template-${i}` ? 'template' : v)) })));
+      templates.push(
+        rec.log.map((x) => ({ ...x, params: x.params.map((v) => (v === `template-${i}` ? 'template' : v)) })),
+      );
     }
     const pool = new pg.Pool({ connectionString: target.url, max: 20 });
     pool.on('error', (err) => console.error('raw pool:', err.message));
@@ -235,7 +288,8 @@ async function main(): Promise<void> {
           const c = await pool.connect();
           try {
             await c.query('BEGIN');
-            for (const x of stmts) await c.query({ name: statementName(x.sql), text: x.sql, values: params(x.params) });
+            for (const x of stmts)
+              await c.query({ name: statementName(x.sql), text: x.sql, values: params(x.params) });
             await c.query('COMMIT');
           } catch (err) {
             await c.query('ROLLBACK').catch(() => undefined);
@@ -256,8 +310,15 @@ async function main(): Promise<void> {
       statements_per_cycle: templates[0]!.length,
       transactions_per_cycle: new Set(templates[0]!.filter((x) => x.tx > 0).map((x) => x.tx)).size,
       throughput_cycles_per_s: Math.round(throughput),
-      throughput_request_ms: { p50: +pct(t1.requestMs, 50).toFixed(2), p99: +pct(t1.requestMs, 99).toFixed(2) },
-      fixed_load_request_ms: { rate: RATE, p50: +pct(t2.requestMs, 50).toFixed(2), p99: +pct(t2.requestMs, 99).toFixed(2) },
+      throughput_request_ms: {
+        p50: +pct(t1.requestMs, 50).toFixed(2),
+        p99: +pct(t1.requestMs, 99).toFixed(2),
+      },
+      fixed_load_request_ms: {
+        rate: RATE,
+        p50: +pct(t2.requestMs, 50).toFixed(2),
+        p99: +pct(t2.requestMs, 99).toFixed(2),
+      },
       raw_sql_cycles_per_s: Math.round(raw),
       ratio_to_raw: +(throughput / raw).toFixed(2),
       cap_overshoot: t1.overshoot + t2.overshoot + dbOvershoot,

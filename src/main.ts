@@ -105,7 +105,11 @@ program
   .description('write the Asterisk configuration CapConduit needs (dialplan, realtime, CDR) into a directory')
   .requiredOption('--out <dir>', 'directory to write the files to')
   .option('--agi <host:port...>', 'FastAGI servers the dialplan calls, in order (default: AGI_HOST:AGI_PORT)')
-  .option('--on-unavailable <spec>', 'congestion | busy | hangup[:cause] | goto:ctx,exten,prio | dial:PJSIP/x[,timeout]', 'congestion')
+  .option(
+    '--on-unavailable <spec>',
+    'congestion | busy | hangup[:cause] | goto:ctx,exten,prio | dial:PJSIP/x[,timeout]',
+    'congestion',
+  )
   .option('--on-reject <spec>', 'what a rejected caller hears (same forms)', 'busy')
   .action((opts: { out: string; agi?: string[]; onUnavailable: string; onReject: string }) => {
     const c = config();

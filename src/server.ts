@@ -117,7 +117,11 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
           // Reconciliation first: a call Asterisk has a CDR for is finished with its real data
           // rather than expired without it.
           { name: 'reconcile-cdr', everyMs: config.reconcileIntervalMs, run: () => services.reconcile.run() },
-          { name: 'expire-reservations', everyMs: config.sweepIntervalMs, run: () => services.callEnd.expire() },
+          {
+            name: 'expire-reservations',
+            everyMs: config.sweepIntervalMs,
+            run: () => services.callEnd.expire(),
+          },
         ],
         { log: log.child({ role: 'worker' }), metrics },
       )

@@ -172,7 +172,12 @@ describe('FastAGI protocol against recordings of a real Asterisk 22', () => {
   });
 
   test('a handler that never finishes is cut off at the conversation deadline', async () => {
-    const stuck = createAgiServer({ handlers: { stuck: () => new Promise(() => undefined) }, allow: [], log: quiet, maxConversationMs: 200 });
+    const stuck = createAgiServer({
+      handlers: { stuck: () => new Promise(() => undefined) },
+      allow: [],
+      log: quiet,
+      maxConversationMs: 200,
+    });
     await new Promise<void>((r) => stuck.listen(0, '127.0.0.1', r));
     const p = (stuck.address() as AddressInfo).port;
     const started = performance.now();

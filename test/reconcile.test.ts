@@ -6,12 +6,32 @@ import { scenario } from './helpers/scenario.js';
 import { linkCounters, startServices, type TestServices } from './helpers/services.js';
 
 /** A row as cdr_pgsql writes it (local time = UTC per the generated cdr_pgsql.conf). */
-async function cdr(db: Queryable, row: { uniqueid: string; start: Date; end: Date; disposition: string; billsec: number; dst: string; dcontext?: string }) {
+async function cdr(
+  db: Queryable,
+  row: {
+    uniqueid: string;
+    start: Date;
+    end: Date;
+    disposition: string;
+    billsec: number;
+    dst: string;
+    dcontext?: string;
+  },
+) {
   const utc = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 19);
   await db.query(
     `INSERT INTO cdr (clid, src, dst, dcontext, channel, lastapp, start, answer, "end", duration, billsec, disposition, amaflags, uniqueid, linkedid)
      VALUES ('"x" <13125550100>', '13125550100', $2, $3, 'PJSIP/carrier-0001', 'Dial', $1, NULL, $4, $5, $6, $7, 'DOCUMENTATION', $8, $8)`,
-    [utc(row.start), row.dst, row.dcontext ?? 'capconduit-route', utc(row.end), Math.round((row.end.getTime() - row.start.getTime()) / 1000), row.billsec, row.disposition, row.uniqueid],
+    [
+      utc(row.start),
+      row.dst,
+      row.dcontext ?? 'capconduit-route',
+      utc(row.end),
+      Math.round((row.end.getTime() - row.start.getTime()) / 1000),
+      row.billsec,
+      row.disposition,
+      row.uniqueid,
+    ],
   );
 }
 
@@ -28,37 +48,93 @@ for (const kind of backends()) {
       const start = t.clock.now();
       await t.s.routing.route({ uniqueid: 'rc-1', did: sc.did });
       t.clock.advance(120_000);
-      await cdr(t.db, { uniqueid: 'rc-1', start, end: new Date(start.getTime() + 100_000), disposition: 'ANSWERED', billsec: 80, dst: sc.did });
+      await cdr(t.db, {
+        uniqueid: 'rc-1',
+        start,
+        end: new Date(start.getTime() + 100_000),
+        disposition: 'ANSWERED',
+        billsec: 80,
+        dst: sc.did,
+      });
 
       assert.equal(await t.s.reconcile.run(), 1);
       assert.equal(await t.s.reconcile.run(), 0);
 
-      const log = (await t.db.query<any>('SELECT source, billsec, billable, disposition, ended_at FROM call_logs WHERE uniqueid = $1', ['rc-1'])).rows[0];
-      assert.deepEqual([log.source, log.billsec, log.billable, log.disposition], ['reconciled', 80, true, 'ANSWERED']);
+      const log = (
+        await t.db.query<any>(
+          'SELECT source, billsec, billable, disposition, ended_at FROM call_logs WHERE uniqueid = $1',
+          ['rc-1'],
+        )
+      ).rows[0];
+      assert.deepEqual(
+        [log.source, log.billsec, log.billable, log.disposition],
+        ['reconciled', 80, true, 'ANSWERED'],
+      );
       assert.equal(log.ended_at.getTime(), start.getTime() + 100_000);
-      assert.deepEqual(await linkCounters(t.db, sc.links[0]!), { in_flight: 0, current_total_calls: 1, day_count: 1, hour_count: 1 });
-      assert.equal((await t.s.balances.ledger(sc.seller.id, { limit: 10, offset: 0 })).items[0]!.kind, 'call_charge');
+      assert.deepEqual(await linkCounters(t.db, sc.links[0]!), {
+        in_flight: 0,
+        current_total_calls: 1,
+        day_count: 1,
+        hour_count: 1,
+      });
+      assert.equal(
+        (await t.s.balances.ledger(sc.seller.id, { limit: 10, offset: 0 })).items[0]!.kind,
+        'call_charge',
+      );
       // the hangup report arriving late changes nothing
-      assert.equal((await t.s.callEnd.finish({ uniqueid: 'rc-1', dialStatus: 'ANSWER', billsec: 80, source: 'agi' })).status, 'duplicate');
+      assert.equal(
+        (await t.s.callEnd.finish({ uniqueid: 'rc-1', dialStatus: 'ANSWER', billsec: 80, source: 'agi' }))
+          .status,
+        'duplicate',
+      );
     });
 
     test('a CDR of our dialplan with no call log at all (CapConduit was down) creates one', async () => {
       const start = t.clock.now();
       t.clock.advance(60_000);
-      await cdr(t.db, { uniqueid: 'rc-2', start, end: new Date(start.getTime() + 30_000), disposition: 'NO ANSWER', billsec: 0, dst: '15551230000' });
-      await cdr(t.db, { uniqueid: 'rc-3', start, end: new Date(start.getTime() + 30_000), disposition: 'ANSWERED', billsec: 9, dst: '1', dcontext: 'internal-extensions' });
+      await cdr(t.db, {
+        uniqueid: 'rc-2',
+        start,
+        end: new Date(start.getTime() + 30_000),
+        disposition: 'NO ANSWER',
+        billsec: 0,
+        dst: '15551230000',
+      });
+      await cdr(t.db, {
+        uniqueid: 'rc-3',
+        start,
+        end: new Date(start.getTime() + 30_000),
+        disposition: 'ANSWERED',
+        billsec: 9,
+        dst: '1',
+        dcontext: 'internal-extensions',
+      });
 
       assert.equal(await t.s.reconcile.run(), 1);
-      const log = (await t.db.query<any>('SELECT routing_status, dial_status, did FROM call_logs WHERE uniqueid = $1', ['rc-2'])).rows[0];
+      const log = (
+        await t.db.query<any>('SELECT routing_status, dial_status, did FROM call_logs WHERE uniqueid = $1', [
+          'rc-2',
+        ])
+      ).rows[0];
       assert.deepEqual(log, { routing_status: 'unrouted', dial_status: 'NOANSWER', did: '15551230000' });
-      assert.equal((await t.db.query<any>(`SELECT count(*) AS n FROM call_logs WHERE uniqueid = 'rc-3'`)).rows[0].n, 0);
+      assert.equal(
+        (await t.db.query<any>(`SELECT count(*) AS n FROM call_logs WHERE uniqueid = 'rc-3'`)).rows[0].n,
+        0,
+      );
     });
 
     test('CDRs younger than the settle time are left to the hangup handler', async () => {
       const sc = await scenario(t.s, { links: [{}] });
       await t.s.routing.route({ uniqueid: 'rc-4', did: sc.did });
       const now = t.clock.now().getTime();
-      await cdr(t.db, { uniqueid: 'rc-4', start: new Date(now - 10_000), end: new Date(now - 2000), disposition: 'BUSY', billsec: 0, dst: sc.did });
+      await cdr(t.db, {
+        uniqueid: 'rc-4',
+        start: new Date(now - 10_000),
+        end: new Date(now - 2000),
+        disposition: 'BUSY',
+        billsec: 0,
+        dst: sc.did,
+      });
       assert.equal(await t.s.reconcile.run(), 0);
       t.clock.advance(15_000);
       assert.equal(await t.s.reconcile.run(), 1);

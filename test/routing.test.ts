@@ -226,18 +226,32 @@ for (const kind of backends()) {
     });
 
     test('with the context cache on, statuses and balance are still checked live for every call', async () => {
-      const cached = createRoutingService({ db: t.db, clock: t.clock, settings: t.s.settings, contextCacheMs: 60_000 });
+      const cached = createRoutingService({
+        db: t.db,
+        clock: t.clock,
+        settings: t.s.settings,
+        contextCacheMs: 60_000,
+      });
       const sc = await scenario(t.s, { links: [{}] });
       assert.equal((await cached.route({ uniqueid: call(), did: sc.did })).action, 'dial');
 
       await t.s.campaigns.update(sc.seller, sc.campaignId, { status: 'paused' });
-      assert.deepEqual(await cached.route({ uniqueid: call(), did: sc.did }), { action: 'reject', reason: 'campaign_inactive' });
+      assert.deepEqual(await cached.route({ uniqueid: call(), did: sc.did }), {
+        action: 'reject',
+        reason: 'campaign_inactive',
+      });
       await t.s.campaigns.update(sc.seller, sc.campaignId, { status: 'active' });
       await t.s.balances.adjust(sc.admin, sc.seller.id, { amount: '-1000', note: 'drain' });
-      assert.deepEqual(await cached.route({ uniqueid: call(), did: sc.did }), { action: 'reject', reason: 'insufficient_balance' });
+      assert.deepEqual(await cached.route({ uniqueid: call(), did: sc.did }), {
+        action: 'reject',
+        reason: 'insufficient_balance',
+      });
       await t.s.balances.topUp(sc.admin, sc.seller.id, { amount: '5' });
       await t.s.links.update(sc.seller, sc.links[0]!, { status: 'paused' });
-      assert.deepEqual(await cached.route({ uniqueid: call(), did: sc.did }), { action: 'reject', reason: 'all_candidates_capped' });
+      assert.deepEqual(await cached.route({ uniqueid: call(), did: sc.did }), {
+        action: 'reject',
+        reason: 'all_candidates_capped',
+      });
     });
 
     test('rejections say why: unknown DID, paused campaign, low balance', async () => {

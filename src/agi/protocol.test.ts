@@ -48,7 +48,10 @@ test('values are quoted so nothing in them can end or add a command', () => {
 });
 
 test('several variables go in one MSet command; a value MSet would split is refused', () => {
-  assert.equal(setVariables({ CC_DIAL: 'PJSIP/acme', CC_TIMEOUT: 30 }), 'EXEC MSet "CC_DIAL=PJSIP/acme,CC_TIMEOUT=30"');
+  assert.equal(
+    setVariables({ CC_DIAL: 'PJSIP/acme', CC_TIMEOUT: 30 }),
+    'EXEC MSet "CC_DIAL=PJSIP/acme,CC_TIMEOUT=30"',
+  );
   assert.throws(() => setVariables({ X: 'a,b' }), AgiProtocolError);
   assert.throws(() => setVariables({ 'X Y': '1' }), AgiProtocolError);
 });

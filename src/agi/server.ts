@@ -85,7 +85,10 @@ export function createAgiServer(opts: AgiServerOptions): Server {
       }
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new AgiTimeoutError(`${script} took longer than ${maxMs} ms`)), maxMs);
+        timer = setTimeout(
+          () => reject(new AgiTimeoutError(`${script} took longer than ${maxMs} ms`)),
+          maxMs,
+        );
       });
       try {
         await Promise.race([handler(session, request), deadline]);

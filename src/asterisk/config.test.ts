@@ -53,12 +53,17 @@ test('the dialplan parses line by line, parentheses balance, and every GotoIf la
   for (const l of lines.filter((x) => x.app === 'GotoIf')) {
     const target = l.args.split('?')[1]!;
     if (target.includes(',')) continue; // another context
-    assert.ok(lines.some((x) => x.context === l.context && x.label === target), `label ${target} in ${l.context}`);
+    assert.ok(
+      lines.some((x) => x.context === l.context && x.label === target),
+      `label ${target} in ${l.context}`,
+    );
   }
 });
 
 test('the hangup handler is pushed before anything else can end the call', () => {
-  const route = parse(asteriskConfig(options)['extensions_capconduit.conf']!).filter((l) => l.context === 'capconduit-route');
+  const route = parse(asteriskConfig(options)['extensions_capconduit.conf']!).filter(
+    (l) => l.context === 'capconduit-route',
+  );
   assert.equal(route[0]!.app, 'Set');
   assert.equal(route[0]!.args, 'CHANNEL(hangup_handler_push)=capconduit-hangup,s,1');
 });
@@ -66,27 +71,48 @@ test('the hangup handler is pushed before anything else can end the call', () =>
 test('each AGI request tries every configured node in order until one answers', () => {
   const lines = parse(asteriskConfig(options)['extensions_capconduit.conf']!);
   const routeAgi = lines.filter((l) => l.app === 'AGI' && l.args.includes('/route'));
-  assert.deepEqual(routeAgi.map((l) => l.args), [
-    'agi://10.0.0.5:4573/route?did=${URIENCODE(${CC_DID})}',
-    'agi://10.0.0.6:4573/route?did=${URIENCODE(${CC_DID})}',
-  ]);
+  assert.deepEqual(
+    routeAgi.map((l) => l.args),
+    [
+      'agi://10.0.0.5:4573/route?did=${URIENCODE(${CC_DID})}',
+      'agi://10.0.0.6:4573/route?did=${URIENCODE(${CC_DID})}',
+    ],
+  );
   const hangup = lines.filter((l) => l.context === 'capconduit-hangup' && l.app === 'AGI');
-  assert.equal(hangup[0]!.args, 'agi://10.0.0.5:4573/hangup,${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}');
+  assert.equal(
+    hangup[0]!.args,
+    'agi://10.0.0.5:4573/hangup,${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}',
+  );
 });
 
 test('the fallback when CapConduit is unreachable is the configured one', () => {
-  const unavailable = parse(asteriskConfig(options)['extensions_capconduit.conf']!).filter((l) => l.context === 'capconduit-unavailable');
-  assert.deepEqual(unavailable.map((l) => l.app), ['Log', 'Goto', 'Hangup']);
+  const unavailable = parse(asteriskConfig(options)['extensions_capconduit.conf']!).filter(
+    (l) => l.context === 'capconduit-unavailable',
+  );
+  assert.deepEqual(
+    unavailable.map((l) => l.app),
+    ['Log', 'Goto', 'Hangup'],
+  );
   assert.equal(unavailable[1]!.args, 'ivr-sorry,s,1');
   assert.throws(() => parseFallback('teleport'), /unknown fallback/);
-  assert.deepEqual(parseFallback('dial:PJSIP/backup,20'), { kind: 'dial', target: 'PJSIP/backup', timeout: 20 });
+  assert.deepEqual(parseFallback('dial:PJSIP/backup,20'), {
+    kind: 'dial',
+    target: 'PJSIP/backup',
+    timeout: 20,
+  });
 });
 
 test('realtime and CDR files point at the database; values libpq cannot take are refused', () => {
   const files = asteriskConfig(options);
-  assert.match(files['res_pgsql.conf']!, /hostname=db\.internal\nport=5433\ndbname=capconduit\nuser=capc\npassword=s3cret/);
+  assert.match(
+    files['res_pgsql.conf']!,
+    /hostname=db\.internal\nport=5433\ndbname=capconduit\nuser=capc\npassword=s3cret/,
+  );
   assert.match(files['cdr_pgsql.conf']!, /timezone=UTC/);
   assert.match(files['sorcery.conf']!, /endpoint=realtime,ps_endpoints/);
   assert.match(files['extconfig.conf']!, /ps_endpoint_id_ips => pgsql,capconduit/);
-  assert.throws(() => asteriskConfig({ ...options, database: databaseFromUrl('postgres://u:has%20space@h/db') }), /spaces or quotes/);
+  assert.throws(
+    () => asteriskConfig({ ...options, database: databaseFromUrl('postgres://u:has%20space@h/db') }),
+    /spaces or quotes/,
+  );
 });

@@ -31,7 +31,12 @@ export async function postToLedger(tx: Queryable, e: LedgerEntry, lowThreshold: 
 }
 
 /** The seller's balance just fell below the threshold: tell them, in the same transaction. */
-export async function noticeLowBalance(tx: Queryable, sellerId: number, balance: string, threshold: string): Promise<void> {
+export async function noticeLowBalance(
+  tx: Queryable,
+  sellerId: number,
+  balance: string,
+  threshold: string,
+): Promise<void> {
   await notify(tx, {
     userId: sellerId,
     kind: 'low_balance',

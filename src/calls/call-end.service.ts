@@ -201,7 +201,10 @@ export function createCallEndService(deps: { db: Db; clock: Clock; settings: Set
         : undefined,
       campaign:
         live.campaign_reserved && live.campaign_id !== null
-          ? { id: live.campaign_id, windows: { hour: live.campaign_hour!, day: live.campaign_day!, month: live.campaign_month! } }
+          ? {
+              id: live.campaign_id,
+              windows: { hour: live.campaign_hour!, day: live.campaign_day!, month: live.campaign_month! },
+            }
           : undefined,
       link: dialling
         ? {

@@ -141,7 +141,6 @@ export function createCallsRepo(db: Queryable) {
         balance_after: row?.balance_after ?? undefined,
         crossed_low: row?.crossed_low ?? false,
       };
-
     },
 
     /** True the first time a (scope, cap, window) is noticed. */

@@ -33,7 +33,11 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   const q: Queryable = {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       // Named statements are parsed and planned once per connection, then reused.
-      const res = await client.query({ name: statementName(sql), text: sql, values: params as unknown[] | undefined });
+      const res = await client.query({
+        name: statementName(sql),
+        text: sql,
+        values: params as unknown[] | undefined,
+      });
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
     },
   };

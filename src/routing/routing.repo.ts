@@ -36,7 +36,10 @@ export interface Windows {
 
 /** The live row a successful takeLink writes along with the slot. */
 export type LiveWrite =
-  | { kind: 'insert'; row: Partial<LiveCall> & Pick<LiveCall, 'uniqueid' | 'status' | 'did' | 'started_at' | 'expires_at'> }
+  | {
+      kind: 'insert';
+      row: Partial<LiveCall> & Pick<LiveCall, 'uniqueid' | 'status' | 'did' | 'started_at' | 'expires_at'>;
+    }
   | { kind: 'update'; uniqueid: string; patch: Partial<LiveCall> };
 
 export interface CapUse {
@@ -191,7 +194,12 @@ export function createRoutingRepo(db: Queryable) {
      * now, the campaign is active, its seller active with a balance above `minimumBalance`, and
      * every campaign cap has room. Undefined otherwise (`campaignUsage` says which).
      */
-    takeCampaign(id: number, tz: string, now: Date, minimumBalance: string): Promise<(Windows & { rr: number }) | undefined> {
+    takeCampaign(
+      id: number,
+      tz: string,
+      now: Date,
+      minimumBalance: string,
+    ): Promise<(Windows & { rr: number }) | undefined> {
       return one(
         db,
         `UPDATE campaigns t SET ${TAKE_SLOT}, rr_counter = t.rr_counter + 1
@@ -258,7 +266,9 @@ export function createRoutingRepo(db: Queryable) {
         // Lock order everywhere: live call, campaign, link, client, seller.
         lock = `lv AS (SELECT uniqueid FROM live_calls WHERE uniqueid = ${uid} FOR UPDATE), `;
         from = ', lv';
-        const sets = Object.keys(write.patch).map((c) => `${c} = ${add((write.patch as Record<string, unknown>)[c], c)}`);
+        const sets = Object.keys(write.patch).map(
+          (c) => `${c} = ${add((write.patch as Record<string, unknown>)[c], c)}`,
+        );
         writeCte = `, w AS (
            UPDATE live_calls c SET ${sets.join(', ')}, link_hour = l.hour_start, link_day = l.day_start,
                   link_month = l.month_start, updated_at = $2
@@ -282,7 +292,14 @@ export function createRoutingRepo(db: Queryable) {
         params,
       );
       if (!row) return { link: false };
-      return { link: true, client: row.client_ok, written: row.written, hour: row.hour, day: row.day, month: row.month };
+      return {
+        link: true,
+        client: row.client_ok,
+        written: row.written,
+        hour: row.hour,
+        day: row.day,
+        month: row.month,
+      };
     },
 
     /**

@@ -143,7 +143,12 @@ export function createRoutingService(deps: {
       if (!taken.link) {
         const caps = full(await r.linkUsage(link.id, tz, now));
         // No full cap: the link was paused after the context was read.
-        trace.push({ ...base, outcome: 'skipped', reason: caps.length > 0 ? 'cap_reached' : 'link_paused', caps });
+        trace.push({
+          ...base,
+          outcome: 'skipped',
+          reason: caps.length > 0 ? 'cap_reached' : 'link_paused',
+          caps,
+        });
         continue;
       }
       if (!taken.client) {
@@ -229,37 +234,45 @@ export function createRoutingService(deps: {
           return { kind: 'rejected' as const, reason, trace: attemptTrace, caps: full(state?.caps ?? []) };
         }
         const plan = orderCandidates(open, ctx.routing_strategy, campaign.rr, random);
-        const got = await reserveFirst(tx, plan, ctx.timezone, now, attemptTrace, 'route', (link, linkTrace) => ({
-          kind: 'insert',
-          row: {
-            uniqueid: req.uniqueid,
-            status: 'dialing',
-            did: req.did,
-            caller_id: req.callerId ?? null,
-            did_id: ctx.did_id,
-            campaign_id: campaignId,
-            seller_id: ctx.seller_id,
-            timezone: ctx.timezone,
-            dial_timeout: ctx.dial_timeout_seconds,
-            max_attempts: ctx.max_attempts,
-            rate_per_minute: ctx.billing_rate_per_minute,
-            campaign_reserved: true,
-            campaign_hour: campaign.hour,
-            campaign_day: campaign.day,
-            campaign_month: campaign.month,
-            plan: plan.map((l) => l.id),
-            link_id: link.id,
-            client_id: link.client_id,
-            client_reserved: true,
-            link_min_billable: link.min_billable_duration,
-            link_payout: link.payout,
-            attempt_started_at: now,
-            trace: [...trace, ...linkTrace],
-            pbx: req.pbx ?? null,
-            started_at: now,
-            expires_at: new Date(now.getTime() + maxSeconds * 1000),
-          },
-        }));
+        const got = await reserveFirst(
+          tx,
+          plan,
+          ctx.timezone,
+          now,
+          attemptTrace,
+          'route',
+          (link, linkTrace) => ({
+            kind: 'insert',
+            row: {
+              uniqueid: req.uniqueid,
+              status: 'dialing',
+              did: req.did,
+              caller_id: req.callerId ?? null,
+              did_id: ctx.did_id,
+              campaign_id: campaignId,
+              seller_id: ctx.seller_id,
+              timezone: ctx.timezone,
+              dial_timeout: ctx.dial_timeout_seconds,
+              max_attempts: ctx.max_attempts,
+              rate_per_minute: ctx.billing_rate_per_minute,
+              campaign_reserved: true,
+              campaign_hour: campaign.hour,
+              campaign_day: campaign.day,
+              campaign_month: campaign.month,
+              plan: plan.map((l) => l.id),
+              link_id: link.id,
+              client_id: link.client_id,
+              client_reserved: true,
+              link_min_billable: link.min_billable_duration,
+              link_payout: link.payout,
+              attempt_started_at: now,
+              trace: [...trace, ...linkTrace],
+              pbx: req.pbx ?? null,
+              started_at: now,
+              expires_at: new Date(now.getTime() + maxSeconds * 1000),
+            },
+          }),
+        );
         if (!got) throw new NoCandidate(attemptTrace);
         return { kind: 'reserved' as const, link: got.link };
       }),
@@ -309,7 +322,9 @@ export function createRoutingService(deps: {
   async function next(uniqueid: string, dialStatus: string): Promise<RouteDecision> {
     const status = dialStatus.trim().toUpperCase();
     const now = clock.now();
-    const released = isFailoverStatus(status) ? await withRetry(() => repo.failAttempt(uniqueid, status, now)) : undefined;
+    const released = isFailoverStatus(status)
+      ? await withRetry(() => repo.failAttempt(uniqueid, status, now))
+      : undefined;
     if (released) return reserveNext(released, now);
     // Not dialling, or not a failover status: the call keeps what it has.
     return resumeExisting(uniqueid);
@@ -340,19 +355,27 @@ export function createRoutingService(deps: {
     const result = await withRetry(() =>
       db.transaction(async (tx) => {
         const attemptTrace = [...trace];
-        const got = await reserveFirst(tx, rest, live.timezone, now, attemptTrace, 'failover', (link, linkTrace) => ({
-          kind: 'update',
-          uniqueid: live.uniqueid,
-          patch: {
-            link_id: link.id,
-            client_id: link.client_id,
-            client_reserved: true,
-            link_min_billable: link.min_billable_duration,
-            link_payout: link.payout,
-            attempt_started_at: now,
-            trace: linkTrace,
-          },
-        }));
+        const got = await reserveFirst(
+          tx,
+          rest,
+          live.timezone,
+          now,
+          attemptTrace,
+          'failover',
+          (link, linkTrace) => ({
+            kind: 'update',
+            uniqueid: live.uniqueid,
+            patch: {
+              link_id: link.id,
+              client_id: link.client_id,
+              client_reserved: true,
+              link_min_billable: link.min_billable_duration,
+              link_payout: link.payout,
+              attempt_started_at: now,
+              trace: linkTrace,
+            },
+          }),
+        );
         if (!got) return { kind: 'none' as const, trace: attemptTrace };
         return { kind: 'reserved' as const, link: got.link };
       }),
@@ -385,7 +408,10 @@ export function createRoutingService(deps: {
         }
         if (live.link_id !== null) {
           const w = { hour: live.link_hour!, day: live.link_day!, month: live.link_month! };
-          await r.releaseLink(live.link_id, w, { converted: false, clientId: live.client_reserved ? live.client_id : null });
+          await r.releaseLink(live.link_id, w, {
+            converted: false,
+            clientId: live.client_reserved ? live.client_id : null,
+          });
         }
         // Forget the call entirely, so the dialplan's next CapConduit node can route it afresh.
         await r.takeLive(uniqueid);

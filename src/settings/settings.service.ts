@@ -105,7 +105,10 @@ export function createSettingsService(deps: { db: Db; clock: Clock; cacheMs?: nu
   async function value<K extends SettingKey>(key: K): Promise<SettingValue> {
     const now = Date.now();
     if (!cache || now - cache.at > cacheMs) {
-      const rows = await many<{ key: string; value: SettingValue }>(deps.db, 'SELECT key, value FROM settings');
+      const rows = await many<{ key: string; value: SettingValue }>(
+        deps.db,
+        'SELECT key, value FROM settings',
+      );
       cache = { at: now, values: new Map(rows.map((r) => [r.key, r.value])) };
     }
     return cache.values.get(key) ?? SETTINGS[key].default;
