@@ -99,8 +99,20 @@ for (const kind of backends()) {
     });
 
     test('the recorded hangup handler of a real Asterisk logs the call (DIALSTATUS as agi_arg_1)', async () => {
-      const steps = loadCapture('hangup-handler-after-answered-call.txt').filter((s) => s.dir === 'in');
-      await replay(port, steps.slice(0, 2), { waitForServerClose: true });
+      // The recorded header, then Asterisk's answer to the one command CapConduit sends.
+      const header = loadCapture('hangup-handler-after-answered-call.txt')
+        .filter((s) => s.dir === 'in')
+        .slice(0, 2);
+      const written = await replay(
+        port,
+        [
+          ...header,
+          { dir: 'out', data: 'SET VARIABLE CC_LOGGED "1"\n' },
+          { dir: 'in', data: '200 result=1\n' },
+        ],
+        { waitForServerClose: true },
+      );
+      assert.deepEqual(written, ['SET VARIABLE CC_LOGGED "1"\n']);
       const log = (
         await t.db.query<any>('SELECT routing_status, dial_status, did FROM call_logs WHERE uniqueid = $1', [
           'harness-1795261893.1218',
