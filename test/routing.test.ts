@@ -102,6 +102,30 @@ for (const kind of backends()) {
       assert.equal(counts[2], 0);
     });
 
+    for (const strategy of ['round_robin', 'weighted'] as const) {
+      test(`${strategy}: failover tries the rest of the best level, then the lower levels, each link once`, async () => {
+        const sc = await scenario(t.s, {
+          campaign: { routing_strategy: strategy, max_attempts: 5 },
+          links: [
+            { forwarding_priority: 1 },
+            { forwarding_priority: 1 },
+            { forwarding_priority: 3 },
+            { forwarding_priority: 2 },
+          ],
+        });
+        const id = call();
+        const tried: number[] = [];
+        let d = await t.s.routing.route({ uniqueid: id, did: sc.did });
+        while (d.action === 'dial') {
+          tried.push(sc.links.indexOf(d.linkId));
+          d = await t.s.routing.next(id, 'NOANSWER');
+        }
+        assert.deepEqual(d, { action: 'reject', reason: 'no_more_candidates' });
+        assert.deepEqual(tried.slice(0, 2).sort(), [0, 1]);
+        assert.deepEqual(tried.slice(2), [3, 2]);
+      });
+    }
+
     test('caps count calls in flight: a full link is skipped with the cap named in the trace', async () => {
       const sc = await scenario(t.s, { links: [{ max_concurrency: 2 }, { forwarding_priority: 2 }] });
       const ids = [call(), call(), call()];
