@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { createAgiHandlers } from '../src/agi/scripts.js';
 import { createAgiServer } from '../src/agi/server.js';
 import { runScript } from './helpers/agi-client.js';
-import { loadCapture, replay } from './helpers/asterisk-peer.js';
+import { connect } from 'node:net';
+import { agiHeader, loadCapture, replay } from './helpers/asterisk-peer.js';
 import { backends } from './helpers/db.js';
 import { startCapConduit, type CapConduitProcess } from './helpers/process.js';
 import { scenario } from './helpers/scenario.js';
@@ -19,10 +20,15 @@ async function agiServer(t: TestServices): Promise<{ server: Server; port: numbe
     handlers: createAgiHandlers({ routing: t.s.routing, callEnd: t.s.callEnd }),
     allow: [],
     log: quiet,
+    onRequest: () => finished.splice(0).forEach((f) => f()),
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, port: (server.address() as AddressInfo).port };
 }
+
+/** Resolves when the in-process AGI server next finishes a conversation. */
+const finished: (() => void)[] = [];
+const requestFinished = () => new Promise<void>((r) => finished.push(r));
 
 for (const kind of backends()) {
   describe(`routing over FastAGI on ${kind}`, () => {
@@ -91,6 +97,29 @@ for (const kind of backends()) {
         link_id: sc.links[1],
         source: 'agi',
       });
+    });
+
+    test('a PBX that vanishes before hearing the decision holds no slot', async () => {
+      const sc = await scenario(t.s, { links: [{ max_concurrency: 1 }] });
+      const id = call();
+      const done = requestFinished();
+      const s = connect(port, '127.0.0.1');
+      s.on('error', () => undefined);
+      s.resume();
+      s.on('connect', () =>
+        s.end(agiHeader({ script: `route?did=${encodeURIComponent(sc.did)}`, uniqueid: id })),
+      );
+      await done;
+      assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
+      assert.equal(
+        (await t.db.query<any>('SELECT count(*) AS n FROM live_calls WHERE uniqueid = $1', [id])).rows[0].n,
+        0,
+      );
+      const retried = await runScript(port, {
+        script: `route?did=${encodeURIComponent(sc.did)}`,
+        uniqueid: id,
+      });
+      assert.equal(retried.vars.CC_STATUS, 'dial');
     });
 
     test('a rejected call tells the dialplan why', async () => {

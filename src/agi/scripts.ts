@@ -47,18 +47,16 @@ export function createAgiHandlers(deps: {
 }): Record<string, AgiHandler> {
   const pbx = deps.pbxName ?? ((s: AgiSession) => s.remoteAddress);
 
-  /** agi://host:4573/route?did=${EXTEN} — first routing decision of an inbound call. */
-  const route: AgiHandler = async (session, req) => {
-    const uniqueid = req.env.uniqueid;
-    const did = param(req, 'did', 1) ?? req.env.extension ?? req.env.dnid;
-    if (!uniqueid || !did) return answerError(session, 'missing_uniqueid_or_did');
-    const callerId = req.env.callerid && req.env.callerid !== 'unknown' ? req.env.callerid : undefined;
-    const decision = await deps.routing
-      .route({ uniqueid, did, callerId, pbx: pbx(session) })
-      .catch(async (err) => {
-        await answerError(session, 'routing_unavailable');
-        throw err;
-      });
+  /** Decides, then tells the dialplan; a decision the PBX never received is undone at once. */
+  async function deliver(
+    session: AgiSession,
+    uniqueid: string,
+    decide: () => Promise<RouteDecision>,
+  ): Promise<void> {
+    const decision = await decide().catch(async (err: unknown) => {
+      await answerError(session, 'routing_unavailable');
+      throw err;
+    });
     try {
       await answer(session, decision);
     } catch (err) {
@@ -66,6 +64,17 @@ export function createAgiHandlers(deps: {
       if (decision.action === 'dial') await deps.routing.abandon(uniqueid);
       throw err;
     }
+  }
+
+  /** agi://host:4573/route?did=${EXTEN} — first routing decision of an inbound call. */
+  const route: AgiHandler = async (session, req) => {
+    const uniqueid = req.env.uniqueid;
+    const did = param(req, 'did', 1) ?? req.env.extension ?? req.env.dnid;
+    if (!uniqueid || !did) return answerError(session, 'missing_uniqueid_or_did');
+    const callerId = req.env.callerid && req.env.callerid !== 'unknown' ? req.env.callerid : undefined;
+    await deliver(session, uniqueid, () =>
+      deps.routing.route({ uniqueid, did, callerId, pbx: pbx(session) }),
+    );
   };
 
   /** agi://host:4573/next?status=${DIALSTATUS} — after a failed Dial, the next candidate. */
@@ -73,16 +82,7 @@ export function createAgiHandlers(deps: {
     const uniqueid = req.env.uniqueid;
     const status = param(req, 'status', 1);
     if (!uniqueid || !status) return answerError(session, 'missing_uniqueid_or_status');
-    const decision = await deps.routing.next(uniqueid, status).catch(async (err) => {
-      await answerError(session, 'routing_unavailable');
-      throw err;
-    });
-    try {
-      await answer(session, decision);
-    } catch (err) {
-      if (decision.action === 'dial') await deps.routing.abandon(uniqueid);
-      throw err;
-    }
+    await deliver(session, uniqueid, () => deps.routing.next(uniqueid, status));
   };
 
   /**

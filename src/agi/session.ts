@@ -180,6 +180,13 @@ export class AgiSession {
 
   /** Ends the conversation; Asterisk then continues its dialplan. */
   close(): void {
+    // A connection the PBX already closed has nothing left to send; otherwise end it and make
+    // sure it is gone even if the peer never completes the close.
+    if (this.#failure) {
+      this.socket.destroy();
+      return;
+    }
     this.socket.end();
+    setTimeout(() => this.socket.destroy(), 5000).unref();
   }
 }
