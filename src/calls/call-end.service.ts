@@ -3,12 +3,8 @@ import { chargeFor } from '../billing/charges.js';
 import type { Db, Queryable } from '../db/db.js';
 import { withRetry } from '../db/retry.js';
 import { notify } from '../notifications/notifications.service.js';
-import {
-  createRoutingRepo,
-  type AttemptRecord,
-  type LiveCall,
-  type TraceEntry,
-} from '../routing/routing.repo.js';
+import { createRoutingRepo } from '../routing/routing.repo.js';
+import type { AttemptRecord, LiveCall, TraceEntry } from '../routing/routing.types.js';
 import { secondsBetween } from '../routing/routing.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';

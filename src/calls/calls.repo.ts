@@ -1,16 +1,14 @@
 import { one, type Queryable } from '../db/db.js';
 import { ledgerCtes, type LedgerEntry } from '../billing/balances.repo.js';
-import { releaseSlot } from '../routing/caps.js';
 import {
   CAMPAIGN_FULL,
   LINK_COUNTERS,
   linkAfterRelease,
-  type AttemptRecord,
+  releaseSlot,
   type LinkAfterRelease,
   type LinkCountersRow,
-  type TraceEntry,
-  type Windows,
-} from '../routing/routing.repo.js';
+} from '../routing/caps.js';
+import type { AttemptRecord, TraceEntry, Windows } from '../routing/routing.types.js';
 
 export type RoutingStatus = 'routed' | 'rejected' | 'unrouted' | 'expired';
 export type CallSource = 'agi' | 'http' | 'reconciled' | 'expired';

@@ -71,3 +71,46 @@ export function releaseSlot(converted: string, hour: string, day: string, month:
     `${unit}_count = t.${unit}_count - CASE WHEN NOT ${converted} AND t.${unit}_start = ${start}::timestamptz THEN 1 ELSE 0 END`;
   return `in_flight = t.in_flight - 1, ${giveBack('hour', hour)}, ${giveBack('day', day)}, ${giveBack('month', month)}`;
 }
+
+/** A link's counters as a release left them. */
+export interface LinkCountersRow {
+  current_total_calls: number;
+  total_calls_allowed: number | null;
+  hour_count: number;
+  day_count: number;
+  month_count: number;
+  hourly_cap: number | null;
+  daily_cap: number | null;
+  monthly_cap: number | null;
+}
+
+export interface LinkAfterRelease {
+  current_total_calls: number;
+  total_calls_allowed: number | null;
+  /** Per window cap: its count when the cap is full, else -1. */
+  counts: Record<string, number>;
+}
+
+/** Which of a link's caps a release left full. */
+export function linkAfterRelease(row: LinkCountersRow): LinkAfterRelease {
+  const fullCount = (count: number, cap: number | null) => (cap !== null && count >= cap ? count : -1);
+  return {
+    current_total_calls: row.current_total_calls,
+    total_calls_allowed: row.total_calls_allowed,
+    counts: {
+      hourly_cap: fullCount(row.hour_count, row.hourly_cap),
+      daily_cap: fullCount(row.day_count, row.daily_cap),
+      monthly_cap: fullCount(row.month_count, row.monthly_cap),
+    },
+  };
+}
+
+/** RETURNING list of a link release (the LinkCountersRow fields). */
+export const LINK_COUNTERS = `t.current_total_calls, t.total_calls_allowed, t.hour_count, t.day_count, t.month_count,
+  t.hourly_cap, t.daily_cap, t.monthly_cap`;
+
+/** RETURNING expression: the campaign caps a release left full. */
+export const CAMPAIGN_FULL = `array_remove(ARRAY[
+  CASE WHEN t.hourly_cap IS NOT NULL AND t.hour_count >= t.hourly_cap THEN 'hourly_cap' END,
+  CASE WHEN t.daily_cap IS NOT NULL AND t.day_count >= t.daily_cap THEN 'daily_cap' END,
+  CASE WHEN t.monthly_cap IS NOT NULL AND t.month_count >= t.monthly_cap THEN 'monthly_cap' END], NULL)`;

@@ -1,155 +1,25 @@
 import { one, many, type Queryable } from '../db/db.js';
-import type { BusinessHours } from '../shared/hours.js';
 import {
   CAMPAIGN_CAPS,
+  CAMPAIGN_FULL,
   LINK_CAPS,
+  LINK_COUNTERS,
   TAKE_SLOT,
   capUsage,
+  linkAfterRelease,
   releaseSlot,
   underCaps,
   windowsFrom,
+  type LinkAfterRelease,
+  type LinkCountersRow,
 } from './caps.js';
-import type { CandidateLink, Strategy } from './routing.rules.js';
-
-export interface RoutingContext {
-  did_id: number;
-  did_status: string;
-  campaign_id: number | null;
-  campaign_status: 'active' | 'paused' | 'archived' | null;
-  routing_strategy: Strategy;
-  dial_timeout_seconds: number;
-  max_attempts: number;
-  timezone: string;
-  business_hours: BusinessHours | null;
-  seller_id: number | null;
-  seller_status: string | null;
-  balance: string | null;
-  billing_rate_per_minute: string | null;
-  links: CandidateLink[];
-}
-
-export interface Windows {
-  hour: Date;
-  day: Date;
-  month: Date;
-}
-
-/** The live row a successful takeLink writes along with the slot. */
-export type LiveWrite =
-  | {
-      kind: 'insert';
-      row: Partial<LiveCall> & Pick<LiveCall, 'uniqueid' | 'status' | 'did' | 'started_at' | 'expires_at'>;
-    }
-  | { kind: 'update'; uniqueid: string; patch: Partial<LiveCall> };
-
-export interface CapUse {
-  cap: string;
-  limit: number | null;
-  used: number;
-}
-
-export interface LiveCall {
-  uniqueid: string;
-  status: 'dialing' | 'rejected';
-  did: string;
-  caller_id: string | null;
-  did_id: number | null;
-  campaign_id: number | null;
-  seller_id: number | null;
-  timezone: string;
-  dial_timeout: number;
-  max_attempts: number;
-  rate_per_minute: string | null;
-  campaign_reserved: boolean;
-  campaign_hour: Date | null;
-  campaign_day: Date | null;
-  campaign_month: Date | null;
-  plan: number[];
-  link_id: number | null;
-  client_id: number | null;
-  client_reserved: boolean;
-  link_hour: Date | null;
-  link_day: Date | null;
-  link_month: Date | null;
-  link_min_billable: number | null;
-  link_payout: string | null;
-  attempt_started_at: Date | null;
-  attempts: AttemptRecord[];
-  trace: TraceEntry[];
-  reject_reason: string | null;
-  pbx: string | null;
-  started_at: Date;
-  expires_at: Date;
-}
-
-export interface AttemptRecord {
-  link_id: number;
-  client_id: number;
-  dial_status: string;
-  ring_seconds: number;
-  started_at: string;
-  ended_at: string;
-}
-
-export interface TraceEntry {
-  at: string;
-  step: 'route' | 'failover' | 'end';
-  outcome: 'reserved' | 'skipped' | 'failed' | 'rejected' | 'answered' | 'ended';
-  link_id?: number;
-  client_id?: number;
-  client?: string;
-  reason?: string;
-  caps?: CapUse[];
-  detail?: string;
-}
+import type { CandidateLink } from './routing.rules.js';
+import type { CapUse, LiveCall, LiveWrite, RoutingContext, Windows } from './routing.types.js';
 
 const LINK_JSON = `json_build_object('id', l.id, 'client_id', l.client_id, 'client_identifier', k.client_identifier,
   'client_name', k.name, 'status', l.status, 'client_status', k.status, 'forwarding_priority', l.forwarding_priority,
   'weight', l.weight, 'schedule', l.schedule, 'client_timezone', k.timezone, 'client_hours', k.business_hours,
   'min_billable_duration', l.min_billable_duration, 'payout', l.payout::text)`;
-
-/** A link's counters as a release left them. */
-export interface LinkCountersRow {
-  current_total_calls: number;
-  total_calls_allowed: number | null;
-  hour_count: number;
-  day_count: number;
-  month_count: number;
-  hourly_cap: number | null;
-  daily_cap: number | null;
-  monthly_cap: number | null;
-}
-
-export interface LinkAfterRelease {
-  current_total_calls: number;
-  total_calls_allowed: number | null;
-  /** Per window cap: its count when the cap is full, else -1. */
-  counts: Record<string, number>;
-}
-
-/** Which of a link's caps a release left full. */
-export function linkAfterRelease(row: LinkCountersRow): LinkAfterRelease {
-  const fullCount = (count: number, cap: number | null) => (cap !== null && count >= cap ? count : -1);
-  return {
-    current_total_calls: row.current_total_calls,
-    total_calls_allowed: row.total_calls_allowed,
-    counts: {
-      hourly_cap: fullCount(row.hour_count, row.hourly_cap),
-      daily_cap: fullCount(row.day_count, row.daily_cap),
-      monthly_cap: fullCount(row.month_count, row.monthly_cap),
-    },
-  };
-}
-
-/** RETURNING list of a link release (the LinkCountersRow fields). */
-export const LINK_COUNTERS = `t.current_total_calls, t.total_calls_allowed, t.hour_count, t.day_count, t.month_count,
-  t.hourly_cap, t.daily_cap, t.monthly_cap`;
-
-/** RETURNING expression: the campaign caps a release left full. */
-export const CAMPAIGN_FULL = `array_remove(ARRAY[
-  CASE WHEN t.hourly_cap IS NOT NULL AND t.hour_count >= t.hourly_cap THEN 'hourly_cap' END,
-  CASE WHEN t.daily_cap IS NOT NULL AND t.day_count >= t.daily_cap THEN 'daily_cap' END,
-  CASE WHEN t.monthly_cap IS NOT NULL AND t.month_count >= t.monthly_cap THEN 'monthly_cap' END], NULL)`;
 
 export function createRoutingRepo(db: Queryable) {
   return {

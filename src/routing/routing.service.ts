@@ -1,25 +1,12 @@
-import type { Db, Queryable } from '../db/db.js';
+import type { Db } from '../db/db.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
 import { normalisePhone } from '../shared/phone.js';
 import { withRetry } from '../db/retry.js';
-import {
-  createRoutingRepo,
-  type CapUse,
-  type LiveCall,
-  type LiveWrite,
-  type RoutingContext,
-  type TraceEntry,
-  type Windows,
-} from './routing.repo.js';
-import {
-  isFailoverStatus,
-  orderCandidates,
-  precheck,
-  unavailableReason,
-  type CandidateLink,
-  type RejectReason,
-} from './routing.rules.js';
+import { available, Duplicate, fullCaps, reserveFirst } from './candidates.js';
+import { createRoutingRepo } from './routing.repo.js';
+import type { LiveCall, RoutingContext, TraceEntry } from './routing.types.js';
+import { isFailoverStatus, orderCandidates, precheck, type RejectReason } from './routing.rules.js';
 
 export type RouteDecision =
   | { action: 'dial'; dial: string; timeout: number; linkId: number; clientId: number; attempt: number }
@@ -34,8 +21,6 @@ export interface RouteRequest {
 
 /** The dial string for a client's PJSIP endpoint. */
 export const dialString = (clientIdentifier: string) => `PJSIP/${clientIdentifier}`;
-
-const full = (caps: CapUse[]) => caps.filter((c) => c.limit !== null && c.used >= c.limit);
 
 /**
  * The routing decision (SPEC steps 1–5): reject with a reason, or reserve the next candidate
@@ -124,70 +109,6 @@ export function createRoutingService(deps: {
    * Tries `candidates` in order inside `tx`; the first with room under its caps and its
    * client's limit is reserved. Each skip is written to `trace` with the cap that said no.
    */
-  async function reserveFirst(
-    tx: Queryable,
-    candidates: CandidateLink[],
-    tz: string,
-    now: Date,
-    trace: TraceEntry[],
-    step: TraceEntry['step'],
-    write: (link: CandidateLink, trace: TraceEntry[]) => LiveWrite,
-  ): Promise<{ link: CandidateLink; windows: Windows } | undefined> {
-    const r = createRoutingRepo(tx);
-    for (const link of candidates) {
-      const at = now.toISOString();
-      const base = { at, step, link_id: link.id, client_id: link.client_id, client: link.client_identifier };
-      const reserved: TraceEntry = { ...base, outcome: 'reserved' };
-      // The slot and the call's live row are written by one statement.
-      const taken = await r.takeLink(link.id, tz, now, write(link, [...trace, reserved]));
-      if (!taken.link) {
-        const caps = full(await r.linkUsage(link.id, tz, now));
-        // No full cap: the link was paused after the context was read.
-        trace.push({
-          ...base,
-          outcome: 'skipped',
-          reason: caps.length > 0 ? 'cap_reached' : 'link_paused',
-          caps,
-        });
-        continue;
-      }
-      if (!taken.client) {
-        await r.releaseLink(link.id, taken, { converted: false, clientId: null });
-        trace.push({ ...base, outcome: 'skipped', reason: 'client_limit_reached' });
-        continue;
-      }
-      if (!taken.written) throw new Duplicate();
-      trace.push(reserved);
-      return { link, windows: taken };
-    }
-    return undefined;
-  }
-
-  /** Splits links into those that can take calls now and trace entries for the others. */
-  function available(
-    links: CandidateLink[],
-    tz: string,
-    now: Date,
-    trace: TraceEntry[],
-    step: TraceEntry['step'],
-  ) {
-    return links.filter((l) => {
-      const reason = unavailableReason(l, tz, now);
-      if (reason) {
-        trace.push({
-          at: now.toISOString(),
-          step,
-          outcome: 'skipped',
-          link_id: l.id,
-          client_id: l.client_id,
-          client: l.client_identifier,
-          reason,
-        });
-      }
-      return reason === undefined;
-    });
-  }
-
   async function route(req: RouteRequest): Promise<RouteDecision> {
     // A repeated request for a call (a retried AGI) is detected when its live row already
     // exists; checking first would cost every call a round trip.
@@ -231,7 +152,12 @@ export function createRoutingService(deps: {
                 : !state.balance_ok
                   ? 'insufficient_balance'
                   : 'campaign_cap_reached';
-          return { kind: 'rejected' as const, reason, trace: attemptTrace, caps: full(state?.caps ?? []) };
+          return {
+            kind: 'rejected' as const,
+            reason,
+            trace: attemptTrace,
+            caps: fullCaps(state?.caps ?? []),
+          };
         }
         const plan = orderCandidates(open, ctx.routing_strategy, campaign.rr, random);
         const got = await reserveFirst(
@@ -421,9 +347,6 @@ export function createRoutingService(deps: {
 
   return { route, next, abandon };
 }
-
-/** The call already has a live row: this request is a repeat (rolls the reservation back). */
-class Duplicate extends Error {}
 
 class NoCandidate extends Error {
   constructor(readonly trace: TraceEntry[]) {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 
-/** Where the steering repo keeps byte-for-byte recordings of a real Asterisk 22. */
-export const CAPTURES = new URL('../../../shared/asterisk-captures/', import.meta.url);
+/** Byte-for-byte recordings of a real Asterisk 22 (copied from the project's shared/asterisk-captures). */
+export const CAPTURES = new URL('../fixtures/asterisk-captures/', import.meta.url);
 
 export interface CaptureStep {
   dir: 'in' | 'out';
