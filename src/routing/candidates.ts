@@ -6,6 +6,18 @@ import type { CapUse, LiveWrite, TraceEntry, Windows } from './routing.types.js'
 /** The caps of `caps` that are full. */
 export const fullCaps = (caps: CapUse[]) => caps.filter((c) => c.limit !== null && c.used >= c.limit);
 
+/** The live-row fields of a call that now holds `link` (its deal as it stands now). */
+export function holding(link: CandidateLink, now: Date) {
+  return {
+    link_id: link.id,
+    client_id: link.client_id,
+    client_reserved: true,
+    link_min_billable: link.min_billable_duration,
+    link_payout: link.payout,
+    attempt_started_at: now,
+  };
+}
+
 /** The call already has a live row: this request is a repeat (rolls the reservation back). */
 export class Duplicate extends Error {}
 

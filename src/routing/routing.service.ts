@@ -3,7 +3,7 @@ import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
 import { normalisePhone } from '../shared/phone.js';
 import { withRetry } from '../db/retry.js';
-import { available, Duplicate, fullCaps, reserveFirst } from './candidates.js';
+import { available, Duplicate, fullCaps, holding, reserveFirst } from './candidates.js';
 import { createRoutingRepo } from './routing.repo.js';
 import type { LiveCall, RoutingContext, TraceEntry } from './routing.types.js';
 import { isFailoverStatus, orderCandidates, precheck, type RejectReason } from './routing.rules.js';
@@ -186,12 +186,7 @@ export function createRoutingService(deps: {
               campaign_day: campaign.day,
               campaign_month: campaign.month,
               plan: plan.map((l) => l.id),
-              link_id: link.id,
-              client_id: link.client_id,
-              client_reserved: true,
-              link_min_billable: link.min_billable_duration,
-              link_payout: link.payout,
-              attempt_started_at: now,
+              ...holding(link, now),
               trace: [...trace, ...linkTrace],
               pbx: req.pbx ?? null,
               started_at: now,
@@ -291,15 +286,7 @@ export function createRoutingService(deps: {
           (link, linkTrace) => ({
             kind: 'update',
             uniqueid: live.uniqueid,
-            patch: {
-              link_id: link.id,
-              client_id: link.client_id,
-              client_reserved: true,
-              link_min_billable: link.min_billable_duration,
-              link_payout: link.payout,
-              attempt_started_at: now,
-              trace: linkTrace,
-            },
+            patch: { ...holding(link, now), trace: linkTrace },
           }),
         );
         if (!got) return { kind: 'none' as const, trace: attemptTrace };
