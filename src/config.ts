@@ -33,6 +33,8 @@ export interface Config {
   agiAllow: string[];
   /** Shared secret for /api/internal/* (X-Internal-API-Token); unset = those routes are off. */
   internalApiToken: string | undefined;
+  /** CID_API_TOKEN: the dialer's caller-ID API token (/next-cid needs it when set; /add-number always). */
+  callerIdApiToken: string | undefined;
   /** How often the worker expires abandoned reservations and reconciles with Asterisk's CDRs. */
   sweepIntervalMs: number;
   routingCacheMs: number;
@@ -164,6 +166,7 @@ export function loadConfig(env: Env): Config {
     agiPort: int(env, 'AGI_PORT', 4573, 0, 65535),
     agiAllow: list(env, 'AGI_ALLOW'),
     internalApiToken: secret(env, 'INTERNAL_API_TOKEN'),
+    callerIdApiToken: secret(env, 'CID_API_TOKEN'),
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),
     routingCacheMs: int(env, 'ROUTING_CACHE_MS', 1000, 0, 60_000),
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),

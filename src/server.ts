@@ -89,6 +89,7 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
       cookieSecure: config.cookieSecure,
       metricsToken: config.metricsToken,
       internalApiToken: config.internalApiToken,
+      callerIdApiToken: config.callerIdApiToken,
     });
     await app.listen({ host: config.host, port: config.port });
     const addr = app.server.address();

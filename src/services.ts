@@ -1,4 +1,5 @@
 import { createAuthService } from './auth/auth.service.js';
+import { createCallerIdService } from './callerid/callerid.service.js';
 import { createCallEndService } from './calls/call-end.service.js';
 import { createCallsService } from './calls/calls.service.js';
 import { createReconcileService } from './calls/reconcile.service.js';
@@ -53,6 +54,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
     callEnd,
     reconcile: createReconcileService({ db, clock, callEnd }),
     calls: createCallsService({ db }),
+    callerId: createCallerIdService({ db, clock, settings, defaultRegion: config.defaultPhoneRegion }),
   };
 }
 

@@ -23,6 +23,7 @@ export interface AppDeps {
   cookieSecure?: boolean;
   metricsToken?: string | undefined;
   internalApiToken?: string | undefined;
+  callerIdApiToken?: string | undefined;
   version?: string;
 }
 
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           bearer: { type: 'http', scheme: 'bearer' },
           cookie: { type: 'apiKey', in: 'cookie', name: 'capconduit_session' },
           internal: { type: 'apiKey', in: 'header', name: 'X-Internal-API-Token' },
+          dialer: { type: 'apiKey', in: 'header', name: 'X-API-Token' },
         },
       },
       security: [{ bearer: [] }, { cookie: [] }],
@@ -72,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerAuth(app, deps.services.auth, deps.internalApiToken);
+  registerAuth(app, deps.services.auth, { internal: deps.internalApiToken, dialer: deps.callerIdApiToken });
   opsRoutes(app, { db: deps.db, metrics: deps.metrics, metricsToken: deps.metricsToken });
   registerApiRoutes(app, deps.services, { cookieSecure: deps.cookieSecure ?? false });
   await app.ready();

@@ -22,7 +22,12 @@ export function requestToken(req: FastifyRequest): string | undefined {
  * Resolves the actor of every request and enforces each route's declared access. A route
  * under /api that declares no access fails at start-up, so no route is open by accident.
  */
-export function registerAuth(app: App, auth: AuthService, internalToken: string | undefined): void {
+export function registerAuth(
+  app: App,
+  auth: AuthService,
+  tokens: { internal: string | undefined; dialer: string | undefined },
+): void {
+  const internalToken = tokens.internal;
   app.decorateRequest('actor', null);
 
   app.addHook('onRoute', (route) => {
@@ -35,6 +40,22 @@ export function registerAuth(app: App, auth: AuthService, internalToken: string 
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
     const access: RouteAccess | undefined = req.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
+    if (access === 'dialer' || access === 'dialer-admin') {
+      if (tokens.dialer === undefined) {
+        if (access === 'dialer') return;
+        throw new AppError('unavailable', 'set CID_API_TOKEN to manage caller IDs through the dialer API');
+      }
+      const q = (req.query as Record<string, unknown> | undefined)?.token;
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const given = req.headers['x-api-token'] ?? bearer ?? (typeof q === 'string' ? q : undefined);
+      if (typeof given !== 'string' || !safeEqual(given, tokens.dialer)) {
+        throw new AppError(
+          'unauthenticated',
+          'a valid caller-ID API token is required (X-API-Token, Bearer or ?token=)',
+        );
+      }
+      return;
+    }
     if (access === 'internal') {
       if (internalToken === undefined) {
         throw new AppError('unavailable', 'the internal API is off: set INTERNAL_API_TOKEN to enable it');

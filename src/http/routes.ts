@@ -1,5 +1,6 @@
 import { authRoutes } from '../auth/auth.routes.js';
 import { balancesRoutes } from '../billing/balances.routes.js';
+import { callerIdRoutes } from '../callerid/callerid.routes.js';
 import { callsRoutes } from '../calls/calls.routes.js';
 import { campaignsRoutes } from '../campaigns/campaigns.routes.js';
 import { clientsRoutes } from '../clients/clients.routes.js';
@@ -27,4 +28,5 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   notificationsRoutes(app, services);
   callsRoutes(app, services);
   internalRoutes(app, services);
+  callerIdRoutes(app, services);
 }

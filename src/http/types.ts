@@ -9,10 +9,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor, Role } from '../shared/types.js';
 
 /**
- * Who may call a route: `public`, any signed-in user, the listed roles, or `internal` — the
- * PBX, with the shared X-Internal-API-Token.
+ * Who may call a route: `public`, any signed-in user, the listed roles, `internal` — the PBX,
+ * with the shared X-Internal-API-Token — or the dialer's caller-ID API with CID_API_TOKEN
+ * (`dialer`: required only when the token is configured; `dialer-admin`: always required).
  */
-export type RouteAccess = 'public' | 'authenticated' | 'internal' | readonly Role[];
+export type RouteAccess =
+  'public' | 'authenticated' | 'internal' | 'dialer' | 'dialer-admin' | readonly Role[];
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -49,6 +49,20 @@ export const SETTINGS = {
     min: 60,
     max: 86_400,
   },
+  'callerid.reservation_ttl_seconds': {
+    type: 'integer',
+    description: 'How long an allocated caller ID stays reserved for its call unless released earlier',
+    default: 300,
+    min: 5,
+    max: 86_400,
+  },
+  'callerid.agent_requests_per_minute': {
+    type: 'integer',
+    description: 'Most caller-ID requests one agent may make per minute (429 beyond)',
+    default: 100,
+    min: 1,
+    max: 100_000,
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  no_number_available: 409,
   too_many_requests: 429,
   internal: 500,
   unavailable: 503,

@@ -49,7 +49,10 @@ let seq = 0;
 export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
 
 /** The real HTTP server on a random port over a fresh, migrated database. */
-export async function startTestApp(kind: DbKind, opts: { loginMaxFailures?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: DbKind,
+  opts: { loginMaxFailures?: number; callerIdApiToken?: string } = {},
+): Promise<TestApp> {
   const tdb = await createTestDb(kind);
   const clock = new ManualClock(new Date());
   const services = createServices({
@@ -68,6 +71,7 @@ export async function startTestApp(kind: DbKind, opts: { loginMaxFailures?: numb
     metrics: createMetrics(),
     logger: false,
     internalApiToken: INTERNAL_TOKEN,
+    callerIdApiToken: opts.callerIdApiToken,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();

@@ -1,0 +1,178 @@
+import { one, type Queryable } from '../db/db.js';
+
+export type MatchLevel = 'area_code' | 'region' | 'campaign_pool' | 'global';
+
+/** SQL condition that puts a number on each preference level (numbers `n`, pools `p`). */
+const LEVELS: Record<MatchLevel, string> = {
+  area_code: 'n.area_code = args.area_code',
+  region: 'n.region = args.region',
+  campaign_pool: 'p.campaign = args.campaign',
+  global: 'p.campaign IS NULL',
+};
+
+const hourOf = (tz: string) => `date_trunc('hour', $1::timestamptz, ${tz})`;
+const dayOf = (tz: string) => `date_trunc('day', $1::timestamptz, ${tz})`;
+
+export interface Taken {
+  id: number;
+  number: string;
+  reservation_id: number;
+}
+
+export function createCallerIdRepo(db: Queryable) {
+  return {
+    /**
+     * Reserves the least recently used number of one preference level in one statement:
+     * active, not reserved, under its hourly and daily limits (in its own time zone), in a
+     * pool this campaign may use. SKIP LOCKED lets concurrent requests take different numbers
+     * instead of waiting; a number another request just reserved fails the re-checked WHERE.
+     */
+    take(
+      level: MatchLevel,
+      q: {
+        now: Date;
+        expires: Date;
+        campaign: string | null;
+        areaCode: string | null;
+        region: string | null;
+        destination: string;
+        agent: string | null;
+      },
+    ): Promise<Taken | undefined> {
+      return one(
+        db,
+        `WITH args AS (SELECT $3::text AS campaign, $4::text AS area_code, $5::text AS region),
+         rid AS (SELECT nextval(pg_get_serial_sequence('callerid_allocations', 'id')) AS id),
+         pick AS (
+           SELECT n.id FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id, args
+            WHERE n.status = 'active' AND ${LEVELS[level]}
+              AND (p.campaign IS NULL OR p.campaign = args.campaign)
+              AND (n.reserved_until IS NULL OR n.reserved_until <= $1)
+              AND (n.hourly_limit IS NULL OR n.hour_start IS DISTINCT FROM ${hourOf('n.timezone')} OR n.hour_count < n.hourly_limit)
+              AND (n.daily_limit IS NULL OR n.day_start IS DISTINCT FROM ${dayOf('n.timezone')} OR n.day_count < n.daily_limit)
+            ORDER BY n.last_used_at NULLS FIRST, n.id
+            LIMIT 1
+            FOR UPDATE OF n SKIP LOCKED
+         ), up AS (
+           UPDATE callerid_numbers n
+              SET reserved_until = $2, reservation_id = rid.id, last_used_at = $1, updated_at = $1,
+                  hour_count = CASE WHEN n.hour_start = ${hourOf('n.timezone')} THEN n.hour_count ELSE 0 END + 1,
+                  hour_start = ${hourOf('n.timezone')},
+                  day_count = CASE WHEN n.day_start = ${dayOf('n.timezone')} THEN n.day_count ELSE 0 END + 1,
+                  day_start = ${dayOf('n.timezone')}
+             FROM pick, rid WHERE n.id = pick.id
+            RETURNING n.id, n.number, rid.id AS reservation_id
+         ), ins AS (
+           INSERT INTO callerid_allocations (id, number_id, campaign, agent, destination, match, allocated_at, expires_at)
+           OVERRIDING SYSTEM VALUE
+           SELECT up.reservation_id, up.id, $3, $7, $6, $8, $1, $2 FROM up
+         )
+         SELECT * FROM up`,
+        [q.now, q.expires, q.campaign, q.areaCode, q.region, q.destination, q.agent, level],
+      );
+    },
+
+    /** Why nothing could be taken: how many usable numbers exist, and how many are reserved or at a limit. */
+    async shortage(
+      campaign: string | null,
+      now: Date,
+    ): Promise<{ total: number; reserved: number; at_limit: number }> {
+      const row = await one<{ total: number; reserved: number; at_limit: number }>(
+        db,
+        `SELECT count(*) AS total,
+                count(*) FILTER (WHERE n.reserved_until > $1) AS reserved,
+                count(*) FILTER (WHERE (n.hourly_limit IS NOT NULL AND n.hour_start = ${hourOf('n.timezone')} AND n.hour_count >= n.hourly_limit)
+                                    OR (n.daily_limit IS NOT NULL AND n.day_start = ${dayOf('n.timezone')} AND n.day_count >= n.daily_limit)) AS at_limit
+           FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id
+          WHERE n.status = 'active' AND (p.campaign IS NULL OR p.campaign = $2)`,
+        [now, campaign],
+      );
+      return row ?? { total: 0, reserved: 0, at_limit: 0 };
+    },
+
+    async campaignExists(campaign: string): Promise<boolean> {
+      return (
+        (await one(db, 'SELECT 1 AS x FROM callerid_pools WHERE campaign = $1', [campaign])) !== undefined
+      );
+    },
+
+    /** Ends a reservation early; false when it is unknown or already over. */
+    async release(reservationId: number, now: Date): Promise<boolean> {
+      const row = await one<{ id: number }>(
+        db,
+        `WITH a AS (UPDATE callerid_allocations SET released_at = $2 WHERE id = $1 AND released_at IS NULL RETURNING number_id)
+         UPDATE callerid_numbers n SET reserved_until = NULL, updated_at = $2 FROM a
+          WHERE n.id = a.number_id AND n.reservation_id = $1 AND n.reserved_until > $2
+         RETURNING n.id`,
+        [reservationId, now],
+      );
+      return row !== undefined;
+    },
+
+    /** Agent's requests in the current minute, counting this one. */
+    async countRequest(agent: string, now: Date): Promise<number> {
+      const row = await one<{ count: number }>(
+        db,
+        `INSERT INTO callerid_agent_rate AS r (agent, window_start, count) VALUES ($1, date_trunc('minute', $2::timestamptz), 1)
+         ON CONFLICT (agent) DO UPDATE SET
+           count = CASE WHEN r.window_start = EXCLUDED.window_start THEN r.count + 1 ELSE 1 END,
+           window_start = EXCLUDED.window_start
+         RETURNING count`,
+        [agent, now],
+      );
+      return row?.count ?? 1;
+    },
+
+    /** The global pool (created on first use) or the pool of a dialer campaign. */
+    async poolId(campaign: string | null): Promise<number> {
+      const existing = await one<{ id: number }>(
+        db,
+        'SELECT id FROM callerid_pools WHERE campaign IS NOT DISTINCT FROM $1 ORDER BY id LIMIT 1',
+        [campaign],
+      );
+      if (existing) return existing.id;
+      const row = await one<{ id: number }>(
+        db,
+        `INSERT INTO callerid_pools (name, campaign) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [campaign === null ? 'Global' : `Campaign ${campaign}`, campaign],
+      );
+      if (row) return row.id;
+      return (await one<{ id: number }>(
+        db,
+        'SELECT id FROM callerid_pools WHERE campaign IS NOT DISTINCT FROM $1',
+        [campaign],
+      ))!.id;
+    },
+
+    insertNumber(n: {
+      poolId: number;
+      number: string;
+      areaCode: string | null;
+      region: string | null;
+      timezone: string;
+      carrier: string | null;
+      hourlyLimit: number | null;
+      dailyLimit: number | null;
+      meta: Record<string, unknown>;
+    }): Promise<{ id: number; number: string } | undefined> {
+      return one(
+        db,
+        `INSERT INTO callerid_numbers (pool_id, number, area_code, region, timezone, carrier, hourly_limit, daily_limit, meta)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+         ON CONFLICT (number) DO NOTHING RETURNING id, number`,
+        [
+          n.poolId,
+          n.number,
+          n.areaCode,
+          n.region,
+          n.timezone,
+          n.carrier,
+          n.hourlyLimit,
+          n.dailyLimit,
+          JSON.stringify(n.meta),
+        ],
+      );
+    },
+  };
+}

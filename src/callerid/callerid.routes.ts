@@ -1,0 +1,101 @@
+import { Type } from 'typebox';
+import {
+  errorResponses,
+  IdParams,
+  NoContent,
+  Nullable,
+  Strict,
+  StringEnum,
+  Timestamp,
+} from '../http/schemas.js';
+import type { App } from '../http/types.js';
+import type { Services } from '../services.js';
+
+const Allocation = Type.Object({
+  caller_id: Type.String({
+    description: 'As dialers use it: 10 digits for NANP numbers, E.164 digits otherwise',
+  }),
+  caller_id_e164: Type.String(),
+  expires_at: Timestamp,
+  campaign: Nullable(Type.String()),
+  agent: Nullable(Type.String()),
+  reservation_id: Type.Integer({ description: 'DELETE /api/reservation/{id} releases it early' }),
+  match: StringEnum(['area_code', 'region', 'campaign_pool', 'global']),
+});
+const tags = ['caller ID (dialer API)'];
+const security = [{ dialer: [] }];
+const limit = Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 })));
+
+/** Seed 003's HTTP contract, unchanged, so existing VICIdial dialplans switch without edits. */
+export function callerIdRoutes(app: App, { callerId }: Services): void {
+  app.get(
+    '/next-cid',
+    {
+      config: { access: 'dialer' },
+      schema: {
+        tags,
+        security,
+        summary:
+          'The next caller ID for a destination (local area code first, least recently used), reserved',
+        querystring: Type.Object({
+          to: Type.Optional(Type.String({ maxLength: 32 })),
+          campaign: Type.Optional(Type.String({ maxLength: 64 })),
+          agent: Type.Optional(Type.String({ maxLength: 64 })),
+          token: Type.Optional(Type.String({ maxLength: 200 })),
+        }),
+        response: { 200: Allocation, ...errorResponses, 429: errorResponses[400] },
+      },
+    },
+    async (req) => callerId.next(req.query),
+  );
+
+  app.post(
+    '/add-number',
+    {
+      config: { access: 'dialer-admin' },
+      schema: {
+        tags,
+        security,
+        summary: 'Add a caller ID to the global pool (or to a campaign pool with `campaign`)',
+        body: Strict({
+          caller_id: Type.String({ minLength: 3, maxLength: 32 }),
+          carrier: Type.Optional(Type.String({ maxLength: 100 })),
+          area_code: Type.Optional(Type.String({ pattern: '^[2-9][0-9]{2}$' })),
+          daily_limit: limit,
+          hourly_limit: limit,
+          meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          campaign: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' })),
+        }),
+        response: {
+          201: Type.Object({
+            id: Type.Integer(),
+            caller_id: Type.String(),
+            area_code: Nullable(Type.String()),
+            region: Nullable(Type.String()),
+            campaign: Nullable(Type.String()),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await callerId.add(req.body)),
+  );
+
+  app.delete(
+    '/api/reservation/:id',
+    {
+      config: { access: 'dialer' },
+      schema: {
+        tags,
+        security,
+        summary: 'Release a caller-ID reservation early',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await callerId.release(req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,163 @@
+import type { Db } from '../db/db.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import type { Clock } from '../shared/clock.js';
+import { AppError, badRequest, notFound } from '../shared/errors.js';
+import { normalisePhone } from '../shared/phone.js';
+import { createCallerIdRepo, type MatchLevel } from './callerid.repo.js';
+import { nanpInfo } from './nanp.js';
+
+export interface AllocationRequest {
+  to?: string | undefined;
+  campaign?: string | undefined;
+  agent?: string | undefined;
+}
+
+export interface Allocation {
+  /** As dialers put it in CALLERID(num): 10 digits for NANP numbers, E.164 digits otherwise. */
+  caller_id: string;
+  caller_id_e164: string;
+  expires_at: Date;
+  campaign: string | null;
+  agent: string | null;
+  reservation_id: number;
+  match: MatchLevel;
+}
+
+export interface NewCallerId {
+  caller_id: string;
+  carrier?: string | undefined;
+  area_code?: string | undefined;
+  daily_limit?: number | null | undefined;
+  hourly_limit?: number | null | undefined;
+  meta?: Record<string, unknown> | undefined;
+  campaign?: string | undefined;
+}
+
+/** The digits a dialer sends as caller ID for an E.164 number. */
+export function dialerFormat(e164: string): string {
+  return e164.startsWith('+1') && e164.length === 12 ? e164.slice(2) : e164.slice(1);
+}
+
+/**
+ * Caller-ID rotation (SPEC "Caller-ID rotation"): for a destination, the least recently used
+ * number with the destination's area code, else its state/province, else the campaign's pool,
+ * else the global pool; never one that is reserved, cooling down, disabled or at its limit.
+ */
+export function createCallerIdService(deps: {
+  db: Db;
+  clock: Clock;
+  settings: SettingsService;
+  defaultRegion: string;
+}) {
+  const repo = createCallerIdRepo(deps.db);
+
+  async function next(req: AllocationRequest): Promise<Allocation> {
+    const to = req.to?.trim();
+    if (!to)
+      throw new AppError('validation_failed', 'the destination number (to) is required', {
+        details: { field: 'to' },
+      });
+    const dest = normalisePhone(to, deps.defaultRegion as never);
+    if ('error' in dest)
+      throw new AppError('validation_failed', `invalid destination: ${dest.error}`, {
+        details: { field: 'to' },
+      });
+    const campaign = req.campaign?.trim() || null;
+    const agent = req.agent?.trim() || null;
+    if (campaign !== null && !(await repo.campaignExists(campaign))) {
+      throw notFound('caller-ID campaign', campaign);
+    }
+    const now = deps.clock.now();
+    if (agent !== null) {
+      const limit = Number(await deps.settings.value('callerid.agent_requests_per_minute'));
+      if ((await repo.countRequest(agent, now)) > limit) {
+        throw new AppError(
+          'too_many_requests',
+          `agent ${agent} made more than ${limit} requests this minute`,
+          {
+            retryAfter: 60 - now.getUTCSeconds(),
+          },
+        );
+      }
+    }
+    const ttl = Number(await deps.settings.value('callerid.reservation_ttl_seconds'));
+    const expires = new Date(now.getTime() + ttl * 1000);
+    const info = nanpInfo(dest.e164);
+    const levels: MatchLevel[] = [
+      ...(info ? (['area_code', 'region'] as const) : []),
+      ...(campaign !== null ? (['campaign_pool'] as const) : []),
+      'global',
+    ];
+    for (const level of levels) {
+      const taken = await repo.take(level, {
+        now,
+        expires,
+        campaign,
+        areaCode: info?.areaCode ?? null,
+        region: info?.region ?? null,
+        destination: dest.e164,
+        agent,
+      });
+      if (taken) {
+        return {
+          caller_id: dialerFormat(taken.number),
+          caller_id_e164: taken.number,
+          expires_at: expires,
+          campaign,
+          agent,
+          reservation_id: taken.reservation_id,
+          match: level,
+        };
+      }
+    }
+    const s = await repo.shortage(campaign, now);
+    const reason = s.total === 0 ? 'pool_empty' : s.reserved >= s.at_limit ? 'all_reserved' : 'all_at_limit';
+    const words = {
+      pool_empty: 'the pool is empty',
+      all_reserved: 'every number is reserved',
+      all_at_limit: 'every number is at its limit',
+    };
+    throw new AppError('no_number_available', `no caller ID available: ${words[reason]}`, {
+      details: { reason, ...s },
+    });
+  }
+
+  async function release(reservationId: number): Promise<void> {
+    if (!(await repo.release(reservationId, deps.clock.now())))
+      throw notFound('active reservation', reservationId);
+  }
+
+  async function add(input: NewCallerId) {
+    const n = normalisePhone(input.caller_id, deps.defaultRegion as never);
+    if ('error' in n) throw badRequest(`caller_id: ${n.error}`);
+    const info = nanpInfo(n.e164);
+    if (input.area_code !== undefined && info && input.area_code !== info.areaCode) {
+      throw badRequest(`area_code ${input.area_code} does not match ${n.e164}`);
+    }
+    const campaign = input.campaign?.trim() || null;
+    const poolId = await repo.poolId(campaign);
+    const row = await repo.insertNumber({
+      poolId,
+      number: n.e164,
+      areaCode: info?.areaCode ?? n.areaCode,
+      region: info?.region ?? null,
+      timezone: info?.timezone ?? 'UTC',
+      carrier: input.carrier?.trim() || null,
+      hourlyLimit: input.hourly_limit ?? null,
+      dailyLimit: input.daily_limit ?? null,
+      meta: input.meta ?? {},
+    });
+    if (!row) throw new AppError('conflict', `${n.e164} is already a caller ID`);
+    return {
+      id: row.id,
+      caller_id: row.number,
+      area_code: info?.areaCode ?? null,
+      region: info?.region ?? null,
+      campaign,
+    };
+  }
+
+  return { next, release, add };
+}
+
+export type CallerIdService = ReturnType<typeof createCallerIdService>;
