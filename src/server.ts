@@ -1,5 +1,6 @@
 import type { AddressInfo, Server } from 'node:net';
 import { pino, type Logger } from 'pino';
+import { createCallerIdAgiHandlers } from './agi/callerid.scripts.js';
 import { createAgiHandlers } from './agi/scripts.js';
 import { createAgiServer } from './agi/server.js';
 import { startWorker } from './ops/worker.js';
@@ -98,7 +99,10 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
   }
   if (roles.includes('agi')) {
     agi = createAgiServer({
-      handlers: createAgiHandlers({ routing: services.routing, callEnd: services.callEnd }),
+      handlers: {
+        ...createAgiHandlers({ routing: services.routing, callEnd: services.callEnd }),
+        ...createCallerIdAgiHandlers({ callerId: services.callerId }),
+      },
       allow: config.agiAllow,
       log: log.child({ role: 'agi' }),
       onRequest: (script, ms, ok) => metrics.agiDuration.labels(script, String(ok)).observe(ms / 1000),

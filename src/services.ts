@@ -1,5 +1,6 @@
 import { createAuthService } from './auth/auth.service.js';
 import { createCallerIdService } from './callerid/callerid.service.js';
+import { createCallerIdStats } from './callerid/stats.service.js';
 import { createCallEndService } from './calls/call-end.service.js';
 import { createCallsService } from './calls/calls.service.js';
 import { createReconcileService } from './calls/reconcile.service.js';
@@ -55,6 +56,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
     reconcile: createReconcileService({ db, clock, callEnd }),
     calls: createCallsService({ db }),
     callerId: createCallerIdService({ db, clock, settings, defaultRegion: config.defaultPhoneRegion }),
+    callerIdStats: createCallerIdStats({ db, clock, settings }),
   };
 }
 

@@ -69,6 +69,8 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['GET', '/api/calls', BUSINESS],
   ['GET', '/api/calls/export.csv', BUSINESS],
   ['GET', '/api/calls/:id', BUSINESS],
+  ['GET', '/api/callerid/numbers', MANAGERS],
+  ['GET', '/api/callerid/campaigns', MANAGERS],
 ];
 /** The PBX's routes: no user may call them, only the holder of the internal token. */
 const INTERNAL = [

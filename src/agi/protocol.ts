@@ -102,8 +102,10 @@ export function setVariable(name: string, value: string | number): string {
 export function setVariables(vars: Record<string, string | number>): string {
   const pairs = Object.entries(vars).map(([name, value]) => {
     const v = String(value);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    // A variable, or a dialplan function such as CALLERID(num).
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\([A-Za-z0-9_-]*\))?$/.test(name)) {
       throw new AgiProtocolError(`bad variable name ${JSON.stringify(name)}`);
+    }
     if (/[,"\\\r\n]/.test(v))
       throw new AgiProtocolError(`MSet cannot carry ${JSON.stringify(v)}; use setVariable`);
     return `${name}=${v}`;

@@ -45,7 +45,7 @@ export function createCallerIdRepo(db: Queryable) {
          rid AS (SELECT nextval(pg_get_serial_sequence('callerid_allocations', 'id')) AS id),
          pick AS (
            SELECT n.id FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id, args
-            WHERE n.status = 'active' AND ${LEVELS[level]}
+            WHERE (n.status = 'active' OR (n.status = 'cooldown' AND n.cooldown_until <= $1)) AND ${LEVELS[level]}
               AND (p.campaign IS NULL OR p.campaign = args.campaign)
               AND (n.reserved_until IS NULL OR n.reserved_until <= $1)
               AND (n.hourly_limit IS NULL OR n.hour_start IS DISTINCT FROM ${hourOf('n.timezone')} OR n.hour_count < n.hourly_limit)
@@ -56,6 +56,7 @@ export function createCallerIdRepo(db: Queryable) {
          ), up AS (
            UPDATE callerid_numbers n
               SET reserved_until = $2, reservation_id = rid.id, last_used_at = $1, updated_at = $1,
+                  status = 'active', cooldown_until = NULL,
                   hour_count = CASE WHEN n.hour_start = ${hourOf('n.timezone')} THEN n.hour_count ELSE 0 END + 1,
                   hour_start = ${hourOf('n.timezone')},
                   day_count = CASE WHEN n.day_start = ${dayOf('n.timezone')} THEN n.day_count ELSE 0 END + 1,
@@ -76,18 +77,61 @@ export function createCallerIdRepo(db: Queryable) {
     async shortage(
       campaign: string | null,
       now: Date,
-    ): Promise<{ total: number; reserved: number; at_limit: number }> {
-      const row = await one<{ total: number; reserved: number; at_limit: number }>(
+    ): Promise<{ total: number; reserved: number; at_limit: number; cooling_down: number }> {
+      const row = await one<{ total: number; reserved: number; at_limit: number; cooling_down: number }>(
         db,
         `SELECT count(*) AS total,
+                count(*) FILTER (WHERE n.status = 'cooldown' AND n.cooldown_until > $1) AS cooling_down,
                 count(*) FILTER (WHERE n.reserved_until > $1) AS reserved,
                 count(*) FILTER (WHERE (n.hourly_limit IS NOT NULL AND n.hour_start = ${hourOf('n.timezone')} AND n.hour_count >= n.hourly_limit)
                                     OR (n.daily_limit IS NOT NULL AND n.day_start = ${dayOf('n.timezone')} AND n.day_count >= n.daily_limit)) AS at_limit
            FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id
-          WHERE n.status = 'active' AND (p.campaign IS NULL OR p.campaign = $2)`,
+          WHERE n.status IN ('active', 'cooldown') AND (p.campaign IS NULL OR p.campaign = $2)`,
         [now, campaign],
       );
-      return row ?? { total: 0, reserved: 0, at_limit: 0 };
+      return row ?? { total: 0, reserved: 0, at_limit: 0, cooling_down: 0 };
+    },
+
+    /**
+     * Records how a call with a reserved caller ID ended and ends the reservation. Returns the
+     * number, or undefined when the reservation is unknown or its outcome already reported.
+     */
+    report(
+      reservationId: number,
+      outcome: { answered: boolean; billsec: number },
+      now: Date,
+    ): Promise<{ number_id: number } | undefined> {
+      return one(
+        db,
+        `WITH a AS (
+           UPDATE callerid_allocations SET answered = $2, billsec = $3, reported_at = $4, released_at = coalesce(released_at, $4)
+            WHERE id = $1 AND reported_at IS NULL RETURNING number_id
+         ), n AS (
+           UPDATE callerid_numbers n SET reserved_until = NULL, updated_at = $4 FROM a
+            WHERE n.id = a.number_id AND n.reservation_id = $1 AND n.reserved_until > $4 RETURNING n.id
+         )
+         SELECT a.number_id FROM a`,
+        [reservationId, outcome.answered, outcome.billsec, now],
+      );
+    },
+
+    /**
+     * Puts a number in cooldown until `until` when its last `window` reported calls were
+     * answered less often than `minRate`; false when the window is not full or the rate is fine.
+     */
+    async coolDownIfPoor(numberId: number, window: number, minRate: string, until: Date): Promise<boolean> {
+      const row = await one<{ id: number }>(
+        db,
+        `WITH last AS (
+           SELECT answered FROM callerid_allocations WHERE number_id = $1 AND reported_at IS NOT NULL
+            ORDER BY id DESC LIMIT $2
+         ), rate AS (SELECT count(*) AS n, count(*) FILTER (WHERE answered) AS answered FROM last)
+         UPDATE callerid_numbers SET status = 'cooldown', cooldown_until = $4
+           FROM rate WHERE id = $1 AND status = 'active' AND rate.n >= $2 AND rate.answered::numeric / rate.n < $3::numeric
+         RETURNING id`,
+        [numberId, window, minRate, until],
+      );
+      return row !== undefined;
     },
 
     async campaignExists(campaign: string): Promise<boolean> {

@@ -81,6 +81,33 @@ export function callerIdRoutes(app: App, { callerId }: Services): void {
     async (req, reply) => reply.status(201).send(await callerId.add(req.body)),
   );
 
+  app.post(
+    '/report-cid',
+    {
+      config: { access: 'dialer' },
+      schema: {
+        tags,
+        security,
+        summary:
+          'Report how a call with a reserved caller ID ended (feeds answer rates and automatic cooldown)',
+        body: Strict({
+          reservation_id: Type.Integer({ minimum: 1 }),
+          answered: Type.Boolean(),
+          billsec: Type.Optional(Type.Integer({ minimum: 0, maximum: 864_000 })),
+        }),
+        response: {
+          200: Type.Object({ reservation_id: Type.Integer(), cooled_down: Type.Boolean() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) =>
+      callerId.report(req.body.reservation_id, {
+        answered: req.body.answered,
+        billsec: req.body.billsec ?? 0,
+      }),
+  );
+
   app.delete(
     '/api/reservation/:id',
     {

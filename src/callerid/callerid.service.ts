@@ -111,9 +111,18 @@ export function createCallerIdService(deps: {
       }
     }
     const s = await repo.shortage(campaign, now);
-    const reason = s.total === 0 ? 'pool_empty' : s.reserved >= s.at_limit ? 'all_reserved' : 'all_at_limit';
+    // The largest group says why: nothing in the pool, or most numbers reserved, cooling down or at a limit.
+    const reason =
+      s.total === 0
+        ? 'pool_empty'
+        : s.cooling_down >= s.reserved && s.cooling_down >= s.at_limit
+          ? 'all_in_cooldown'
+          : s.reserved >= s.at_limit
+            ? 'all_reserved'
+            : 'all_at_limit';
     const words = {
       pool_empty: 'the pool is empty',
+      all_in_cooldown: 'every number is in cooldown',
       all_reserved: 'every number is reserved',
       all_at_limit: 'every number is at its limit',
     };
@@ -157,7 +166,27 @@ export function createCallerIdService(deps: {
     };
   }
 
-  return { next, release, add };
+  /**
+   * How the call ended (from the dialer's hangup): feeds the statistics, ends the reservation,
+   * and sends a number whose answer rate fell below the threshold to cooldown by itself.
+   */
+  async function report(reservationId: number, outcome: { answered: boolean; billsec: number }) {
+    const now = deps.clock.now();
+    const done = await repo.report(reservationId, outcome, now);
+    if (!done) throw notFound('unreported reservation', reservationId);
+    const window = Number(await deps.settings.value('callerid.cooldown_window_calls'));
+    const minRate = String(await deps.settings.value('callerid.cooldown_min_answer_rate'));
+    const minutes = Number(await deps.settings.value('callerid.cooldown_minutes'));
+    const cooled = await repo.coolDownIfPoor(
+      done.number_id,
+      window,
+      minRate,
+      new Date(now.getTime() + minutes * 60_000),
+    );
+    return { reservation_id: reservationId, cooled_down: cooled };
+  }
+
+  return { next, release, add, report };
 }
 
 export type CallerIdService = ReturnType<typeof createCallerIdService>;

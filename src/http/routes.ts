@@ -1,6 +1,7 @@
 import { authRoutes } from '../auth/auth.routes.js';
 import { balancesRoutes } from '../billing/balances.routes.js';
 import { callerIdRoutes } from '../callerid/callerid.routes.js';
+import { callerIdStatsRoutes } from '../callerid/stats.routes.js';
 import { callsRoutes } from '../calls/calls.routes.js';
 import { campaignsRoutes } from '../campaigns/campaigns.routes.js';
 import { clientsRoutes } from '../clients/clients.routes.js';
@@ -29,4 +30,5 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   callsRoutes(app, services);
   internalRoutes(app, services);
   callerIdRoutes(app, services);
+  callerIdStatsRoutes(app, services);
 }

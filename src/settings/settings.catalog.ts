@@ -63,6 +63,27 @@ export const SETTINGS = {
     min: 1,
     max: 100_000,
   },
+  'callerid.cooldown_window_calls': {
+    type: 'integer',
+    description: 'How many of a number’s last reported calls its answer rate is judged on',
+    default: 20,
+    min: 1,
+    max: 10_000,
+  },
+  'callerid.cooldown_min_answer_rate': {
+    type: 'decimal',
+    description: 'Below this answer rate (0–1) over the window, a number goes to cooldown by itself',
+    default: '0.1000',
+    min: 0,
+    max: 1,
+  },
+  'callerid.cooldown_minutes': {
+    type: 'integer',
+    description: 'How long an automatic cooldown lasts before the number comes back by itself',
+    default: 60,
+    min: 1,
+    max: 43_200,
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

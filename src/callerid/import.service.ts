@@ -1,0 +1,290 @@
+import { pipeline, Readable } from 'node:stream';
+import { parse, type CsvError } from 'csv-parse';
+import { stringify } from 'csv-stringify';
+import type { Db } from '../db/db.js';
+import { AppError } from '../shared/errors.js';
+import { normalisePhone, type NormalisedNumber } from '../shared/phone.js';
+import { createCallerIdRepo } from './callerid.repo.js';
+import { createCallerIdImportRepo, type NumberRow } from './import.repo.js';
+import { nanpInfo } from './nanp.js';
+
+/** Header of the export; every column re-imports (region and timezone are derived again). */
+export const EXPORT_COLUMNS = [
+  'caller_id',
+  'campaign',
+  'carrier',
+  'area_code',
+  'region',
+  'timezone',
+  'status',
+  'hourly_limit',
+  'daily_limit',
+  'last_used_at',
+  'meta',
+] as const;
+
+/** Columns an import may have: the export's. region and timezone are ignored (derived from the number). */
+const KNOWN_COLUMNS = new Set<string>(EXPORT_COLUMNS);
+const STATUSES = ['active', 'cooldown', 'disabled'];
+const LIMIT_MAX = 100_000;
+const CARRIER_MAX = 100;
+const BATCH = 1000;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+export interface ImportRejection {
+  /** 1-based data row (the header and empty lines are not rows). */
+  row: number;
+  /** The caller_id cell, or the raw line when the row could not be parsed. */
+  input: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  total: number;
+  inserted: number;
+  rejected: ImportRejection[];
+}
+
+/** Area code, region and time zone of a caller ID: the derivation callerid.service.ts#add uses. */
+export function callerIdFacts(n: NormalisedNumber) {
+  const info = nanpInfo(n.e164);
+  return {
+    areaCode: info?.areaCode ?? n.areaCode,
+    region: info?.region ?? null,
+    timezone: info?.timezone ?? 'UTC',
+  };
+}
+
+interface Candidate {
+  row: number;
+  input: string;
+  campaign: string | null;
+  data: Omit<NumberRow, 'poolId'>;
+}
+
+type Parsed = { row: number; record: Record<string, string> };
+
+function checkHeader(names: string[]): void {
+  const fail = (why: string) =>
+    new AppError('validation_failed', `CSV header: ${why}`, { details: { header: names } });
+  if (!names.includes('caller_id')) throw fail('a caller_id column is required');
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name === '') throw fail('a column has no name');
+    if (seen.has(name)) throw fail(`column ${name} appears twice`);
+    if (!KNOWN_COLUMNS.has(name))
+      throw fail(`unknown column ${name} (known: ${[...KNOWN_COLUMNS].join(', ')})`);
+    seen.add(name);
+  }
+}
+
+function limitOf(field: string, value: string, errors: string[]): number | null {
+  if (value === '') return null;
+  const n = /^\d{1,7}$/.test(value) ? Number(value) : NaN;
+  if (n >= 1 && n <= LIMIT_MAX) return n;
+  errors.push(`bad ${field} "${value}": must be a whole number from 1 to ${LIMIT_MAX} or empty`);
+  return null;
+}
+
+function metaOf(value: string, errors: string[]): string {
+  if (value === '') return '{}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    errors.push('bad meta JSON: not valid JSON');
+    return '{}';
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;
+    errors.push(`bad meta JSON: must be an object, not ${kind}`);
+    return '{}';
+  }
+  return JSON.stringify(parsed);
+}
+
+/** The checks that need no database: everything but the pool, duplicates and existing numbers. */
+function validate(row: number, rec: Record<string, string>, defaultRegion: string): Candidate | ImportRejection {
+  const field = (name: string) => rec[name] ?? '';
+  const input = field('caller_id');
+  const errors: string[] = [];
+  const n: NormalisedNumber | { error: string } =
+    input === '' ? { error: 'caller_id is empty' } : normalisePhone(input, defaultRegion as never);
+  let facts: ReturnType<typeof callerIdFacts> | undefined;
+  if ('error' in n) errors.push(`bad number: ${n.error}`);
+  else {
+    facts = callerIdFacts(n);
+    const given = field('area_code');
+    if (given !== '' && given !== facts.areaCode) {
+      errors.push(
+        facts.areaCode === null
+          ? `bad area_code ${given}: ${n.e164} has no area code`
+          : `bad area_code ${given}: ${n.e164} has area code ${facts.areaCode}`,
+      );
+    }
+  }
+  const carrier = field('carrier');
+  if (carrier.length > CARRIER_MAX) errors.push(`bad carrier: longer than ${CARRIER_MAX} characters`);
+  const hourlyLimit = limitOf('hourly_limit', field('hourly_limit'), errors);
+  const dailyLimit = limitOf('daily_limit', field('daily_limit'), errors);
+  const status = field('status').toLowerCase() || 'active';
+  if (!STATUSES.includes(status))
+    errors.push(`bad status "${field('status')}": must be active, cooldown or disabled`);
+  const meta = metaOf(field('meta'), errors);
+  const used = field('last_used_at');
+  const lastUsedAt = used === '' ? null : TIMESTAMP.test(used) ? Date.parse(used) : NaN;
+  if (Number.isNaN(lastUsedAt))
+    errors.push(`bad last_used_at "${used}": must be an ISO 8601 timestamp with a time zone`);
+  if (errors.length > 0 || 'error' in n || !facts) return { row, input, reason: errors.join('; ') };
+  return {
+    row,
+    input,
+    campaign: field('campaign') || null,
+    data: {
+      number: n.e164,
+      ...facts,
+      carrier: carrier || null,
+      status,
+      hourlyLimit,
+      dailyLimit,
+      meta,
+      lastUsedAt: lastUsedAt === null ? null : new Date(lastUsedAt).toISOString(),
+    },
+  };
+}
+
+/** Bulk import and export of caller IDs as CSV, streamed both ways. */
+export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
+  const repo = createCallerIdImportRepo(deps.db);
+  const pools = createCallerIdRepo(deps.db);
+
+  async function importCsv(
+    input: Readable,
+    opts: { onProgress?: (rowsRead: number) => void } = {},
+  ): Promise<ImportReport> {
+    const report: ImportReport = { total: 0, inserted: 0, rejected: [] };
+    const reject = (row: number, text: string, reason: string) =>
+      report.rejected.push({ row, input: text, reason });
+    let sawHeader = false;
+    // Rows are numbered as the parser meets them; skipped (unparseable) rows are reported at once.
+    let rowCount = 0;
+    const parser = parse({
+      bom: true,
+      columns: (header: string[]) => {
+        const names = header.map((h) => h.trim().toLowerCase());
+        checkHeader(names);
+        sawHeader = true;
+        return names;
+      },
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      skip_records_with_error: true,
+      raw: true,
+      on_record: (r: { record: Record<string, string> }): Parsed => ({ row: ++rowCount, record: r.record }),
+      on_skip: (err: CsvError | undefined, raw: string | undefined) => {
+        const row = ++rowCount;
+        const line = (raw ?? '').replace(/^[\r\n]+|[\r\n]+$/g, '');
+        const fields = (err as { record?: unknown } | undefined)?.record;
+        const reason =
+          err?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' && Array.isArray(fields)
+            ? `wrong column count: ${fields.length} fields, the header has ${parser.options.columns.length}`
+            : `bad CSV: ${err?.message ?? 'unparseable row'}`;
+        reject(row, line, reason);
+        return undefined;
+      },
+    });
+    pipeline(input, parser, () => undefined);
+
+    const campaignPools = new Map<string, number | null>();
+    let globalPool: number | undefined;
+    const firstRow = new Map<string, number>();
+    let batch: Candidate[] = [];
+
+    async function flush(): Promise<void> {
+      const pending = batch;
+      batch = [];
+      const unknown = [
+        ...new Set(pending.flatMap((c) => (c.campaign !== null && !campaignPools.has(c.campaign) ? [c.campaign] : []))),
+      ];
+      if (unknown.length > 0) {
+        const found = await repo.campaignPools(unknown);
+        for (const c of unknown) campaignPools.set(c, found.get(c) ?? null);
+      }
+      if (globalPool === undefined && pending.some((c) => c.campaign === null))
+        globalPool = await pools.poolId(null);
+      const rows: (NumberRow & { candidate: Candidate })[] = [];
+      for (const c of pending) {
+        const poolId = c.campaign === null ? globalPool : campaignPools.get(c.campaign);
+        if (poolId === undefined || poolId === null) {
+          reject(c.row, c.input, `unknown pool ${c.campaign}`);
+          continue;
+        }
+        const first = firstRow.get(c.data.number);
+        if (first !== undefined) {
+          reject(c.row, c.input, `duplicate in this file: ${c.data.number} is already on row ${first}`);
+          continue;
+        }
+        firstRow.set(c.data.number, c.row);
+        rows.push({ ...c.data, poolId, candidate: c });
+      }
+      if (rows.length === 0) return;
+      const inserted = await repo.insertMany(rows);
+      for (const r of rows) {
+        if (inserted.has(r.number)) report.inserted++;
+        else reject(r.candidate.row, r.candidate.input, `already in the database: ${r.number}`);
+      }
+    }
+
+    let reported = 0;
+    for await (const parsed of parser as AsyncIterable<Parsed>) {
+      const checked = validate(parsed.row, parsed.record, deps.defaultRegion);
+      if ('reason' in checked) report.rejected.push(checked);
+      else batch.push(checked);
+      if (batch.length >= BATCH) await flush();
+      if (opts.onProgress && parsed.row - reported >= BATCH) opts.onProgress((reported = parsed.row));
+    }
+    if (!sawHeader)
+      throw new AppError('validation_failed', 'CSV header: the file is empty; a caller_id column is required');
+    await flush();
+    report.total = rowCount;
+    report.rejected.sort((a, b) => a.row - b.row);
+    opts.onProgress?.(report.total);
+    return report;
+  }
+
+  /** Every number (or one pool's: `campaign` null is the global pool) as CSV, in id order. */
+  function exportCsv(filter: { campaign?: string | null }): Readable {
+    async function* rows() {
+      for (let after = 0; ; ) {
+        const page = await repo.page(filter.campaign, after, BATCH);
+        for (const r of page) {
+          yield [
+            r.number,
+            r.campaign,
+            r.carrier,
+            r.area_code,
+            r.region,
+            r.timezone,
+            r.status,
+            r.hourly_limit,
+            r.daily_limit,
+            r.last_used_at?.toISOString() ?? null,
+            JSON.stringify(r.meta),
+          ];
+        }
+        if (page.length < BATCH) return;
+        after = page[page.length - 1]!.id;
+      }
+    }
+    return pipeline(
+      Readable.from(rows()),
+      stringify({ header: true, columns: [...EXPORT_COLUMNS] }),
+      () => undefined,
+    );
+  }
+
+  return { importCsv, exportCsv };
+}
+
+export type CallerIdImport = ReturnType<typeof createCallerIdImport>;
