@@ -12,6 +12,8 @@ export const CONTEXTS = {
   rejected: 'capconduit-rejected',
   unavailable: 'capconduit-unavailable',
   fromClients: CLIENT_INBOUND_CONTEXT,
+  callerId: 'capconduit-cid',
+  callerIdEnd: 'capconduit-cid-end',
 } as const;
 
 /** What the dialplan does when CapConduit cannot be reached or cannot decide. */
@@ -140,6 +142,21 @@ ${fallbackLines(o.onUnavailable)
   .map((l) => ` same => n,${l}`)
   .join('\n')}
  same => n,Hangup()
+
+; Outbound caller-ID rotation. Before Dial in a dialer's carrier context:
+;   same => n,Gosub(${CONTEXTS.callerId},s,1(\${EXTEN},<campaign>,<agent>))
+; sets CALLERID(num) to a reserved local number (CC_CID, CC_CID_RESERVATION) or leaves the
+; caller ID alone with CC_CID_STATUS=none; the pushed hangup handler reports the outcome.
+[${CONTEXTS.callerId}]
+exten => s,1,Set(CC_CID_STATUS=)
+${agiCalls(o.agi, 'cid', '?to=${URIENCODE(${ARG1})}&campaign=${URIENCODE(${ARG2})}&agent=${URIENCODE(${ARG3})}', 'got', '$["${CC_CID_STATUS}" != ""]').join('\n')}
+ same => n(got),GotoIf($["\${CC_CID_STATUS}" != "ok"]?done)
+ same => n,Set(CHANNEL(hangup_handler_push)=${CONTEXTS.callerIdEnd},s,1)
+ same => n(done),Return()
+
+[${CONTEXTS.callerIdEnd}]
+exten => s,1,AGI(agi://${o.agi[0]}/cid-end,\${CC_CID_RESERVATION},\${DIALSTATUS},\${ANSWEREDTIME})
+ same => n,Return()
 
 [${CONTEXTS.fromClients}]
 ; Calls that buyer endpoints send to us are not accepted.
