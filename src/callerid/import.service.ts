@@ -104,7 +104,11 @@ function metaOf(value: string, errors: string[]): string {
 }
 
 /** The checks that need no database: everything but the pool, duplicates and existing numbers. */
-function validate(row: number, rec: Record<string, string>, defaultRegion: string): Candidate | ImportRejection {
+function validate(
+  row: number,
+  rec: Record<string, string>,
+  defaultRegion: string,
+): Candidate | ImportRejection {
   const field = (name: string) => rec[name] ?? '';
   const input = field('caller_id');
   const errors: string[] = [];
@@ -165,7 +169,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
     const report: ImportReport = { total: 0, inserted: 0, rejected: [] };
     const reject = (row: number, text: string, reason: string) =>
       report.rejected.push({ row, input: text, reason });
-    let sawHeader = false;
+    let headerLength: number | undefined;
     // Rows are numbered as the parser meets them; skipped (unparseable) rows are reported at once.
     let rowCount = 0;
     const parser = parse({
@@ -173,7 +177,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
       columns: (header: string[]) => {
         const names = header.map((h) => h.trim().toLowerCase());
         checkHeader(names);
-        sawHeader = true;
+        headerLength = names.length;
         return names;
       },
       trim: true,
@@ -188,7 +192,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
         const fields = (err as { record?: unknown } | undefined)?.record;
         const reason =
           err?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' && Array.isArray(fields)
-            ? `wrong column count: ${fields.length} fields, the header has ${parser.options.columns.length}`
+            ? `wrong column count: ${fields.length} fields, the header has ${headerLength}`
             : `bad CSV: ${err?.message ?? 'unparseable row'}`;
         reject(row, line, reason);
         return undefined;
@@ -205,7 +209,9 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
       const pending = batch;
       batch = [];
       const unknown = [
-        ...new Set(pending.flatMap((c) => (c.campaign !== null && !campaignPools.has(c.campaign) ? [c.campaign] : []))),
+        ...new Set(
+          pending.flatMap((c) => (c.campaign !== null && !campaignPools.has(c.campaign) ? [c.campaign] : [])),
+        ),
       ];
       if (unknown.length > 0) {
         const found = await repo.campaignPools(unknown);
@@ -244,8 +250,11 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
       if (batch.length >= BATCH) await flush();
       if (opts.onProgress && parsed.row - reported >= BATCH) opts.onProgress((reported = parsed.row));
     }
-    if (!sawHeader)
-      throw new AppError('validation_failed', 'CSV header: the file is empty; a caller_id column is required');
+    if (headerLength === undefined)
+      throw new AppError(
+        'validation_failed',
+        'CSV header: the file is empty; a caller_id column is required',
+      );
     await flush();
     report.total = rowCount;
     report.rejected.sort((a, b) => a.row - b.row);
@@ -256,7 +265,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
   /** Every number (or one pool's: `campaign` null is the global pool) as CSV, in id order. */
   function exportCsv(filter: { campaign?: string | null }): Readable {
     async function* rows() {
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await repo.page(filter.campaign, after, BATCH);
         for (const r of page) {
           yield [
