@@ -1,5 +1,6 @@
 import { createAuthService } from './auth/auth.service.js';
 import { createCallerIdService } from './callerid/callerid.service.js';
+import { createCallerIdManagement } from './callerid/manage.service.js';
 import { createCallerIdStats } from './callerid/stats.service.js';
 import { createCallEndService } from './calls/call-end.service.js';
 import { createCallsService } from './calls/calls.service.js';
@@ -57,6 +58,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
     calls: createCallsService({ db }),
     callerId: createCallerIdService({ db, clock, settings, defaultRegion: config.defaultPhoneRegion }),
     callerIdStats: createCallerIdStats({ db, clock, settings }),
+    callerIdAdmin: createCallerIdManagement({ db, clock }),
   };
 }
 

@@ -71,6 +71,12 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['GET', '/api/calls/:id', BUSINESS],
   ['GET', '/api/callerid/numbers', MANAGERS],
   ['GET', '/api/callerid/campaigns', MANAGERS],
+  ['GET', '/api/callerid/pools', MANAGERS],
+  ['POST', '/api/callerid/pools', MANAGERS],
+  ['PATCH', '/api/callerid/pools/:id', MANAGERS],
+  ['DELETE', '/api/callerid/pools/:id', MANAGERS],
+  ['PATCH', '/api/callerid/numbers/:id', MANAGERS],
+  ['DELETE', '/api/callerid/numbers/:id', MANAGERS],
 ];
 /** The PBX's routes: no user may call them, only the holder of the internal token. */
 const INTERNAL = [

@@ -1,6 +1,7 @@
 import { authRoutes } from '../auth/auth.routes.js';
 import { balancesRoutes } from '../billing/balances.routes.js';
 import { callerIdRoutes } from '../callerid/callerid.routes.js';
+import { callerIdManageRoutes } from '../callerid/manage.routes.js';
 import { callerIdStatsRoutes } from '../callerid/stats.routes.js';
 import { callsRoutes } from '../calls/calls.routes.js';
 import { campaignsRoutes } from '../campaigns/campaigns.routes.js';
@@ -31,4 +32,5 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   internalRoutes(app, services);
   callerIdRoutes(app, services);
   callerIdStatsRoutes(app, services);
+  callerIdManageRoutes(app, services);
 }

@@ -1,0 +1,138 @@
+import { Type } from 'typebox';
+import {
+  errorResponses,
+  IdParams,
+  NoContent,
+  Nullable,
+  Strict,
+  StringEnum,
+  Timestamp,
+} from '../http/schemas.js';
+import type { App } from '../http/types.js';
+import type { Services } from '../services.js';
+
+const Pool = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  campaign: Nullable(Type.String()),
+  numbers: Type.Integer(),
+  active: Type.Integer(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+const Campaign = Nullable(
+  Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'dialer campaign code; null = global' }),
+);
+const Limit = Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }));
+const tags = ['caller ID'];
+const managers = { access: ['admin', 'staff'] as const };
+
+export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): void {
+  app.get(
+    '/api/callerid/pools',
+    {
+      config: managers,
+      schema: {
+        tags,
+        summary: 'Caller-ID pools with their number counts',
+        response: { 200: Type.Object({ items: Type.Array(Pool) }) },
+      },
+    },
+    async () => ({ items: await callerIdAdmin.pools() }),
+  );
+  app.post(
+    '/api/callerid/pools',
+    {
+      config: managers,
+      schema: {
+        tags,
+        summary: 'Create a pool (global, or for one dialer campaign)',
+        body: Strict({
+          name: Type.String({ minLength: 1, maxLength: 100 }),
+          campaign: Type.Optional(Campaign),
+        }),
+        response: { 201: Pool, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await callerIdAdmin.createPool(req.body)),
+  );
+  app.patch(
+    '/api/callerid/pools/:id',
+    {
+      config: managers,
+      schema: {
+        tags,
+        summary: 'Rename a pool or change its campaign',
+        params: IdParams,
+        body: Strict(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            campaign: Type.Optional(Campaign),
+          },
+          { minProperties: 1 },
+        ),
+        response: { 200: Pool, ...errorResponses },
+      },
+    },
+    async (req) => callerIdAdmin.updatePool(req.params.id, req.body),
+  );
+  app.delete(
+    '/api/callerid/pools/:id',
+    {
+      config: managers,
+      schema: {
+        tags,
+        summary: 'Delete an empty pool',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await callerIdAdmin.deletePool(req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+  app.patch(
+    '/api/callerid/numbers/:id',
+    {
+      config: managers,
+      schema: {
+        tags,
+        summary: 'Change a caller ID: status (active, cooldown, disabled), limits, carrier, meta, pool',
+        params: IdParams,
+        body: Strict(
+          {
+            status: Type.Optional(StringEnum(['active', 'cooldown', 'disabled'])),
+            carrier: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+            hourly_limit: Type.Optional(Limit),
+            daily_limit: Type.Optional(Limit),
+            meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+            pool_id: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+          { minProperties: 1 },
+        ),
+        response: { 204: NoContent, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await callerIdAdmin.updateNumber(req.params.id, req.body);
+      return reply.status(204).send(null);
+    },
+  );
+  app.delete(
+    '/api/callerid/numbers/:id',
+    {
+      config: managers,
+      schema: {
+        tags,
+        summary: 'Delete a caller ID',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await callerIdAdmin.deleteNumber(req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startTestApp, type Client, type TestApp } from './helpers/app.js';
+import { backends } from './helpers/db.js';
+
+const TOKEN = 'cid-token-0123456789abcdef';
+const H = { 'x-api-token': TOKEN };
+
+for (const kind of backends()) {
+  describe(`caller-ID pools and numbers managed by staff on ${kind}`, () => {
+    let t: TestApp;
+    let staff: Client;
+    before(async () => {
+      t = await startTestApp(kind, { callerIdApiToken: TOKEN });
+      staff = await t.userClient('staff');
+    });
+    after(() => t.close());
+
+    test('a campaign pool is used for its campaign; a disabled number is never handed out', async () => {
+      const pool = await staff.post('/api/callerid/pools', { name: 'Sales', campaign: 'SALES' });
+      assert.equal(pool.status, 201);
+      assert.equal(
+        (await staff.post('/api/callerid/pools', { name: 'sales', campaign: 'OTHER' })).status,
+        409,
+      );
+      const added = await t.anon.request(
+        'POST',
+        '/add-number',
+        { caller_id: '+17135550101', campaign: 'SALES' },
+        H,
+      );
+      assert.equal(added.status, 201);
+
+      assert.equal(
+        (await staff.patch(`/api/callerid/numbers/${added.body.id}`, { status: 'disabled' })).status,
+        204,
+      );
+      const none = await t.anon.request('GET', '/next-cid?to=7135550100&campaign=SALES', undefined, H);
+      assert.equal(none.status, 409);
+      await staff.patch(`/api/callerid/numbers/${added.body.id}`, { status: 'active', hourly_limit: 5 });
+      const ok = await t.anon.request('GET', '/next-cid?to=7135550100&campaign=SALES', undefined, H);
+      assert.deepEqual([ok.status, ok.body.caller_id, ok.body.match], [200, '7135550101', 'area_code']);
+      // the campaign's numbers are not in the global pool
+      assert.equal((await t.anon.request('GET', '/next-cid?to=7135550100', undefined, H)).status, 409);
+
+      const pools = await staff.get('/api/callerid/pools');
+      assert.deepEqual(
+        pools.body.items.map((p: any) => [p.name, p.campaign, p.numbers]),
+        [['Sales', 'SALES', 1]],
+      );
+      assert.equal((await staff.del(`/api/callerid/pools/${pool.body.id}`)).status, 409);
+      assert.equal((await staff.del(`/api/callerid/numbers/${added.body.id}`)).status, 204);
+      assert.equal((await staff.del(`/api/callerid/pools/${pool.body.id}`)).status, 204);
+      assert.equal((await staff.patch('/api/callerid/numbers/999999', { status: 'active' })).status, 404);
+    });
+  });
+}
