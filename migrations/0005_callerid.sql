@@ -41,6 +41,7 @@ CREATE UNIQUE INDEX callerid_numbers_number_key ON callerid_numbers (number);
 CREATE INDEX callerid_numbers_area_idx ON callerid_numbers (area_code, last_used_at NULLS FIRST, id) WHERE status = 'active';
 CREATE INDEX callerid_numbers_region_idx ON callerid_numbers (region, last_used_at NULLS FIRST, id) WHERE status = 'active';
 CREATE INDEX callerid_numbers_pool_idx ON callerid_numbers (pool_id, last_used_at NULLS FIRST, id) WHERE status = 'active';
+CREATE INDEX callerid_numbers_cooldown_idx ON callerid_numbers (cooldown_until) WHERE status = 'cooldown';
 ALTER TABLE callerid_numbers SET (fillfactor = 70);
 
 -- Every allocation, for statistics and audit; its outcome is reported when the call ends.

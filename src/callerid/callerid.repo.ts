@@ -27,7 +27,7 @@ export function createCallerIdRepo(db: Queryable) {
      * pool this campaign may use. SKIP LOCKED lets concurrent requests take different numbers
      * instead of waiting; a number another request just reserved fails the re-checked WHERE.
      */
-    take(
+    async take(
       level: MatchLevel,
       q: {
         now: Date;
@@ -37,15 +37,26 @@ export function createCallerIdRepo(db: Queryable) {
         region: string | null;
         destination: string;
         agent: string | null;
+        /** Count this request against the agent's per-minute limit (first level only). */
+        rateLimit?: number | undefined;
       },
-    ): Promise<Taken | undefined> {
-      return one(
+    ): Promise<{ taken: Taken | undefined; rate: number | null }> {
+      const row = await one<Partial<Taken> & { rate: number | null }>(
         db,
         `WITH args AS (SELECT $3::text AS campaign, $4::text AS area_code, $5::text AS region),
+         rate AS (
+           INSERT INTO callerid_agent_rate AS r (agent, window_start, count)
+           SELECT $7::text, date_trunc('minute', $1::timestamptz), 1 WHERE $9::int IS NOT NULL AND $7::text IS NOT NULL
+           ON CONFLICT (agent) DO UPDATE SET
+             count = CASE WHEN r.window_start = EXCLUDED.window_start THEN r.count + 1 ELSE 1 END,
+             window_start = EXCLUDED.window_start
+           RETURNING count
+         ),
          rid AS (SELECT nextval(pg_get_serial_sequence('callerid_allocations', 'id')) AS id),
          pick AS (
            SELECT n.id FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id, args
-            WHERE (n.status = 'active' OR (n.status = 'cooldown' AND n.cooldown_until <= $1)) AND ${LEVELS[level]}
+            WHERE NOT EXISTS (SELECT 1 FROM rate WHERE rate.count > $9::int)
+              AND n.status = 'active' AND ${LEVELS[level]}
               AND (p.campaign IS NULL OR p.campaign = args.campaign)
               AND (n.reserved_until IS NULL OR n.reserved_until <= $1)
               AND (n.hourly_limit IS NULL OR n.hour_start IS DISTINCT FROM ${hourOf('n.timezone')} OR n.hour_count < n.hourly_limit)
@@ -56,7 +67,6 @@ export function createCallerIdRepo(db: Queryable) {
          ), up AS (
            UPDATE callerid_numbers n
               SET reserved_until = $2, reservation_id = rid.id, last_used_at = $1, updated_at = $1,
-                  status = 'active', cooldown_until = NULL,
                   hour_count = CASE WHEN n.hour_start = ${hourOf('n.timezone')} THEN n.hour_count ELSE 0 END + 1,
                   hour_start = ${hourOf('n.timezone')},
                   day_count = CASE WHEN n.day_start = ${dayOf('n.timezone')} THEN n.day_count ELSE 0 END + 1,
@@ -68,9 +78,31 @@ export function createCallerIdRepo(db: Queryable) {
            OVERRIDING SYSTEM VALUE
            SELECT up.reservation_id, up.id, $3, $7, $6, $8, $1, $2 FROM up
          )
-         SELECT * FROM up`,
-        [q.now, q.expires, q.campaign, q.areaCode, q.region, q.destination, q.agent, level],
+         SELECT (SELECT count FROM rate) AS rate, up.* FROM (SELECT 1) AS one LEFT JOIN up ON true`,
+        [
+          q.now,
+          q.expires,
+          q.campaign,
+          q.areaCode,
+          q.region,
+          q.destination,
+          q.agent,
+          level,
+          q.rateLimit ?? null,
+        ],
       );
+      const taken = row?.id === undefined || row.id === null ? undefined : (row as Taken);
+      return { taken, rate: row?.rate ?? null };
+    },
+
+    /** Numbers whose automatic cooldown is over become active again (cheap: a partial index). */
+    async endCooldowns(now: Date): Promise<number> {
+      const res = await db.query(
+        `UPDATE callerid_numbers SET status = 'active', cooldown_until = NULL, updated_at = $1
+          WHERE status = 'cooldown' AND cooldown_until <= $1 RETURNING id`,
+        [now],
+      );
+      return res.rows.length;
     },
 
     /** Why nothing could be taken: how many usable numbers exist, and how many are reserved or at a limit. */
@@ -151,20 +183,6 @@ export function createCallerIdRepo(db: Queryable) {
         [reservationId, now],
       );
       return row !== undefined;
-    },
-
-    /** Agent's requests in the current minute, counting this one. */
-    async countRequest(agent: string, now: Date): Promise<number> {
-      const row = await one<{ count: number }>(
-        db,
-        `INSERT INTO callerid_agent_rate AS r (agent, window_start, count) VALUES ($1, date_trunc('minute', $2::timestamptz), 1)
-         ON CONFLICT (agent) DO UPDATE SET
-           count = CASE WHEN r.window_start = EXCLUDED.window_start THEN r.count + 1 ELSE 1 END,
-           window_start = EXCLUDED.window_start
-         RETURNING count`,
-        [agent, now],
-      );
-      return row?.count ?? 1;
     },
 
     /** The global pool (created on first use) or the pool of a dialer campaign. */

@@ -50,6 +50,8 @@ export function createCallerIdService(deps: {
   defaultRegion: string;
 }) {
   const repo = createCallerIdRepo(deps.db);
+  /** Ended cooldowns are lifted at most once a second per process (a number may wait that long). */
+  let cooldownsCheckedAt = Number.NEGATIVE_INFINITY;
 
   async function next(req: AllocationRequest): Promise<Allocation> {
     const to = req.to?.trim();
@@ -68,17 +70,9 @@ export function createCallerIdService(deps: {
       throw notFound('caller-ID campaign', campaign);
     }
     const now = deps.clock.now();
-    if (agent !== null) {
-      const limit = Number(await deps.settings.value('callerid.agent_requests_per_minute'));
-      if ((await repo.countRequest(agent, now)) > limit) {
-        throw new AppError(
-          'too_many_requests',
-          `agent ${agent} made more than ${limit} requests this minute`,
-          {
-            retryAfter: 60 - now.getUTCSeconds(),
-          },
-        );
-      }
+    if (now.getTime() - cooldownsCheckedAt >= 1000 || now.getTime() < cooldownsCheckedAt) {
+      cooldownsCheckedAt = now.getTime();
+      await repo.endCooldowns(now);
     }
     const ttl = Number(await deps.settings.value('callerid.reservation_ttl_seconds'));
     const expires = new Date(now.getTime() + ttl * 1000);
@@ -88,8 +82,12 @@ export function createCallerIdService(deps: {
       ...(campaign !== null ? (['campaign_pool'] as const) : []),
       'global',
     ];
-    for (const level of levels) {
-      const taken = await repo.take(level, {
+    const rateLimit =
+      agent === null ? undefined : Number(await deps.settings.value('callerid.agent_requests_per_minute'));
+    for (const [i, level] of levels.entries()) {
+      // The first statement also counts the request against the agent's limit, and takes
+      // nothing when the agent is over it.
+      const { taken, rate } = await repo.take(level, {
         now,
         expires,
         campaign,
@@ -97,7 +95,17 @@ export function createCallerIdService(deps: {
         region: info?.region ?? null,
         destination: dest.e164,
         agent,
+        rateLimit: i === 0 ? rateLimit : undefined,
       });
+      if (rate !== null && rateLimit !== undefined && rate > rateLimit) {
+        throw new AppError(
+          'too_many_requests',
+          `agent ${agent} made more than ${rateLimit} requests this minute`,
+          {
+            retryAfter: 60 - now.getUTCSeconds(),
+          },
+        );
+      }
       if (taken) {
         return {
           caller_id: dialerFormat(taken.number),
