@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { asteriskConfig, databaseFromUrl, parseFallback } from './asterisk/config.js';
 import { pino } from 'pino';
 import { generatePassword } from './auth/tokens.js';
+import { progressBar } from './cli/progress.js';
 import { ConfigError, loadConfig, parseRoles, type Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDb } from './db/open.js';
@@ -97,6 +99,44 @@ user
       console.log(
         `created ${u.role} ${u.email} (id ${u.id})${opts.password ? '' : ` with password ${password}`}`,
       );
+    }),
+  );
+
+const cid = program.command('cid').description('caller IDs for outbound dialers');
+cid
+  .command('import <file>')
+  .description(
+    'import caller IDs from a CSV file (caller_id, carrier, area_code, hourly_limit, daily_limit, campaign, status, meta)',
+  )
+  .option('--report <file>', 'write the rejected rows as CSV here instead of printing them')
+  .action((file: string, opts: { report?: string }) =>
+    withServices(async ({ services }) => {
+      const size = statSync(file).size;
+      const input = createReadStream(file);
+      const bar = progressBar(size, () => input.bytesRead);
+      const report = await services.callerIdImport.importCsv(input, {
+        onProgress: (rows) => bar.update(rows),
+      });
+      bar.done(report.total);
+      console.log(
+        `${report.inserted} imported, ${report.rejected.length} rejected, ${report.total} rows read`,
+      );
+      const lines = report.rejected.map(
+        (r) => `${r.row},${JSON.stringify(r.input)},${JSON.stringify(r.reason)}`,
+      );
+      if (opts.report) writeFileSync(opts.report, ['row,input,reason', ...lines].join('\n') + '\n');
+      else for (const l of lines.slice(0, 50)) console.log(`  rejected ${l}`);
+      if (!opts.report && lines.length > 50) console.log(`  … ${lines.length - 50} more (use --report FILE)`);
+    }),
+  );
+cid
+  .command('export')
+  .description('write every caller ID as CSV to standard output')
+  .option('--campaign <code>', 'only this campaign’s pool (empty string: the global pool)')
+  .action((opts: { campaign?: string }) =>
+    withServices(async ({ services }) => {
+      const filter = opts.campaign === undefined ? {} : { campaign: opts.campaign || null };
+      await pipeline(services.callerIdImport.exportCsv(filter), process.stdout);
     }),
   );
 

@@ -1,5 +1,6 @@
 import { createAuthService } from './auth/auth.service.js';
 import { createCallerIdService } from './callerid/callerid.service.js';
+import { createCallerIdImport } from './callerid/import.service.js';
 import { createCallerIdManagement } from './callerid/manage.service.js';
 import { createCallerIdStats } from './callerid/stats.service.js';
 import { createCallEndService } from './calls/call-end.service.js';
@@ -59,6 +60,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
     callerId: createCallerIdService({ db, clock, settings, defaultRegion: config.defaultPhoneRegion }),
     callerIdStats: createCallerIdStats({ db, clock, settings }),
     callerIdAdmin: createCallerIdManagement({ db, clock }),
+    callerIdImport: createCallerIdImport({ db, defaultRegion: config.defaultPhoneRegion }),
   };
 }
 

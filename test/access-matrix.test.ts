@@ -77,6 +77,8 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['DELETE', '/api/callerid/pools/:id', MANAGERS],
   ['PATCH', '/api/callerid/numbers/:id', MANAGERS],
   ['DELETE', '/api/callerid/numbers/:id', MANAGERS],
+  ['POST', '/api/callerid/import', MANAGERS],
+  ['GET', '/api/callerid/export.csv', MANAGERS],
 ];
 /** The PBX's routes: no user may call them, only the holder of the internal token. */
 const INTERNAL = [

@@ -53,5 +53,27 @@ for (const kind of backends()) {
       assert.equal((await staff.del(`/api/callerid/pools/${pool.body.id}`)).status, 204);
       assert.equal((await staff.patch('/api/callerid/numbers/999999', { status: 'active' })).status, 404);
     });
+
+    test('CSV over HTTP: a dirty file is imported with a per-row report, and exported again', async () => {
+      const csv =
+        'caller_id,carrier,daily_limit\n+12025550101,acme,10\nnot a number,x,\n+12025550101,dup,\n+12025550102,,0\n';
+      const res = await staff.request('POST', '/api/callerid/import', csv, { 'content-type': 'text/csv' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual([res.body.total, res.body.inserted], [4, 1]);
+      assert.deepEqual(
+        res.body.rejected.map((r: any) => r.row),
+        [2, 3, 4],
+      );
+      assert.match(res.body.rejected[1].reason, /duplicate in this file/);
+      const out = await staff.get('/api/callerid/export.csv');
+      assert.equal(out.status, 200);
+      assert.match(out.body, /^caller_id,campaign,carrier/);
+      assert.match(out.body, /\+12025550101,,acme/);
+      const seller = await t.userClient('seller');
+      assert.equal(
+        (await seller.request('POST', '/api/callerid/import', csv, { 'content-type': 'text/csv' })).status,
+        403,
+      );
+    });
   });
 }

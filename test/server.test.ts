@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -111,6 +111,25 @@ describe('the capconduit process', () => {
       assert.equal(await p.exit, 0);
     },
   );
+
+  test('capconduit cid import reads a CSV file and reports every rejected row', async () => {
+    const csv = join(dataDir, 'cids.csv');
+    writeFileSync(
+      csv,
+      'caller_id,carrier,hourly_limit\n+13055550101,acme,5\n+13055550101,dup,\nletters,x,\n',
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'cid', 'import', csv], {
+      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const code = await new Promise((r) => child.on('exit', r));
+    assert.equal(code, 0, out);
+    assert.match(out, /1 imported, 2 rejected, 3 rows read/);
+    assert.match(out, /rejected 2,.*duplicate in this file/);
+  });
 
   test('a bad variable stops start-up with a message naming it', async () => {
     for (const [name, value] of [

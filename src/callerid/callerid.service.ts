@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock.js';
 import { AppError, badRequest, notFound } from '../shared/errors.js';
 import { normalisePhone } from '../shared/phone.js';
 import { createCallerIdRepo, type MatchLevel } from './callerid.repo.js';
+import { callerIdFacts } from './facts.js';
 import { nanpInfo } from './nanp.js';
 
 export interface AllocationRequest {
@@ -147,8 +148,8 @@ export function createCallerIdService(deps: {
   async function add(input: NewCallerId) {
     const n = normalisePhone(input.caller_id, deps.defaultRegion as never);
     if ('error' in n) throw badRequest(`caller_id: ${n.error}`);
-    const info = nanpInfo(n.e164);
-    if (input.area_code !== undefined && info && input.area_code !== info.areaCode) {
+    const facts = callerIdFacts(n);
+    if (input.area_code !== undefined && input.area_code !== facts.areaCode) {
       throw badRequest(`area_code ${input.area_code} does not match ${n.e164}`);
     }
     const campaign = input.campaign?.trim() || null;
@@ -156,9 +157,9 @@ export function createCallerIdService(deps: {
     const row = await repo.insertNumber({
       poolId,
       number: n.e164,
-      areaCode: info?.areaCode ?? n.areaCode,
-      region: info?.region ?? null,
-      timezone: info?.timezone ?? 'UTC',
+      areaCode: facts.areaCode,
+      region: facts.region,
+      timezone: facts.timezone,
       carrier: input.carrier?.trim() || null,
       hourlyLimit: input.hourly_limit ?? null,
       dailyLimit: input.daily_limit ?? null,
@@ -168,8 +169,8 @@ export function createCallerIdService(deps: {
     return {
       id: row.id,
       caller_id: row.number,
-      area_code: info?.areaCode ?? null,
-      region: info?.region ?? null,
+      area_code: facts.areaCode,
+      region: facts.region,
       campaign,
     };
   }

@@ -18,7 +18,7 @@ export interface NumberRow {
 
 export interface ExportedNumber {
   id: number;
-  number: string;
+  caller_id: string;
   campaign: string | null;
   carrier: string | null;
   area_code: string | null;
@@ -83,7 +83,7 @@ export function createCallerIdImportRepo(db: Queryable) {
       else if (campaign !== undefined) where.push(`p.campaign = ${p.add(campaign)}`);
       return many<ExportedNumber>(
         db,
-        `SELECT n.id, n.number, p.campaign, n.carrier, n.area_code, n.region, n.timezone, n.status,
+        `SELECT n.id, n.number AS caller_id, p.campaign, n.carrier, n.area_code, n.region, n.timezone, n.status,
                 n.hourly_limit, n.daily_limit, n.last_used_at, n.meta
            FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id
           ${whereClause(where)} ORDER BY n.id LIMIT ${p.add(limit)}`,

@@ -1,3 +1,4 @@
+import { callerIdFacts } from './facts.js';
 import { pipeline, Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { stringify } from 'csv-stringify';
@@ -6,22 +7,12 @@ import { AppError } from '../shared/errors.js';
 import { normalisePhone, type NormalisedNumber } from '../shared/phone.js';
 import { createCallerIdRepo } from './callerid.repo.js';
 import { createCallerIdImportRepo, type NumberRow } from './import.repo.js';
-import { nanpInfo } from './nanp.js';
 
 /** Header of the export; every column re-imports (region and timezone are derived again). */
-export const EXPORT_COLUMNS = [
-  'caller_id',
-  'campaign',
-  'carrier',
-  'area_code',
-  'region',
-  'timezone',
-  'status',
-  'hourly_limit',
-  'daily_limit',
-  'last_used_at',
-  'meta',
-] as const;
+export const EXPORT_COLUMNS =
+  'caller_id,campaign,carrier,area_code,region,timezone,status,hourly_limit,daily_limit,last_used_at,meta'.split(
+    ',',
+  );
 
 /** Columns an import may have: the export's. region and timezone are ignored (derived from the number). */
 const KNOWN_COLUMNS = new Set<string>(EXPORT_COLUMNS);
@@ -29,6 +20,8 @@ const STATUSES = ['active', 'cooldown', 'disabled'];
 const LIMIT_MAX = 100_000;
 const CARRIER_MAX = 100;
 const BATCH = 1000;
+const RAW_MAX = 200;
+const EMPTY_FILE = 'CSV header: the file is empty; a caller_id column is required';
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
 export interface ImportRejection {
@@ -46,14 +39,6 @@ export interface ImportReport {
 }
 
 /** Area code, region and time zone of a caller ID: the derivation callerid.service.ts#add uses. */
-export function callerIdFacts(n: NormalisedNumber) {
-  const info = nanpInfo(n.e164);
-  return {
-    areaCode: info?.areaCode ?? n.areaCode,
-    region: info?.region ?? null,
-    timezone: info?.timezone ?? 'UTC',
-  };
-}
 
 interface Candidate {
   row: number;
@@ -88,19 +73,24 @@ function limitOf(field: string, value: string, errors: string[]): number | null 
 
 function metaOf(value: string, errors: string[]): string {
   if (value === '') return '{}';
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(value);
-  } catch {
-    errors.push('bad meta JSON: not valid JSON');
-    return '{}';
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return JSON.stringify(parsed);
     const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;
     errors.push(`bad meta JSON: must be an object, not ${kind}`);
-    return '{}';
+  } catch {
+    errors.push('bad meta JSON: not valid JSON');
   }
-  return JSON.stringify(parsed);
+  return '{}';
+}
+
+/** Why csv-parse skipped a row. */
+function skipReason(err: CsvError | undefined, headerLength: number | undefined): string {
+  const fields = (err as { record?: unknown } | undefined)?.record;
+  return err?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' && Array.isArray(fields)
+    ? `wrong column count: ${fields.length} fields, the header has ${headerLength}`
+    : `bad CSV: ${err?.message ?? 'unparseable row'}`;
 }
 
 /** The checks that need no database: everything but the pool, duplicates and existing numbers. */
@@ -119,13 +109,8 @@ function validate(
   else {
     facts = callerIdFacts(n);
     const given = field('area_code');
-    if (given !== '' && given !== facts.areaCode) {
-      errors.push(
-        facts.areaCode === null
-          ? `bad area_code ${given}: ${n.e164} has no area code`
-          : `bad area_code ${given}: ${n.e164} has area code ${facts.areaCode}`,
-      );
-    }
+    const has = facts.areaCode === null ? 'no area code' : `area code ${facts.areaCode}`;
+    if (given !== '' && given !== facts.areaCode) errors.push(`bad area_code ${given}: ${n.e164} has ${has}`);
   }
   const carrier = field('carrier');
   if (carrier.length > CARRIER_MAX) errors.push(`bad carrier: longer than ${CARRIER_MAX} characters`);
@@ -187,14 +172,10 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
       raw: true,
       on_record: (r: { record: Record<string, string> }): Parsed => ({ row: ++rowCount, record: r.record }),
       on_skip: (err: CsvError | undefined, raw: string | undefined) => {
-        const row = ++rowCount;
         const line = (raw ?? '').replace(/^[\r\n]+|[\r\n]+$/g, '');
-        const fields = (err as { record?: unknown } | undefined)?.record;
-        const reason =
-          err?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' && Array.isArray(fields)
-            ? `wrong column count: ${fields.length} fields, the header has ${headerLength}`
-            : `bad CSV: ${err?.message ?? 'unparseable row'}`;
-        reject(row, line, reason);
+        // An unclosed quote can swallow the rest of the file: keep the report small.
+        const input = line.length > RAW_MAX ? `${line.slice(0, RAW_MAX)}…` : line;
+        reject(++rowCount, input, skipReason(err, headerLength));
         return undefined;
       },
     });
@@ -208,13 +189,11 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
     async function flush(): Promise<void> {
       const pending = batch;
       batch = [];
-      const unknown = [
-        ...new Set(
-          pending.flatMap((c) => (c.campaign !== null && !campaignPools.has(c.campaign) ? [c.campaign] : [])),
-        ),
-      ];
-      if (unknown.length > 0) {
-        const found = await repo.campaignPools(unknown);
+      const unknown = new Set<string>();
+      for (const c of pending)
+        if (c.campaign !== null && !campaignPools.has(c.campaign)) unknown.add(c.campaign);
+      if (unknown.size > 0) {
+        const found = await repo.campaignPools([...unknown]);
         for (const c of unknown) campaignPools.set(c, found.get(c) ?? null);
       }
       if (globalPool === undefined && pending.some((c) => c.campaign === null))
@@ -250,11 +229,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
       if (batch.length >= BATCH) await flush();
       if (opts.onProgress && parsed.row - reported >= BATCH) opts.onProgress((reported = parsed.row));
     }
-    if (headerLength === undefined)
-      throw new AppError(
-        'validation_failed',
-        'CSV header: the file is empty; a caller_id column is required',
-      );
+    if (headerLength === undefined) throw new AppError('validation_failed', EMPTY_FILE);
     await flush();
     report.total = rowCount;
     report.rejected.sort((a, b) => a.row - b.row);
@@ -268,19 +243,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
       for (let after = 0; ;) {
         const page = await repo.page(filter.campaign, after, BATCH);
         for (const r of page) {
-          yield [
-            r.number,
-            r.campaign,
-            r.carrier,
-            r.area_code,
-            r.region,
-            r.timezone,
-            r.status,
-            r.hourly_limit,
-            r.daily_limit,
-            r.last_used_at?.toISOString() ?? null,
-            JSON.stringify(r.meta),
-          ];
+          yield { ...r, last_used_at: r.last_used_at?.toISOString(), meta: JSON.stringify(r.meta) };
         }
         if (page.length < BATCH) return;
         after = page[page.length - 1]!.id;
@@ -288,7 +251,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
     }
     return pipeline(
       Readable.from(rows()),
-      stringify({ header: true, columns: [...EXPORT_COLUMNS] }),
+      stringify({ header: true, columns: EXPORT_COLUMNS }),
       () => undefined,
     );
   }

@@ -1,6 +1,7 @@
 import { authRoutes } from '../auth/auth.routes.js';
 import { balancesRoutes } from '../billing/balances.routes.js';
 import { callerIdRoutes } from '../callerid/callerid.routes.js';
+import { callerIdImportRoutes } from '../callerid/import.routes.js';
 import { callerIdManageRoutes } from '../callerid/manage.routes.js';
 import { callerIdStatsRoutes } from '../callerid/stats.routes.js';
 import { callsRoutes } from '../calls/calls.routes.js';
@@ -33,4 +34,5 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   callerIdRoutes(app, services);
   callerIdStatsRoutes(app, services);
   callerIdManageRoutes(app, services);
+  callerIdImportRoutes(app, services);
 }
