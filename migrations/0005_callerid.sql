@@ -7,8 +7,11 @@ CREATE TABLE callerid_pools (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   name        text NOT NULL,
   campaign    text CHECK (campaign ~ '^[A-Za-z0-9_.:-]{1,64}$'),
+  -- A seller's own pool (always a campaign pool); NULL = run by the platform's admins and staff.
+  seller_id   bigint REFERENCES users (id) ON DELETE CASCADE,
   created_at  timestamptz NOT NULL DEFAULT now(),
-  updated_at  timestamptz NOT NULL DEFAULT now()
+  updated_at  timestamptz NOT NULL DEFAULT now(),
+  CHECK (seller_id IS NULL OR campaign IS NOT NULL)
 );
 CREATE UNIQUE INDEX callerid_pools_name_key ON callerid_pools (lower(name));
 CREATE UNIQUE INDEX callerid_pools_campaign_key ON callerid_pools (campaign) WHERE campaign IS NOT NULL;

@@ -59,7 +59,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
     calls: createCallsService({ db }),
     callerId: createCallerIdService({ db, clock, settings, defaultRegion: config.defaultPhoneRegion }),
     callerIdStats: createCallerIdStats({ db, clock, settings }),
-    callerIdAdmin: createCallerIdManagement({ db, clock }),
+    callerIdAdmin: createCallerIdManagement({ db, clock, defaultRegion: config.defaultPhoneRegion }),
     callerIdImport: createCallerIdImport({ db, defaultRegion: config.defaultPhoneRegion }),
   };
 }

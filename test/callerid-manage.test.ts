@@ -54,6 +54,41 @@ for (const kind of backends()) {
       assert.equal((await staff.patch('/api/callerid/numbers/999999', { status: 'active' })).status, 404);
     });
 
+    test("a seller runs their own campaign pools; another seller's pools and numbers are 404", async () => {
+      const a = await t.userClient('seller');
+      const b = await t.userClient('seller');
+      assert.equal((await a.post('/api/callerid/pools', { name: 'A global?' })).status, 400);
+      const pool = await a.post('/api/callerid/pools', { name: 'A pool', campaign: 'A-CAMP' });
+      assert.equal(pool.status, 201);
+      assert.equal(pool.body.seller_id, a.user.id);
+      const num = await a.post('/api/callerid/numbers', {
+        caller_id: '+14045550101',
+        pool_id: pool.body.id,
+        daily_limit: 50,
+      });
+      assert.equal(num.status, 201, JSON.stringify(num.body));
+      const ok = await t.anon.request('GET', '/next-cid?to=4045550100&campaign=A-CAMP', undefined, H);
+      assert.deepEqual([ok.status, ok.body.caller_id], [200, '4045550101']);
+
+      for (const [method, path, body] of [
+        ['PATCH', `/api/callerid/pools/${pool.body.id}`, { name: 'mine' }],
+        ['DELETE', `/api/callerid/pools/${pool.body.id}`, undefined],
+        ['PATCH', `/api/callerid/numbers/${num.body.id}`, { status: 'disabled' }],
+        ['DELETE', `/api/callerid/numbers/${num.body.id}`, undefined],
+        ['POST', '/api/callerid/numbers', { caller_id: '+14045550102', pool_id: pool.body.id }],
+      ] as const) {
+        const res = await b.request(method, path, body);
+        assert.equal(res.status, 404, `${method} ${path}`);
+      }
+      assert.deepEqual((await b.get('/api/callerid/pools')).body.items, []);
+      assert.equal((await b.get('/api/callerid/numbers')).body.total, 0);
+      assert.equal((await a.get('/api/callerid/numbers')).body.total, 1);
+      assert.equal(
+        (await staff.get('/api/callerid/pools')).body.items.some((p: any) => p.name === 'A pool'),
+        true,
+      );
+    });
+
     test('CSV over HTTP: a dirty file is imported with a per-row report, and exported again', async () => {
       const csv =
         'caller_id,carrier,daily_limit\n+12025550101,acme,10\nnot a number,x,\n+12025550101,dup,\n+12025550102,,0\n';

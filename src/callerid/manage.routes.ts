@@ -8,6 +8,7 @@ import {
   StringEnum,
   Timestamp,
 } from '../http/schemas.js';
+import { actorOf } from '../http/auth.plugin.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 
@@ -15,6 +16,7 @@ const Pool = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   campaign: Nullable(Type.String()),
+  seller_id: Nullable(Type.Integer()),
   numbers: Type.Integer(),
   active: Type.Integer(),
   created_at: Timestamp,
@@ -25,25 +27,25 @@ const Campaign = Nullable(
 );
 const Limit = Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }));
 const tags = ['caller ID'];
-const managers = { access: ['admin', 'staff'] as const };
+const owners = { access: ['admin', 'staff', 'seller'] as const };
 
 export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): void {
   app.get(
     '/api/callerid/pools',
     {
-      config: managers,
+      config: owners,
       schema: {
         tags,
         summary: 'Caller-ID pools with their number counts',
         response: { 200: Type.Object({ items: Type.Array(Pool) }) },
       },
     },
-    async () => ({ items: await callerIdAdmin.pools() }),
+    async (req) => ({ items: await callerIdAdmin.pools(actorOf(req)) }),
   );
   app.post(
     '/api/callerid/pools',
     {
-      config: managers,
+      config: owners,
       schema: {
         tags,
         summary: 'Create a pool (global, or for one dialer campaign)',
@@ -54,12 +56,12 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
         response: { 201: Pool, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await callerIdAdmin.createPool(req.body)),
+    async (req, reply) => reply.status(201).send(await callerIdAdmin.createPool(actorOf(req), req.body)),
   );
   app.patch(
     '/api/callerid/pools/:id',
     {
-      config: managers,
+      config: owners,
       schema: {
         tags,
         summary: 'Rename a pool or change its campaign',
@@ -74,12 +76,12 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
         response: { 200: Pool, ...errorResponses },
       },
     },
-    async (req) => callerIdAdmin.updatePool(req.params.id, req.body),
+    async (req) => callerIdAdmin.updatePool(actorOf(req), req.params.id, req.body),
   );
   app.delete(
     '/api/callerid/pools/:id',
     {
-      config: managers,
+      config: owners,
       schema: {
         tags,
         summary: 'Delete an empty pool',
@@ -88,14 +90,35 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       },
     },
     async (req, reply) => {
-      await callerIdAdmin.deletePool(req.params.id);
+      await callerIdAdmin.deletePool(actorOf(req), req.params.id);
       return reply.status(204).send(null);
     },
   );
+  app.post(
+    '/api/callerid/numbers',
+    {
+      config: owners,
+      schema: {
+        tags,
+        summary: 'Add a caller ID to a pool (a seller: to one of their own pools)',
+        body: Strict({
+          caller_id: Type.String({ minLength: 3, maxLength: 32 }),
+          pool_id: Type.Integer({ minimum: 1 }),
+          carrier: Type.Optional(Type.String({ maxLength: 100 })),
+          hourly_limit: Type.Optional(Limit),
+          daily_limit: Type.Optional(Limit),
+          meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        }),
+        response: { 201: Type.Object({ id: Type.Integer(), caller_id: Type.String() }), ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await callerIdAdmin.addNumber(actorOf(req), req.body)),
+  );
+
   app.patch(
     '/api/callerid/numbers/:id',
     {
-      config: managers,
+      config: owners,
       schema: {
         tags,
         summary: 'Change a caller ID: status (active, cooldown, disabled), limits, carrier, meta, pool',
@@ -115,14 +138,14 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       },
     },
     async (req, reply) => {
-      await callerIdAdmin.updateNumber(req.params.id, req.body);
+      await callerIdAdmin.updateNumber(actorOf(req), req.params.id, req.body);
       return reply.status(204).send(null);
     },
   );
   app.delete(
     '/api/callerid/numbers/:id',
     {
-      config: managers,
+      config: owners,
       schema: {
         tags,
         summary: 'Delete a caller ID',
@@ -131,7 +154,7 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       },
     },
     async (req, reply) => {
-      await callerIdAdmin.deleteNumber(req.params.id);
+      await callerIdAdmin.deleteNumber(actorOf(req), req.params.id);
       return reply.status(204).send(null);
     },
   );

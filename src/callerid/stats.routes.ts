@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable, PageOf, PageQuery, StringEnum, Timestamp } from '../http/schemas.js';
+import { actorOf } from '../http/auth.plugin.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 
@@ -38,7 +39,7 @@ export function callerIdStatsRoutes(app: App, { callerIdStats }: Services): void
   app.get(
     '/api/callerid/numbers',
     {
-      config: managers,
+      config: { access: ['admin', 'staff', 'seller'] },
       schema: {
         tags,
         summary:
@@ -54,7 +55,7 @@ export function callerIdStatsRoutes(app: App, { callerIdStats }: Services): void
     },
     async (req) => {
       const { limit, offset, ...filter } = req.query;
-      return callerIdStats.numbers(filter, { limit, offset });
+      return callerIdStats.numbers(actorOf(req), filter, { limit, offset });
     },
   );
 

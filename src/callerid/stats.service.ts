@@ -2,7 +2,7 @@ import { many, type Db } from '../db/db.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
 import { SqlParams, whereClause } from '../shared/sql.js';
-import { toPage, type Page, type PageRequest } from '../shared/types.js';
+import { sellerScope, toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
 
 export interface NumberHealth {
   id: number;
@@ -38,6 +38,7 @@ export interface CampaignHealth {
 /** How caller IDs are doing, per number and per dialer campaign, for the dashboard. */
 export function createCallerIdStats(deps: { db: Db; clock: Clock; settings: SettingsService }) {
   async function numbers(
+    actor: Actor,
     filter: { campaign?: string | undefined; status?: string | undefined; area_code?: string | undefined },
     page: PageRequest,
   ): Promise<Page<NumberHealth>> {
@@ -46,6 +47,8 @@ export function createCallerIdStats(deps: { db: Db; clock: Clock; settings: Sett
     const now = p.add(deps.clock.now());
     const w = p.add(window);
     const where: string[] = [];
+    const seller = sellerScope(actor);
+    if (seller !== null) where.push(`p.seller_id = ${p.add(seller)}`);
     if (filter.campaign !== undefined)
       where.push(`p.campaign IS NOT DISTINCT FROM ${p.add(filter.campaign || null)}`);
     if (filter.status) where.push(`n.status = ${p.add(filter.status)}`);
