@@ -1,10 +1,10 @@
 import type { Db } from '../db/db.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError, badRequest, notFound } from '../shared/errors.js';
+import { AppError, notFound } from '../shared/errors.js';
 import { normalisePhone } from '../shared/phone.js';
 import { createCallerIdRepo, type MatchLevel } from './callerid.repo.js';
-import { callerIdFacts } from './facts.js';
+import { addCallerIdToPool } from './add-number.js';
 import { nanpInfo } from './nanp.js';
 
 export interface AllocationRequest {
@@ -146,31 +146,13 @@ export function createCallerIdService(deps: {
   }
 
   async function add(input: NewCallerId) {
-    const n = normalisePhone(input.caller_id, deps.defaultRegion as never);
-    if ('error' in n) throw badRequest(`caller_id: ${n.error}`);
-    const facts = callerIdFacts(n);
-    if (input.area_code !== undefined && input.area_code !== facts.areaCode) {
-      throw badRequest(`area_code ${input.area_code} does not match ${n.e164}`);
-    }
     const campaign = input.campaign?.trim() || null;
-    const poolId = await repo.poolId(campaign);
-    const row = await repo.insertNumber({
-      poolId,
-      number: n.e164,
-      areaCode: facts.areaCode,
-      region: facts.region,
-      timezone: facts.timezone,
-      carrier: input.carrier?.trim() || null,
-      hourlyLimit: input.hourly_limit ?? null,
-      dailyLimit: input.daily_limit ?? null,
-      meta: input.meta ?? {},
-    });
-    if (!row) throw new AppError('conflict', `${n.e164} is already a caller ID`);
+    const added = await addCallerIdToPool(deps.db, await repo.poolId(campaign), input, deps.defaultRegion);
     return {
-      id: row.id,
-      caller_id: row.number,
-      area_code: facts.areaCode,
-      region: facts.region,
+      id: added.id,
+      caller_id: added.number,
+      area_code: added.facts.areaCode,
+      region: added.facts.region,
       campaign,
     };
   }

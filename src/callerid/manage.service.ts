@@ -1,11 +1,9 @@
 import { one, many, type Db } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError, badRequest, conflict, notFound } from '../shared/errors.js';
-import { normalisePhone } from '../shared/phone.js';
+import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { SqlParams, setClause } from '../shared/sql.js';
 import { sellerScope, type Actor } from '../shared/types.js';
-import { createCallerIdRepo } from './callerid.repo.js';
-import { callerIdFacts } from './facts.js';
+import { addCallerIdToPool } from './add-number.js';
 
 export interface PoolRow {
   id: number;
@@ -117,22 +115,8 @@ export function createCallerIdManagement(deps: { db: Db; clock: Clock; defaultRe
     },
     async addNumber(actor: Actor, input: NewNumber): Promise<{ id: number; caller_id: string }> {
       await pool(actor, input.pool_id);
-      const n = normalisePhone(input.caller_id, deps.defaultRegion as never);
-      if ('error' in n) throw badRequest(`caller_id: ${n.error}`);
-      const facts = callerIdFacts(n);
-      const row = await createCallerIdRepo(db).insertNumber({
-        poolId: input.pool_id,
-        number: n.e164,
-        areaCode: facts.areaCode,
-        region: facts.region,
-        timezone: facts.timezone,
-        carrier: input.carrier?.trim() || null,
-        hourlyLimit: input.hourly_limit ?? null,
-        dailyLimit: input.daily_limit ?? null,
-        meta: input.meta ?? {},
-      });
-      if (!row) throw new AppError('conflict', `${n.e164} is already a caller ID`);
-      return { id: row.id, caller_id: row.number };
+      const added = await addCallerIdToPool(db, input.pool_id, input, deps.defaultRegion);
+      return { id: added.id, caller_id: added.number };
     },
     async updateNumber(actor: Actor, id: number, changes: NumberChanges): Promise<void> {
       await ownNumber(actor, id);
