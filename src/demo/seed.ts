@@ -13,7 +13,7 @@ const asActor = (u: { id: number; email: string; name: string; role: Actor['role
 /**
  * Demo data for a first look, created through the services so every rule applies: a staff
  * user, two sellers with balances, three clients (with PJSIP rows), DIDs, campaigns, links and
- * a pending DID request. Returns the demo logins (passwords are generated).
+ * a pending DID request, and a few caller IDs. Returns the demo logins (passwords are generated).
  */
 export async function seedDemo(services: Services, admin: Actor): Promise<Credential[]> {
   const creds: Credential[] = [];
@@ -115,5 +115,10 @@ export async function seedDemo(services: Services, admin: Actor): Promise<Creden
     preferred_area_code: '212',
     note: 'For a New York campaign',
   });
+
+  // Caller IDs for outbound dialers: a few local numbers in the global pool.
+  for (const number of ['+12125550160', '+12125550161', '+13125550160', '+14155550160', '+16175550160']) {
+    await services.callerId.add({ caller_id: number, carrier: 'demo', hourly_limit: 30, daily_limit: 200 });
+  }
   return creds;
 }
