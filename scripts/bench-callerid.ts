@@ -23,6 +23,27 @@ const TOKEN = 'bench-cid-token-0123456789';
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 
+/** Cumulative bucket counts of the server's /next-cid duration histogram (from /metrics). */
+async function serverHistogram(url: string): Promise<Map<number, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  const re =
+    /capconduit_http_request_duration_seconds_bucket\{le="([^"]+)",method="GET",route="\/next-cid",status="200"\} (\d+)/g;
+  for (const m of text.matchAll(re)) buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  return buckets;
+}
+
+/** p50 and p99 (as the bucket's upper bound, in ms) of the requests between two scrapes. */
+function histogramQuantiles(before: Map<number, number>, after: Map<number, number>) {
+  const les = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  const at = (q: number) => {
+    for (const le of les) if ((after.get(le) ?? 0) - (before.get(le) ?? 0) >= q * total) return le * 1000;
+    return Infinity;
+  };
+  return { requests: total, p50_at_most: at(0.5), p99_at_most: at(0.99) };
+}
+
 async function main(): Promise<void> {
   const target = await createThrowawayDatabase();
   const db = createPostgresDb({ connectionString: target.url, max: 4 });
@@ -96,6 +117,7 @@ async function main(): Promise<void> {
       }),
     );
     const throughput = ok / ((performance.now() - started) / 1000);
+    const before = await serverHistogram(url);
     const lat2: number[] = [];
     const pending: Promise<boolean>[] = [];
     const start2 = performance.now();
@@ -105,6 +127,7 @@ async function main(): Promise<void> {
       pending.push(one(lat2));
     }
     await Promise.all(pending);
+    const serverSide = histogramQuantiles(before, await serverHistogram(url));
     await server.stop();
     console.log(
       JSON.stringify(
@@ -118,6 +141,8 @@ async function main(): Promise<void> {
             p50: +pct(lat2, 50).toFixed(2),
             p99: +pct(lat2, 99).toFixed(2),
           },
+          // The same phase as the server's own histogram sees it (bucket upper bounds).
+          fixed_load_server_ms: serverSide,
           allocations: seen.size + duplicates,
           duplicates_while_reserved: duplicates,
         },
