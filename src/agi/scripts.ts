@@ -1,5 +1,6 @@
 import type { CallEndService } from '../calls/call-end.service.js';
-import type { RouteDecision, RoutingService } from '../routing/routing.service.js';
+import type { RouteDecision } from '../routing/decisions.js';
+import type { RoutingService } from '../routing/routing.service.js';
 import { setVariable, setVariables, type AgiRequest } from './protocol.js';
 import type { AgiHandler } from './server.js';
 import type { AgiSession } from './session.js';

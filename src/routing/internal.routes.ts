@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { errorResponses, Nullable, Strict, StringEnum } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
-import type { RouteDecision } from './routing.service.js';
+import type { RouteDecision } from './decisions.js';
 
 const Decision = Type.Object({
   status: StringEnum(['dial', 'reject']),

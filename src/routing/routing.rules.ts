@@ -130,3 +130,13 @@ export function decimalGreater(a: string, b: string): boolean {
   const yv = y.neg ? -y.v : y.v;
   return xv > yv;
 }
+
+/** Why the campaign's conditional UPDATE refused a call, from the state it found. */
+export function campaignRefusal(
+  state: { status: string; seller_status: string; balance_ok: boolean } | undefined,
+): RejectReason {
+  if (state?.status !== 'active') return 'campaign_inactive';
+  if (state.seller_status !== 'active') return 'seller_inactive';
+  if (!state.balance_ok) return 'insufficient_balance';
+  return 'campaign_cap_reached';
+}

@@ -4,23 +4,16 @@ import type { Clock } from '../shared/clock.js';
 import { normalisePhone } from '../shared/phone.js';
 import { withRetry } from '../db/retry.js';
 import { available, Duplicate, fullCaps, holding, reserveFirst } from './candidates.js';
+import { dialDecision, dialString, newLiveRow, type RouteDecision, type RouteRequest } from './decisions.js';
 import { createRoutingRepo } from './routing.repo.js';
 import type { LiveCall, RoutingContext, TraceEntry } from './routing.types.js';
-import { isFailoverStatus, orderCandidates, precheck, type RejectReason } from './routing.rules.js';
-
-export type RouteDecision =
-  | { action: 'dial'; dial: string; timeout: number; linkId: number; clientId: number; attempt: number }
-  | { action: 'reject'; reason: RejectReason };
-
-export interface RouteRequest {
-  uniqueid: string;
-  did: string;
-  callerId?: string | undefined;
-  pbx?: string | undefined;
-}
-
-/** The dial string for a client's PJSIP endpoint. */
-export const dialString = (clientIdentifier: string) => `PJSIP/${clientIdentifier}`;
+import {
+  campaignRefusal,
+  isFailoverStatus,
+  orderCandidates,
+  precheck,
+  type RejectReason,
+} from './routing.rules.js';
 
 /**
  * The routing decision (SPEC steps 1–5): reject with a reason, or reserve the next candidate
@@ -144,17 +137,9 @@ export function createRoutingService(deps: {
         const campaign = await r.takeCampaign(campaignId, ctx.timezone, now, minimumBalance);
         if (!campaign) {
           const state = await r.campaignState(campaignId, ctx.timezone, now, minimumBalance);
-          const reason: RejectReason =
-            state?.status !== 'active'
-              ? 'campaign_inactive'
-              : state.seller_status !== 'active'
-                ? 'seller_inactive'
-                : !state.balance_ok
-                  ? 'insufficient_balance'
-                  : 'campaign_cap_reached';
           return {
             kind: 'rejected' as const,
-            reason,
+            reason: campaignRefusal(state),
             trace: attemptTrace,
             caps: fullCaps(state?.caps ?? []),
           };
@@ -169,29 +154,16 @@ export function createRoutingService(deps: {
           'route',
           (link, linkTrace) => ({
             kind: 'insert',
-            row: {
-              uniqueid: req.uniqueid,
-              status: 'dialing',
-              did: req.did,
-              caller_id: req.callerId ?? null,
-              did_id: ctx.did_id,
-              campaign_id: campaignId,
-              seller_id: ctx.seller_id,
-              timezone: ctx.timezone,
-              dial_timeout: ctx.dial_timeout_seconds,
-              max_attempts: ctx.max_attempts,
-              rate_per_minute: ctx.billing_rate_per_minute,
-              campaign_reserved: true,
-              campaign_hour: campaign.hour,
-              campaign_day: campaign.day,
-              campaign_month: campaign.month,
-              plan: plan.map((l) => l.id),
-              ...holding(link, now),
+            row: newLiveRow({
+              req,
+              ctx,
+              campaign,
+              plan,
+              link,
               trace: [...trace, ...linkTrace],
-              pbx: req.pbx ?? null,
-              started_at: now,
-              expires_at: new Date(now.getTime() + maxSeconds * 1000),
-            },
+              now,
+              maxSeconds,
+            }),
           }),
         );
         if (!got) throw new NoCandidate(attemptTrace);
@@ -226,14 +198,7 @@ export function createRoutingService(deps: {
           : [];
       return reject(req, now, outcome.reason, [...trace, ...outcome.trace, ...entries], ctx);
     }
-    return {
-      action: 'dial',
-      dial: dialString(outcome.link.client_identifier),
-      timeout: ctx.dial_timeout_seconds,
-      linkId: outcome.link.id,
-      clientId: outcome.link.client_id,
-      attempt: 1,
-    };
+    return dialDecision(outcome.link, ctx.dial_timeout_seconds, 1);
   }
 
   /**
@@ -294,14 +259,7 @@ export function createRoutingService(deps: {
       }),
     );
     if (result.kind === 'none') return finish('no_more_candidates', result.trace);
-    return {
-      action: 'dial',
-      dial: dialString(result.link.client_identifier),
-      timeout: live.dial_timeout,
-      linkId: result.link.id,
-      clientId: result.link.client_id,
-      attempt: live.attempts.length + 1,
-    };
+    return dialDecision(result.link, live.dial_timeout, live.attempts.length + 1);
   }
 
   /**
