@@ -5,6 +5,7 @@ import { createCallerIdManagement } from './callerid/manage.service.js';
 import { createCallerIdStats } from './callerid/stats.service.js';
 import { createCallEndService } from './calls/call-end.service.js';
 import { createCallsService } from './calls/calls.service.js';
+import { createLiveCallsService } from './calls/live.service.js';
 import { createReconcileService } from './calls/reconcile.service.js';
 import { createRoutingService } from './routing/routing.service.js';
 import { createBalancesService } from './billing/balances.service.js';
@@ -16,6 +17,7 @@ import { createDidsService } from './dids/dids.service.js';
 import { createLinksService } from './links/links.service.js';
 import { createNotificationsService } from './notifications/notifications.service.js';
 import { createSettingsService } from './settings/settings.service.js';
+import { createOverviewService } from './stats/overview.service.js';
 import type { Clock } from './shared/clock.js';
 import { createUsersService } from './users/users.service.js';
 
@@ -26,6 +28,8 @@ export interface ServiceConfig {
   defaultPhoneRegion: string;
   /** ROUTING_CACHE_MS: reuse of a DID's routing context (decisions are always checked live). */
   routingCacheMs?: number;
+  /** How often the live-calls feed reads live_calls while someone watches. */
+  liveCallsIntervalMs?: number;
 }
 
 /** Wires every service with exactly the dependencies it uses. */
@@ -35,6 +39,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
   const settings = createSettingsService({ db, clock });
   const campaigns = createCampaignsService({ db, clock });
   const callEnd = createCallEndService({ db, clock, settings });
+  const links = createLinksService({ db, clock, campaigns });
   return {
     auth,
     settings,
@@ -45,7 +50,8 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
     dids: createDidsService({ db, clock, defaultRegion: config.defaultPhoneRegion }),
     didRequests: createDidRequestsService({ db, clock }),
     campaigns,
-    links: createLinksService({ db, clock, campaigns }),
+    links,
+    overview: createOverviewService({ db, clock, links }),
     routing: createRoutingService({
       db,
       clock,
@@ -57,6 +63,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
     callEnd,
     reconcile: createReconcileService({ db, clock, callEnd }),
     calls: createCallsService({ db }),
+    liveCalls: createLiveCallsService({ db, clock, intervalMs: config.liveCallsIntervalMs }),
     callerId: createCallerIdService({ db, clock, settings, defaultRegion: config.defaultPhoneRegion }),
     callerIdStats: createCallerIdStats({ db, clock, settings }),
     callerIdAdmin: createCallerIdManagement({ db, clock, defaultRegion: config.defaultPhoneRegion }),

@@ -13,6 +13,7 @@ import { opsRoutes } from './ops.routes.js';
 import { registerApiRoutes } from './routes.js';
 import type { App } from './types.js';
 import { createValidatorCompiler } from './validation.js';
+import { registerWeb } from './web.js';
 
 export interface AppDeps {
   db: Db;
@@ -25,6 +26,8 @@ export interface AppDeps {
   internalApiToken?: string | undefined;
   callerIdApiToken?: string | undefined;
   version?: string;
+  /** Serve the built dashboard (dist/web) when it exists; default true. */
+  web?: boolean;
 }
 
 /** Builds the HTTP application without listening, so tests can inject or bind a port. */
@@ -77,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAuth(app, deps.services.auth, { internal: deps.internalApiToken, dialer: deps.callerIdApiToken });
   opsRoutes(app, { db: deps.db, metrics: deps.metrics, metricsToken: deps.metricsToken });
   registerApiRoutes(app, deps.services, { cookieSecure: deps.cookieSecure ?? false });
+  if (deps.web !== false) await registerWeb(app);
   await app.ready();
   return app;
 }

@@ -5,6 +5,7 @@ import { callerIdImportRoutes } from '../callerid/import.routes.js';
 import { callerIdManageRoutes } from '../callerid/manage.routes.js';
 import { callerIdStatsRoutes } from '../callerid/stats.routes.js';
 import { callsRoutes } from '../calls/calls.routes.js';
+import { liveCallsRoutes } from '../calls/live.routes.js';
 import { campaignsRoutes } from '../campaigns/campaigns.routes.js';
 import { clientsRoutes } from '../clients/clients.routes.js';
 import { didRequestsRoutes } from '../dids/did-requests.routes.js';
@@ -14,6 +15,7 @@ import { notificationsRoutes } from '../notifications/notifications.routes.js';
 import type { Services } from '../services.js';
 import { internalRoutes } from '../routing/internal.routes.js';
 import { settingsRoutes } from '../settings/settings.routes.js';
+import { overviewRoutes } from '../stats/overview.routes.js';
 import { usersRoutes } from '../users/users.routes.js';
 import type { App } from './types.js';
 
@@ -29,7 +31,9 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   linksRoutes(app, services);
   balancesRoutes(app, services);
   notificationsRoutes(app, services);
+  liveCallsRoutes(app, services);
   callsRoutes(app, services);
+  overviewRoutes(app, services);
   internalRoutes(app, services);
   callerIdRoutes(app, services);
   callerIdStatsRoutes(app, services);

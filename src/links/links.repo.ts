@@ -22,6 +22,12 @@ export interface LinkRow extends LinkFields {
   client_name: string;
   client_status: string;
   current_total_calls: number;
+  /** Calls being dialled or connected through this link now. */
+  in_flight: number;
+  /** Calls counted in the current hour, day and month (campaign time zone). */
+  hour_count: number;
+  day_count: number;
+  month_count: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -40,22 +46,43 @@ export const LINK_COLUMNS: Record<keyof LinkFields, string> = {
   schedule: 'schedule::jsonb',
 };
 
+/**
+ * A link with what counts against its caps right now: window counts only while their window
+ * (in the campaign's time zone, as routing counts them) is the current one. `$1` is now.
+ */
 const SELECT = `SELECT l.id, l.campaign_id, l.client_id, cl.name AS client_name, cl.status AS client_status, l.status,
   l.forwarding_priority, l.weight, l.max_concurrency, l.total_calls_allowed, l.current_total_calls, l.hourly_cap,
-  l.daily_cap, l.monthly_cap, l.payout, l.min_billable_duration, l.schedule, l.created_at, l.updated_at
+  l.daily_cap, l.monthly_cap, l.payout, l.min_billable_duration, l.schedule, l.created_at, l.updated_at,
+  l.in_flight,
+  CASE WHEN l.hour_start = date_trunc('hour', $1::timestamptz, c.timezone) THEN l.hour_count ELSE 0 END AS hour_count,
+  CASE WHEN l.day_start = date_trunc('day', $1::timestamptz, c.timezone) THEN l.day_count ELSE 0 END AS day_count,
+  CASE WHEN l.month_start = date_trunc('month', $1::timestamptz, c.timezone) THEN l.month_count ELSE 0 END AS month_count
   FROM campaign_client_settings l JOIN clients cl ON cl.id = l.client_id JOIN campaigns c ON c.id = l.campaign_id`;
 
 export function createLinksRepo(db: Queryable) {
   return {
-    forCampaign(campaignId: number): Promise<LinkRow[]> {
-      return many(db, `${SELECT} WHERE l.campaign_id = $1 ORDER BY l.forwarding_priority, l.id`, [
+    forCampaign(campaignId: number, now: Date): Promise<LinkRow[]> {
+      return many(db, `${SELECT} WHERE l.campaign_id = $2 ORDER BY l.forwarding_priority, l.id`, [
+        now,
         campaignId,
       ]);
     },
 
+    /** Links of every campaign (of `sellerId` when given), for cap gauges. */
+    all(sellerId: number | null, now: Date): Promise<(LinkRow & { campaign_name: string })[]> {
+      return many(
+        db,
+        `${SELECT.replace(' FROM ', ', c.name AS campaign_name FROM ')}
+         WHERE ($2::bigint IS NULL OR c.seller_id = $2) AND c.status <> 'archived'
+         ORDER BY c.name, l.forwarding_priority, l.id`,
+        [now, sellerId],
+      );
+    },
+
     /** One link, limited to campaigns of `sellerId` when given. */
-    get(id: number, sellerId: number | null): Promise<LinkRow | undefined> {
-      return one(db, `${SELECT} WHERE l.id = $1 AND ($2::bigint IS NULL OR c.seller_id = $2)`, [
+    get(id: number, sellerId: number | null, now: Date): Promise<LinkRow | undefined> {
+      return one(db, `${SELECT} WHERE l.id = $2 AND ($3::bigint IS NULL OR c.seller_id = $3)`, [
+        now,
         id,
         sellerId,
       ]);

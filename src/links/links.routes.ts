@@ -35,6 +35,12 @@ export const Link = Type.Object({
   payout: MoneyOut,
   min_billable_duration: Type.Integer(),
   schedule: Nullable(BusinessHours),
+  in_flight: Type.Integer({ description: 'Calls through this link now (counts against max_concurrency)' }),
+  hour_count: Type.Integer({
+    description: 'Calls counted this hour (campaign time zone) against hourly_cap',
+  }),
+  day_count: Type.Integer({ description: 'Calls counted today against daily_cap' }),
+  month_count: Type.Integer({ description: 'Calls counted this month against monthly_cap' }),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

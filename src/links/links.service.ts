@@ -42,14 +42,14 @@ export function createLinksService(deps: { db: Db; clock: Clock; campaigns: Camp
   const repo = createLinksRepo(db);
 
   async function get(actor: Actor, id: number): Promise<LinkRow> {
-    const link = await repo.get(id, sellerScope(actor));
+    const link = await repo.get(id, sellerScope(actor), clock.now());
     if (!link) throw notFound('link', id);
     return link;
   }
 
   async function forCampaign(actor: Actor, campaignId: number): Promise<LinkRow[]> {
     await deps.campaigns.get(actor, campaignId);
-    return repo.forCampaign(campaignId);
+    return repo.forCampaign(campaignId, clock.now());
   }
 
   async function create(
@@ -83,7 +83,12 @@ export function createLinksService(deps: { db: Db; clock: Clock; campaigns: Camp
     await repo.delete(id);
   }
 
-  return { get, forCampaign, create, update, resetTotal, remove };
+  /** Every link the actor may see, with its cap usage (the overview's gauges). */
+  function all(actor: Actor) {
+    return repo.all(sellerScope(actor), clock.now());
+  }
+
+  return { get, forCampaign, all, create, update, resetTotal, remove };
 }
 
 export type LinksService = ReturnType<typeof createLinksService>;
