@@ -13,7 +13,7 @@ import { opsRoutes } from './ops.routes.js';
 import { registerApiRoutes } from './routes.js';
 import type { App } from './types.js';
 import { createValidatorCompiler } from './validation.js';
-import { registerWeb } from './web.js';
+import { pageFallback, registerWeb } from './web.js';
 
 export interface AppDeps {
   db: Db;
@@ -43,7 +43,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
   app.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
@@ -80,7 +79,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAuth(app, deps.services.auth, { internal: deps.internalApiToken, dialer: deps.callerIdApiToken });
   opsRoutes(app, { db: deps.db, metrics: deps.metrics, metricsToken: deps.metricsToken });
   registerApiRoutes(app, deps.services, { cookieSecure: deps.cookieSecure ?? false });
-  if (deps.web !== false) await registerWeb(app);
+  const web = deps.web !== false && (await registerWeb(app));
+  app.setNotFoundHandler(web ? pageFallback : notFoundHandler);
   await app.ready();
   return app;
 }

@@ -12,8 +12,7 @@ export const WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url)
 const NOT_PAGES = /^\/(api|docs|openapi\.json|health|ready|metrics|next-cid|add-number|report-cid)(\/|$|\?)/;
 
 /**
- * Serves the dashboard's built assets and answers any other GET for an HTML page with its
- * index.html (the browser router takes it from there). The dashboard is an ordinary client
+ * Serves the dashboard's built assets (see pageFallback for page addresses). The dashboard is an ordinary client
  * of the JSON API; nothing here reads data.
  */
 export async function registerWeb(app: App, dir = WEB_DIR): Promise<boolean> {
@@ -25,21 +24,23 @@ export async function registerWeb(app: App, dir = WEB_DIR): Promise<boolean> {
     wildcard: false,
     index: false,
     // Hashed file names under /assets never change; index.html must always be revalidated.
-    setHeaders: (res: { setHeader(name: string, value: string): void }, path: string) => {
-      res.setHeader(
+    setHeaders: (res, path) => {
+      void res.header(
         'cache-control',
         path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       );
     },
   });
-  app.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) => {
-    const wantsPage =
-      (req.method === 'GET' || req.method === 'HEAD') &&
-      !NOT_PAGES.test(req.url) &&
-      !req.url.startsWith('/assets/') &&
-      (req.headers.accept ?? '').includes('text/html');
-    if (!wantsPage) return notFoundHandler(req, reply);
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
-  });
   return true;
+}
+
+/** The not-found handler when the dashboard is served: page addresses get its index.html. */
+export function pageFallback(req: FastifyRequest, reply: FastifyReply) {
+  const wantsPage =
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    !NOT_PAGES.test(req.url) &&
+    !req.url.startsWith('/assets/') &&
+    (req.headers.accept ?? '').includes('text/html');
+  if (!wantsPage) return notFoundHandler(req, reply);
+  return reply.header('cache-control', 'no-cache').sendFile('index.html');
 }

@@ -1,0 +1,240 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, type Page } from '../api';
+import { isStaff, useMe } from '../auth';
+import { ErrorBanner, Field, numberOrNull, useSubmit } from '../ui';
+
+export interface Campaign {
+  id: number;
+  seller_id: number;
+  name: string;
+  status: 'active' | 'paused' | 'archived';
+  routing_strategy: 'priority' | 'round_robin' | 'weighted';
+  dial_timeout_seconds: number;
+  max_attempts: number;
+  max_concurrency: number | null;
+  hourly_cap: number | null;
+  daily_cap: number | null;
+  monthly_cap: number | null;
+  timezone: string;
+  business_hours: Record<string, { start: string; end: string }[]> | null;
+  did_count: number;
+  link_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+interface SellerOption {
+  id: number;
+  name: string;
+  email: string;
+}
+
+const TIMEZONES: string[] = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.(
+  'timeZone',
+) ?? ['UTC', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles'];
+
+/** Create or edit a campaign; field rules mirror POST/PATCH /api/campaigns. */
+export function CampaignForm(props: {
+  campaign?: Campaign;
+  onDone: (c: Campaign) => void;
+  onCancel?: () => void;
+}) {
+  const me = useMe();
+  const c = props.campaign;
+  const [v, setV] = useState({
+    name: c?.name ?? '',
+    seller_id: c ? String(c.seller_id) : '',
+    status: c?.status ?? 'active',
+    routing_strategy: c?.routing_strategy ?? 'priority',
+    dial_timeout_seconds: String(c?.dial_timeout_seconds ?? 30),
+    max_attempts: String(c?.max_attempts ?? 3),
+    max_concurrency: c?.max_concurrency?.toString() ?? '',
+    hourly_cap: c?.hourly_cap?.toString() ?? '',
+    daily_cap: c?.daily_cap?.toString() ?? '',
+    monthly_cap: c?.monthly_cap?.toString() ?? '',
+    timezone: c?.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
+    business_hours: c?.business_hours ? JSON.stringify(c.business_hours) : '',
+  });
+  const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
+    setV({ ...v, [k]: e.target.value });
+  const sellers = useQuery({
+    queryKey: ['/api/users', { role: 'seller', limit: 500 }],
+    queryFn: () =>
+      api.get<Page<SellerOption>>('/api/users', { role: 'seller', status: 'active', limit: 500 }),
+    enabled: isStaff(me) && !c,
+  });
+
+  const form = useSubmit(async () => {
+    let hours: unknown = null;
+    if (v.business_hours.trim()) {
+      try {
+        hours = JSON.parse(v.business_hours);
+      } catch {
+        throw new Error(
+          'Business hours must be JSON such as {"mon":[{"start":"09:00","end":"17:00"}]}, or empty for always open.',
+        );
+      }
+    }
+    const body: Record<string, unknown> = {
+      name: v.name.trim(),
+      status: v.status,
+      routing_strategy: v.routing_strategy,
+      dial_timeout_seconds: Number(v.dial_timeout_seconds),
+      max_attempts: Number(v.max_attempts),
+      max_concurrency: numberOrNull(v.max_concurrency),
+      hourly_cap: numberOrNull(v.hourly_cap),
+      daily_cap: numberOrNull(v.daily_cap),
+      monthly_cap: numberOrNull(v.monthly_cap),
+      timezone: v.timezone,
+      business_hours: hours,
+    };
+    if (!c && isStaff(me)) body.seller_id = Number(v.seller_id);
+    return c
+      ? api.patch<Campaign>(`/api/campaigns/${c.id}`, body)
+      : api.post<Campaign>('/api/campaigns', body);
+  }, props.onDone);
+  const f = form.fields;
+  const cap = (
+    key: 'max_concurrency' | 'hourly_cap' | 'daily_cap' | 'monthly_cap',
+    label: string,
+    min: number,
+  ) => (
+    <Field label={label} error={f[key]} hint="Empty = no cap">
+      {(id, d) => (
+        <input
+          id={id}
+          aria-describedby={d}
+          type="number"
+          min={min}
+          max={10_000_000}
+          value={v[key]}
+          onChange={set(key)}
+        />
+      )}
+    </Field>
+  );
+
+  return (
+    <form className="stack" onSubmit={form.submit}>
+      <ErrorBanner error={form.error} />
+      <div className="form-grid">
+        <Field label="Name" error={f.name}>
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              required
+              maxLength={200}
+              value={v.name}
+              onChange={set('name')}
+            />
+          )}
+        </Field>
+        {!c && isStaff(me) && (
+          <Field label="Seller" error={f.seller_id}>
+            {(id, d) => (
+              <select id={id} aria-describedby={d} required value={v.seller_id} onChange={set('seller_id')}>
+                <option value="">Choose a seller…</option>
+                {sellers.data?.items.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name} ({s.email})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+        <Field label="Status" error={f.status}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={v.status} onChange={set('status')}>
+              <option value="active">Active</option>
+              <option value="paused">Paused</option>
+              <option value="archived">Archived</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Routing strategy" error={f.routing_strategy}>
+          {(id, d) => (
+            <select
+              id={id}
+              aria-describedby={d}
+              value={v.routing_strategy}
+              onChange={set('routing_strategy')}
+            >
+              <option value="priority">Priority (lowest number first)</option>
+              <option value="round_robin">Round robin</option>
+              <option value="weighted">Weighted</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Dial timeout (s)" error={f.dial_timeout_seconds}>
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              type="number"
+              required
+              min={5}
+              max={300}
+              value={v.dial_timeout_seconds}
+              onChange={set('dial_timeout_seconds')}
+            />
+          )}
+        </Field>
+        <Field label="Max attempts" error={f.max_attempts}>
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              type="number"
+              required
+              min={1}
+              max={20}
+              value={v.max_attempts}
+              onChange={set('max_attempts')}
+            />
+          )}
+        </Field>
+        {cap('max_concurrency', 'Max concurrent calls', 1)}
+        {cap('hourly_cap', 'Hourly cap', 0)}
+        {cap('daily_cap', 'Daily cap', 0)}
+        {cap('monthly_cap', 'Monthly cap', 0)}
+        <Field label="Time zone" error={f.timezone} hint="Caps and business hours count in this zone">
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={v.timezone} onChange={set('timezone')}>
+              {TIMEZONES.map((tz) => (
+                <option key={tz}>{tz}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field
+        label="Business hours (JSON)"
+        error={f.business_hours ?? f.mon ?? f.tue ?? f.wed ?? f.thu ?? f.fri ?? f.sat ?? f.sun}
+        hint='Empty = always open. Example: {"mon":[{"start":"09:00","end":"17:00"}]}'
+      >
+        {(id, d) => (
+          <textarea
+            id={id}
+            aria-describedby={d}
+            rows={2}
+            value={v.business_hours}
+            onChange={set('business_hours')}
+          />
+        )}
+      </Field>
+      <div className="form-actions">
+        {props.onCancel && (
+          <button type="button" className="secondary" onClick={props.onCancel}>
+            Cancel
+          </button>
+        )}
+        <button type="submit" disabled={form.busy}>
+          {form.busy ? 'Saving…' : c ? 'Save campaign' : 'Create campaign'}
+        </button>
+      </div>
+    </form>
+  );
+}
