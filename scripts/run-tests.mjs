@@ -21,6 +21,18 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Browser tests drive the built dashboard: build it from the current sources first.
+if (files.some((f) => f.includes(join('test', 'browser')))) {
+  const vite = join('node_modules', 'vite', 'bin', 'vite.js');
+  const built = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(r.status ?? 1);

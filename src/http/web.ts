@@ -21,8 +21,9 @@ export async function registerWeb(app: App, dir = WEB_DIR): Promise<boolean> {
   await app.register(fastifyStatic, {
     root: dir,
     prefix: '/',
-    wildcard: false,
-    index: false,
+    // Looked up per request, so a rebuild while the server runs is served at once.
+    wildcard: true,
+    index: 'index.html',
     // Hashed file names under /assets never change; index.html must always be revalidated.
     setHeaders: (res, path) => {
       void res.header(

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { api, ApiError } from './api';
 
@@ -23,6 +23,11 @@ interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null);
 
+/** Drops every cached answer but who is signed in (whose query stays observed). */
+function forgetOthers(qc: QueryClient): void {
+  qc.removeQueries({ predicate: (q) => q.queryKey[0] !== '/api/me' });
+}
+
 /** Who is signed in: GET /api/me with the session cookie (401 = nobody). */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
@@ -43,8 +48,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const login = useCallback(
     async (email: string, password: string) => {
       await api.post('/api/auth/login', { email, password });
-      qc.clear();
-      await qc.fetchQuery({ queryKey: ['/api/me'], queryFn: () => api.get<Me>('/api/me') });
+      const me = await api.get<Me>('/api/me');
+      forgetOthers(qc);
+      qc.setQueryData(['/api/me'], me);
     },
     [qc],
   );
@@ -53,7 +59,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       await api.post('/api/auth/logout');
     } finally {
-      qc.clear();
+      forgetOthers(qc);
       qc.setQueryData(['/api/me'], null);
     }
   }, [qc]);

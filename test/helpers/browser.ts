@@ -1,0 +1,59 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * Debian's Chromium (`apt-get install chromium`), never a downloaded browser. Locally the
+ * browser tests are skipped, saying so, when it is missing; under CI they must run.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function browserSkip(): string | false {
+  if (existsSync(CHROMIUM)) return false;
+  if (process.env.CI)
+    throw new Error(`CI must run the browser tests but ${CHROMIUM} is missing (apt-get install chromium)`);
+  return `no Chromium at ${CHROMIUM}: browser tests SKIPPED (apt-get install chromium, or set CHROMIUM_PATH)`;
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // This machine's network is closed: Chromium's own background traffic only slows it down.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-default-apps',
+      '--disable-extensions',
+    ],
+  });
+}
+
+/**
+ * Screenshots land in docs/screenshots/ when UPDATE_SCREENSHOTS=1 (`npm run screenshots`),
+ * otherwise in a temporary folder, so a test run never rewrites tracked files.
+ */
+const SHOTS = process.env.UPDATE_SCREENSHOTS
+  ? new URL('../../docs/screenshots/', import.meta.url).pathname
+  : join(tmpdir(), 'capconduit-screenshots');
+mkdirSync(SHOTS, { recursive: true });
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+/** Signs in through the login form, as a person would. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+}
