@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createCallerIdAgiHandlers } from './agi/callerid.scripts.js';
@@ -11,6 +12,7 @@ import { openDb } from './db/open.js';
 import { ensureAdmin, type Credential } from './demo/bootstrap.js';
 import { seedDemo } from './demo/seed.js';
 import { buildApp } from './http/app.js';
+import { WEB_DIR } from './http/web.js';
 import type { App } from './http/types.js';
 import { createMetrics } from './ops/metrics.js';
 import { createServices, type Services } from './services.js';
@@ -50,7 +52,14 @@ export async function bootstrap(config: Config, services: Services): Promise<Cre
 }
 
 function banner(url: string, config: Config, creds: Credential[] | undefined): string {
-  const lines = [``, `  CapConduit is running at ${url}`, `  API docs: ${url}/docs`];
+  const lines = [
+    ``,
+    `  CapConduit is running at ${url}`,
+    existsSync(`${WEB_DIR}index.html`)
+      ? `  Dashboard: ${url}/ (sign in with a login below)`
+      : '  Dashboard: not built (run `npm run build`)',
+    `  API docs: ${url}/docs`,
+  ];
   lines.push(
     `  Database: ${config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pglite`}`,
   );
@@ -63,7 +72,7 @@ function banner(url: string, config: Config, creds: Credential[] | undefined): s
   }
   lines.push(
     '',
-    `  Sign in: curl -X POST ${url}/api/auth/login -H 'content-type: application/json' -d '{"email":"…","password":"…"}'`,
+    `  API sign-in: curl -X POST ${url}/api/auth/login -H 'content-type: application/json' -d '{"email":"…","password":"…"}'`,
     '',
   );
   return lines.join('\n');

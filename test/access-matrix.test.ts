@@ -69,6 +69,9 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['GET', '/api/calls', BUSINESS],
   ['GET', '/api/calls/export.csv', BUSINESS],
   ['GET', '/api/calls/:id', BUSINESS],
+  ['GET', '/api/calls/live', BUSINESS],
+  ['GET', '/api/calls/live/stream', BUSINESS],
+  ['GET', '/api/stats/overview', BUSINESS],
   ['GET', '/api/callerid/numbers', BUSINESS],
   ['GET', '/api/callerid/campaigns', MANAGERS],
   ['GET', '/api/callerid/pools', BUSINESS],
@@ -90,6 +93,15 @@ const PUBLIC = [['POST', '/api/auth/login']];
 
 /** Ids that exist nowhere, so allowed calls change nothing. */
 const concrete = (path: string) => path.replace(/:key/, 'billing.rate_per_minute').replace(/:\w+/g, '987654');
+
+/** A server-sent-events route: its status and JSON error, without waiting for the stream to end. */
+async function openStream(url: string, token: string): Promise<{ status: number; body: any }> {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+  const body = res.status === 200 ? undefined : await res.json();
+  abort.abort();
+  return { status: res.status, body };
+}
 
 for (const kind of backends()) {
   describe(`role × endpoint matrix on ${kind}`, () => {
@@ -158,7 +170,9 @@ for (const kind of backends()) {
         for (const [method, path, allowed] of MATRIX) {
           if (path === '/api/auth/logout') continue; // checked below, it would end the session
           const body = method === 'GET' || method === 'DELETE' ? undefined : {};
-          const res = await clients[role].request(method, concrete(path), body);
+          const res = path.endsWith('/stream')
+            ? await openStream(t.url + path, clients[role].token!)
+            : await clients[role].request(method, concrete(path), body);
           if (allowed.includes(role)) {
             assert.ok(![401, 403].includes(res.status), `${role} ${method} ${path} → ${res.status}`);
             assert.ok(res.status < 500, `${role} ${method} ${path} → ${res.status}`);
