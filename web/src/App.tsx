@@ -25,8 +25,8 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/dids', label: 'DIDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/caller-ids', label: 'Caller IDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/balances', label: 'Balances', roles: ['admin', 'staff', 'seller'] },
-  { path: '/users', label: 'Users', roles: ['admin', 'staff'] },
-  { path: '/settings', label: 'Settings', roles: ['admin', 'staff'] },
+  { path: '/users', label: 'Users', roles: ['admin'] },
+  { path: '/settings', label: 'Settings', roles: ['admin'] },
 ];
 
 export function App() {
@@ -67,7 +67,7 @@ function Forbidden() {
   return (
     <div className="empty page-state">
       <h1>Not available to your account</h1>
-      <p>This page is for administrators and staff. Ask an administrator if you need access.</p>
+      <p>Your role cannot open this page. Ask an administrator if you need access.</p>
     </div>
   );
 }

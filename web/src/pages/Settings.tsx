@@ -1,4 +1,186 @@
-// Placeholder until this page is written.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../api';
+import { useMe } from '../auth';
+import { Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Section, dateTime, useSubmit } from '../ui';
+
+/** One system setting as GET /api/settings lists it. */
+interface Setting {
+  key: string;
+  type: 'decimal' | 'integer' | 'string' | 'boolean' | string;
+  value: string | number | boolean;
+  default: string | number | boolean;
+  description: string;
+  min?: number;
+  max?: number;
+  updated_at: string | null;
+}
+
+const GROUPS: Record<string, string> = {
+  billing: 'Billing',
+  balance: 'Balances',
+  calls: 'Calls',
+  callerid: 'Caller IDs',
+};
+
+/** System settings (the API lets only admins read and change them), each with a typed control. */
 export function SettingsPage() {
-  return <p>Not built yet.</p>;
+  const me = useMe();
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description="System-wide values used by routing, billing and caller-ID rotation. Changes apply within seconds."
+      />
+      {me.role === 'admin' ? (
+        <SettingsList />
+      ) : (
+        <Empty title="Only administrators change settings">
+          Ask an administrator if a value needs to change.
+        </Empty>
+      )}
+    </>
+  );
+}
+
+function SettingsList() {
+  const list = useQuery({
+    queryKey: ['/api/settings'],
+    queryFn: () => api.get<{ items: Setting[] }>('/api/settings'),
+  });
+  if (list.error) return <ErrorBanner error={list.error} />;
+  if (!list.data) return <Loading what="Loading settings" />;
+  if (list.data.items.length === 0)
+    return <Empty title="No settings">This server has nothing to configure.</Empty>;
+  const groups = new Map<string, Setting[]>();
+  for (const s of list.data.items) {
+    const g = s.key.split('.')[0] ?? '';
+    groups.set(g, [...(groups.get(g) ?? []), s]);
+  }
+  return (
+    <>
+      {[...groups].map(([g, items]) => (
+        <Section key={g} title={GROUPS[g] ?? g}>
+          <div className="stack">
+            {items.map((s) => (
+              <SettingForm key={s.key} setting={s} />
+            ))}
+          </div>
+        </Section>
+      ))}
+    </>
+  );
+}
+
+const show = (v: string | number | boolean) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
+
+/** The value to send: the API wants a number for integers, a string for decimals (no floating point). */
+function parse(s: Setting, draft: string | boolean): string | number | boolean {
+  if (s.type === 'boolean') return Boolean(draft);
+  if (s.type === 'integer') return Number(draft);
+  return String(draft).trim();
+}
+
+function SettingForm({ setting: s }: { setting: Setting }) {
+  const qc = useQueryClient();
+  const [draft, setDraft] = useState<string | boolean | null>(null);
+  const [saved, setSaved] = useState(false);
+  const current = typeof s.value === 'boolean' ? s.value : String(s.value);
+  const value = draft ?? current;
+  const changed = draft !== null && draft !== current;
+  const form = useSubmit(
+    () => api.put<Setting>(`/api/settings/${encodeURIComponent(s.key)}`, { value: parse(s, value) }),
+    (updated) => {
+      qc.setQueryData<{ items: Setting[] }>(['/api/settings'], (old) =>
+        old ? { items: old.items.map((x) => (x.key === updated.key ? updated : x)) } : old,
+      );
+      void qc.invalidateQueries({ queryKey: ['/api/settings'] });
+      setDraft(null);
+      setSaved(true);
+    },
+  );
+  const bounds =
+    s.min !== undefined || s.max !== undefined ? ` Allowed: ${s.min ?? '…'} to ${s.max ?? '…'}.` : '';
+  const hint = (
+    <>
+      {s.description}.{bounds} Default: {show(s.default)}.
+      {s.updated_at ? ` Last changed ${dateTime(s.updated_at)}.` : ' Never changed.'}
+    </>
+  );
+  return (
+    <form
+      className="stack"
+      style={{ borderTop: '1px solid var(--border)', paddingTop: '0.75rem' }}
+      onSubmit={form.submit}
+      onChange={() => setSaved(false)}
+    >
+      <ErrorBanner error={form.error} />
+      <div className="filters" style={{ marginBottom: 0 }}>
+        <div style={{ flex: '1 1 22rem' }}>
+          <Field label={s.key} hint={hint} error={form.fields.value}>
+            {(id, d) => <Control id={id} describedBy={d} setting={s} value={value} onChange={setDraft} />}
+          </Field>
+        </div>
+        <div className="actions">
+          <button type="submit" disabled={form.busy || !changed}>
+            {form.busy ? 'Saving…' : 'Save'}
+            <span className="sr-only"> {s.key}</span>
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={show(value) === show(s.default)}
+            onClick={() => setDraft(typeof s.default === 'boolean' ? s.default : String(s.default))}
+          >
+            Use default<span className="sr-only"> for {s.key}</span>
+          </button>
+        </div>
+      </div>
+      {saved && !changed && (
+        <Notice kind="success">
+          Saved: {s.key} is now {show(s.value)}.
+        </Notice>
+      )}
+    </form>
+  );
+}
+
+function Control(props: {
+  id: string;
+  describedBy: string | undefined;
+  setting: Setting;
+  value: string | boolean;
+  onChange: (v: string | boolean) => void;
+}) {
+  const { id, describedBy, setting: s, value } = props;
+  const common = { id, 'aria-describedby': describedBy };
+  switch (s.type) {
+    case 'boolean':
+      return (
+        <select
+          {...common}
+          value={value ? 'true' : 'false'}
+          onChange={(e) => props.onChange(e.target.value === 'true')}
+        >
+          <option value="true">On</option>
+          <option value="false">Off</option>
+        </select>
+      );
+    case 'integer':
+    case 'decimal':
+      return (
+        <input
+          {...common}
+          type="number"
+          required
+          min={s.min}
+          max={s.max}
+          step={s.type === 'integer' ? 1 : 0.0001}
+          value={String(value)}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      );
+    default:
+      return <input {...common} value={String(value)} onChange={(e) => props.onChange(e.target.value)} />;
+  }
 }

@@ -1,8 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page } from '../api';
+import { api } from '../api';
 import { isStaff, useMe } from '../auth';
 import { ErrorBanner, Field, numberOrNull, useSubmit } from '../ui';
+import { BusinessHoursEditor, cleanHours, type BusinessHours } from './common/BusinessHoursEditor';
+import { useSellers } from './common/sellers';
 
 export interface Campaign {
   id: number;
@@ -17,17 +18,11 @@ export interface Campaign {
   daily_cap: number | null;
   monthly_cap: number | null;
   timezone: string;
-  business_hours: Record<string, { start: string; end: string }[]> | null;
+  business_hours: BusinessHours | null;
   did_count: number;
   link_count: number;
   created_at: string;
   updated_at: string;
-}
-
-interface SellerOption {
-  id: number;
-  name: string;
-  email: string;
 }
 
 const TIMEZONES: string[] = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.(
@@ -54,28 +49,13 @@ export function CampaignForm(props: {
     daily_cap: c?.daily_cap?.toString() ?? '',
     monthly_cap: c?.monthly_cap?.toString() ?? '',
     timezone: c?.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
-    business_hours: c?.business_hours ? JSON.stringify(c.business_hours) : '',
   });
+  const [hours, setHours] = useState<BusinessHours | null>(c?.business_hours ?? null);
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
     setV({ ...v, [k]: e.target.value });
-  const sellers = useQuery({
-    queryKey: ['/api/users', { role: 'seller', limit: 500 }],
-    queryFn: () =>
-      api.get<Page<SellerOption>>('/api/users', { role: 'seller', status: 'active', limit: 500 }),
-    enabled: isStaff(me) && !c,
-  });
+  const sellers = useSellers(isStaff(me) && !c);
 
   const form = useSubmit(async () => {
-    let hours: unknown = null;
-    if (v.business_hours.trim()) {
-      try {
-        hours = JSON.parse(v.business_hours);
-      } catch {
-        throw new Error(
-          'Business hours must be JSON such as {"mon":[{"start":"09:00","end":"17:00"}]}, or empty for always open.',
-        );
-      }
-    }
     const body: Record<string, unknown> = {
       name: v.name.trim(),
       status: v.status,
@@ -87,7 +67,7 @@ export function CampaignForm(props: {
       daily_cap: numberOrNull(v.daily_cap),
       monthly_cap: numberOrNull(v.monthly_cap),
       timezone: v.timezone,
-      business_hours: hours,
+      business_hours: cleanHours(hours),
     };
     if (!c && isStaff(me)) body.seller_id = Number(v.seller_id);
     return c
@@ -136,11 +116,13 @@ export function CampaignForm(props: {
             {(id, d) => (
               <select id={id} aria-describedby={d} required value={v.seller_id} onChange={set('seller_id')}>
                 <option value="">Choose a seller…</option>
-                {sellers.data?.items.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name} ({s.email})
-                  </option>
-                ))}
+                {sellers.sellers
+                  ?.filter((s) => s.status === 'active')
+                  .map((s) => (
+                    <option key={s.seller_id} value={s.seller_id}>
+                      {s.name} ({s.email})
+                    </option>
+                  ))}
               </select>
             )}
           </Field>
@@ -210,21 +192,7 @@ export function CampaignForm(props: {
           )}
         </Field>
       </div>
-      <Field
-        label="Business hours (JSON)"
-        error={f.business_hours ?? f.mon ?? f.tue ?? f.wed ?? f.thu ?? f.fri ?? f.sat ?? f.sun}
-        hint='Empty = always open. Example: {"mon":[{"start":"09:00","end":"17:00"}]}'
-      >
-        {(id, d) => (
-          <textarea
-            id={id}
-            aria-describedby={d}
-            rows={2}
-            value={v.business_hours}
-            onChange={set('business_hours')}
-          />
-        )}
-      </Field>
+      <BusinessHoursEditor value={hours} onChange={setHours} timezoneHint={v.timezone} />
       <div className="form-actions">
         {props.onCancel && (
           <button type="button" className="secondary" onClick={props.onCancel}>
