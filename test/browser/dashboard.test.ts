@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { INTERNAL_TOKEN, startTestApp, type TestApp } from '../helpers/app.js';
-import { browserSkip, launch, screenshot, signIn } from '../helpers/browser.js';
+import {
+  accessibilityProblems,
+  browserSkip,
+  launch,
+  screenshot as save,
+  signIn,
+} from '../helpers/browser.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
 const skip = browserSkip();
@@ -12,6 +18,12 @@ interface Person {
   email: string;
   password: string;
   id: number;
+}
+
+/** Every saved view is also checked for WCAG 2 A/AA problems (axe-core). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await save(page, name);
+  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${name}`);
 }
 
 describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
@@ -108,6 +120,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? '', /e-mail or password/i);
+    await screenshot(page, 'login');
   });
 
   test('a seller creates a campaign, links a client with caps and finds it in the list', async () => {
@@ -290,7 +303,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     await nav.getByRole('link', { name: 'Campaigns' }).click();
     await phone.getByRole('heading', { name: 'Campaigns', level: 1 }).waitFor();
     assert.equal(await nav.isVisible(), false); // the menu closes after navigating
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at phone width`);
     await screenshot(phone, 'campaigns-phone');
   });

@@ -4,7 +4,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, type Page } from '../api';
 import { isStaff, useMe } from '../auth';
 import { DataTable, Dialog, Empty, ErrorBanner, PageHeader, Pagination, Section, StatusBadge } from '../ui';
-import { CampaignForm, type Campaign } from './campaign-form';
+import { CampaignForm, type Campaign } from './campaigns/CampaignForm';
 
 const LIMIT = 50;
 

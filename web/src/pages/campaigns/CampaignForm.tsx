@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { api } from '../api';
-import { isStaff, useMe } from '../auth';
-import { ErrorBanner, Field, numberOrNull, useSubmit } from '../ui';
-import { BusinessHoursEditor, cleanHours, type BusinessHours } from './common/BusinessHoursEditor';
-import { useSellers } from './common/sellers';
+import { api } from '../../api';
+import { isStaff, useMe } from '../../auth';
+import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { BusinessHoursEditor, cleanHours, type BusinessHours } from '../common/BusinessHoursEditor';
+import { useSellers } from '../common/sellers';
 
 export interface Campaign {
   id: number;

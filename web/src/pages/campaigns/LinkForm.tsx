@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api';
-import { ErrorBanner, Field, numberOrNull, useSubmit } from '../ui';
+import { api } from '../../api';
+import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
 
 export interface CampaignLink {
   id: number;
