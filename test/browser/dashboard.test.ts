@@ -55,7 +55,10 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     t = await startTestApp('postgres');
     browser = await launch();
     // A seller whose campaign already has a DID and a linked client, as the demo data has.
-    sc = await scenario(t.services, { links: [{ max_concurrency: 5, daily_cap: 100 }] });
+    sc = await scenario(t.services, {
+      campaign: { name: 'Final Expense Inbound' },
+      links: [{ max_concurrency: 5, daily_cap: 100, hourly_cap: 20, payout: '18' }],
+    });
     admin = await person('admin', 'Ada Admin');
     staff = await person('staff', 'Sam Staff');
     seller = await person('seller', 'Sally Seller');
@@ -195,6 +198,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     assert.match((await live.textContent()) ?? '', /\+13125550142/);
     await screenshot(page, 'overview-live-call');
 
+    t.clock.advance(101_000); // the call lasts 101 s on the server's clock
     const ended = await pbx('POST', '/api/internal/log_call', {
       uniqueid: 'browser-1',
       dial_status: 'ANSWER',
