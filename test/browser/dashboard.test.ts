@@ -105,7 +105,6 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
       const menu = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
       assert.deepEqual(menu, expect[role], role);
       assert.match((await page.locator('.who').textContent()) ?? '', new RegExp(`\\(${role}\\)`));
-      if (role === 'admin') await screenshot(page, 'overview');
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: 'Sign in to CapConduit' }).waitFor();
       // Signed out means the session is gone, not just hidden.
@@ -208,6 +207,12 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     });
     assert.equal(ended.status, 200);
     await live.waitFor({ state: 'detached', timeout: 10_000 });
+    // The ended call reaches today's figures and the hourly chart without a reload.
+    const callsToday = page.locator('.stat', { hasText: 'Calls today' }).locator('.value');
+    await page.waitForFunction((el) => el?.textContent === '1', await callsToday.elementHandle(), {
+      timeout: 10_000,
+    });
+    await screenshot(page, 'overview');
 
     await page.getByRole('link', { name: 'Call log' }).click();
     const logged = page.getByRole('row').filter({ hasText: '+13125550142' });
