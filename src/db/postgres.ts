@@ -27,53 +27,12 @@ export function statementName(sql: string): string {
   return name;
 }
 
-// TEMP TRACE
-import { monitorEventLoopDelay, createHistogram } from 'node:perf_hooks';
-const TRACE = process.env.CC_TRACE === '1';
-const hWait = createHistogram();
-const hQuery = createHistogram();
-const eld = monitorEventLoopDelay({ resolution: 1 });
-if (TRACE) {
-  eld.enable();
-  process.on('SIGUSR2', () => {
-    const f = (h: { percentile(p: number): number; count: number; max: number }) => ({
-      n: h.count,
-      p50: +(h.percentile(50) / 1e6).toFixed(2),
-      p90: +(h.percentile(90) / 1e6).toFixed(2),
-      p99: +(h.percentile(99) / 1e6).toFixed(2),
-      max: +(h.max / 1e6).toFixed(2),
-    });
-    process.stderr.write(
-      `TRACE ${JSON.stringify({ poolWait: f(hWait), query: f(hQuery), eld: f(eld as never) })}\n`,
-    );
-    hWait.reset();
-    hQuery.reset();
-    eld.reset();
-  });
-}
 const raw = new WeakMap<Queryable, pg.Pool | pg.PoolClient>();
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   const q: Queryable = {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       // Named statements are parsed and planned once per connection, then reused.
-      if (TRACE && client instanceof pg.Pool) {
-        const t0 = process.hrtime.bigint();
-        const c = await client.connect();
-        const t1 = process.hrtime.bigint();
-        try {
-          const r = await c.query({
-            name: statementName(sql),
-            text: sql,
-            values: params as unknown[] | undefined,
-          });
-          hWait.record(Number(t1 - t0) || 1);
-          hQuery.record(Number(process.hrtime.bigint() - t1) || 1);
-          return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
-        } finally {
-          c.release();
-        }
-      }
       const res = await client.query({
         name: statementName(sql),
         text: sql,
@@ -94,6 +53,9 @@ export function createPostgresDb(options: PostgresOptions): Db {
     application_name: options.applicationName ?? 'capconduit',
     // Fail a request instead of waiting forever for a connection when the server is gone.
     connectionTimeoutMillis: 5000,
+    // Keep connections once opened: pg closes idle ones after 10 s by default, and the next burst
+    // then pays a new backend and re-prepares every statement on it (docs/performance.md).
+    idleTimeoutMillis: 0,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
