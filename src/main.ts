@@ -10,6 +10,7 @@ import { progressBar } from './cli/progress.js';
 import { ConfigError, loadConfig, parseRoles, type Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDb } from './db/open.js';
+import { seedDemoCalls } from './demo/calls.js';
 import { seedDemo } from './demo/seed.js';
 import { prepare, start } from './server.js';
 import { USER_ROLES, type Role } from './shared/types.js';
@@ -62,9 +63,11 @@ program
 
 program
   .command('seed-demo')
-  .description('add the demo staff, sellers, clients, DIDs and campaigns (needs an admin to act as)')
+  .description(
+    'add the demo staff, sellers, clients, DIDs, campaigns and a few hours of calls (needs an admin to act as)',
+  )
   .action(() =>
-    withServices(async ({ services }) => {
+    withServices(async ({ db, services }) => {
       const admins = await services.users.list({ role: 'admin', status: 'active' }, { limit: 1, offset: 0 });
       const admin = admins.items[0];
       if (!admin) throw new Error('no active admin: run `capconduit user create --role admin ...` first');
@@ -74,6 +77,7 @@ program
         name: admin.name,
         role: 'admin',
       });
+      await seedDemoCalls(db, config(), { now: new Date() });
       for (const c of creds) console.log(`${c.role.padEnd(7)} ${c.email.padEnd(32)} ${c.password}`);
     }),
   );

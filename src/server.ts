@@ -10,6 +10,7 @@ import type { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openDb } from './db/open.js';
 import { ensureAdmin, type Credential } from './demo/bootstrap.js';
+import { seedDemoCalls } from './demo/calls.js';
 import { seedDemo } from './demo/seed.js';
 import { buildApp } from './http/app.js';
 import { WEB_DIR } from './http/web.js';
@@ -40,14 +41,21 @@ export async function prepare(config: Config, log: Logger): Promise<{ db: Db; se
 }
 
 /** First start on an empty database: the admin, and demo data when enabled. */
-export async function bootstrap(config: Config, services: Services): Promise<Credential[] | undefined> {
+export async function bootstrap(
+  config: Config,
+  db: Db,
+  services: Services,
+): Promise<Credential[] | undefined> {
   const first = await ensureAdmin(services, {
     adminEmail: config.adminEmail,
     adminPassword: config.adminPassword,
   });
   if (!first) return undefined;
   const creds = [first.credential];
-  if (config.demo) creds.push(...(await seedDemo(services, first.admin)));
+  if (config.demo) {
+    creds.push(...(await seedDemo(services, first.admin)));
+    await seedDemoCalls(db, config, { now: systemClock.now() });
+  }
   return creds;
 }
 
@@ -83,7 +91,7 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
   const log = pino({ level: config.logLevel, base: { service: 'capconduit' } });
   const started = Date.now();
   const { db, services } = await prepare(config, log);
-  const creds = await bootstrap(config, services);
+  const creds = await bootstrap(config, db, services);
   const metrics = createMetrics();
   let app: App | undefined;
   let url: string | undefined;

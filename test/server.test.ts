@@ -70,6 +70,26 @@ describe('the capconduit process', () => {
         await fetch(`${p.url}/api/campaigns`, { headers: { authorization: `Bearer ${token}` } })
       ).json();
       assert.ok((campaigns as { total: number }).total >= 2);
+      // A few hours of demo calls went through the real engine: logged, billed, nothing left live.
+      const get = async (path: string) =>
+        (
+          await fetch(`${p.url}${path}`, { headers: { authorization: `Bearer ${token}` } })
+        ).json() as Promise<any>;
+      const overview = await get('/api/stats/overview');
+      assert.equal(overview.live_calls, 0);
+      const calls = await get('/api/calls?limit=500');
+      assert.equal(calls.total, 60);
+      assert.ok(calls.items.some((c: any) => c.disposition === 'ANSWERED' && c.billable));
+      assert.ok(
+        calls.items.some((c: any) => c.attempt_count > 1),
+        'some calls failed over',
+      );
+      const balances = await get('/api/balances');
+      for (const b of balances.items) {
+        const ledger = await get(`/api/balances/${b.seller_id}/ledger?limit=500`);
+        const sum = ledger.items.reduce((n: number, r: any) => n + Math.round(Number(r.amount) * 10_000), 0);
+        assert.equal(sum, Math.round(Number(b.balance) * 10_000), `ledger of seller ${b.seller_id}`);
+      }
       const metrics = await (await fetch(`${p.url}/metrics`)).text();
       assert.match(metrics, /capconduit_http_request_duration_seconds_bucket/);
     } finally {

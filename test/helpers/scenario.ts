@@ -5,17 +5,7 @@ import type { NewCampaign } from '../../src/campaigns/campaigns.service.js';
 
 let n = 0;
 
-/** Deterministic PRNG (mulberry32) so statistical tests repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/shared/random.js';
 
 export interface Scenario {
   admin: Actor;
