@@ -12,8 +12,9 @@ export function startCapConduit(
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
+  nodeArgs: string[] = [],
 ): Promise<CapConduitProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'start', ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', AGI_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
