@@ -126,6 +126,29 @@ for (const kind of backends()) {
       assert.ok(Number(third.headers.get('retry-after')) >= 1);
       await admin.put('/api/settings/callerid.agent_requests_per_minute', { value: 100_000 });
     });
+
+    test("an agent's simultaneous requests count exactly against its rate, batched or not", async () => {
+      const admin = await t.userClient('admin');
+      await admin.put('/api/settings/callerid.agent_requests_per_minute', { value: 3 });
+      t.clock.advance(60_000); // a new minute: every agent's count starts again
+      for (let i = 0; i < 12; i++) await add({ caller_id: `+1305555${String(2000 + i)}` });
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => next(`to=3055550100&agent=${i % 2 ? 'burst-a' : 'burst-b'}`)),
+      );
+      const by = (agent: string) => answers.filter((_, i) => (i % 2 ? 'burst-a' : 'burst-b') === agent);
+      for (const agent of ['burst-a', 'burst-b']) {
+        assert.deepEqual(
+          by(agent)
+            .map((r) => r.status)
+            .sort(),
+          [200, 200, 200, 429, 429, 429],
+          agent,
+        );
+      }
+      const ids = answers.filter((r) => r.status === 200).map((r) => r.body.caller_id);
+      assert.equal(new Set(ids).size, 6);
+      await admin.put('/api/settings/callerid.agent_requests_per_minute', { value: 100_000 });
+    });
   });
 }
 

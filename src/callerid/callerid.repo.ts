@@ -1,100 +1,10 @@
 import { one, type Queryable } from '../db/db.js';
 
-export type MatchLevel = 'area_code' | 'region' | 'campaign_pool' | 'global';
-
-/** SQL condition that puts a number on each preference level (numbers `n`, pools `p`). */
-const LEVELS: Record<MatchLevel, string> = {
-  area_code: 'n.area_code = args.area_code',
-  region: 'n.region = args.region',
-  campaign_pool: 'p.campaign = args.campaign',
-  global: 'p.campaign IS NULL',
-};
-
 const hourOf = (tz: string) => `date_trunc('hour', $1::timestamptz, ${tz})`;
 const dayOf = (tz: string) => `date_trunc('day', $1::timestamptz, ${tz})`;
 
-export interface Taken {
-  id: number;
-  number: string;
-  reservation_id: number;
-}
-
 export function createCallerIdRepo(db: Queryable) {
   return {
-    /**
-     * Reserves the least recently used number of one preference level in one statement:
-     * active, not reserved, under its hourly and daily limits (in its own time zone), in a
-     * pool this campaign may use. SKIP LOCKED lets concurrent requests take different numbers
-     * instead of waiting; a number another request just reserved fails the re-checked WHERE.
-     */
-    async take(
-      level: MatchLevel,
-      q: {
-        now: Date;
-        expires: Date;
-        campaign: string | null;
-        areaCode: string | null;
-        region: string | null;
-        destination: string;
-        agent: string | null;
-        /** Count this request against the agent's per-minute limit (first level only). */
-        rateLimit?: number | undefined;
-      },
-    ): Promise<{ taken: Taken | undefined; rate: number | null }> {
-      const row = await one<Partial<Taken> & { rate: number | null }>(
-        db,
-        `WITH args AS (SELECT $3::text AS campaign, $4::text AS area_code, $5::text AS region),
-         rate AS (
-           INSERT INTO callerid_agent_rate AS r (agent, window_start, count)
-           SELECT $7::text, date_trunc('minute', $1::timestamptz), 1 WHERE $9::int IS NOT NULL AND $7::text IS NOT NULL
-           ON CONFLICT (agent) DO UPDATE SET
-             count = CASE WHEN r.window_start = EXCLUDED.window_start THEN r.count + 1 ELSE 1 END,
-             window_start = EXCLUDED.window_start
-           RETURNING count
-         ),
-         rid AS (SELECT nextval(pg_get_serial_sequence('callerid_allocations', 'id')) AS id),
-         pick AS (
-           SELECT n.id FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id, args
-            WHERE NOT EXISTS (SELECT 1 FROM rate WHERE rate.count > $9::int)
-              AND n.status = 'active' AND ${LEVELS[level]}
-              AND (p.campaign IS NULL OR p.campaign = args.campaign)
-              AND (n.reserved_until IS NULL OR n.reserved_until <= $1)
-              AND (n.hourly_limit IS NULL OR n.hour_start IS DISTINCT FROM ${hourOf('n.timezone')} OR n.hour_count < n.hourly_limit)
-              AND (n.daily_limit IS NULL OR n.day_start IS DISTINCT FROM ${dayOf('n.timezone')} OR n.day_count < n.daily_limit)
-            ORDER BY n.last_used_at NULLS FIRST, n.id
-            LIMIT 1
-            FOR UPDATE OF n SKIP LOCKED
-         ), up AS (
-           UPDATE callerid_numbers n
-              SET reserved_until = $2, reservation_id = rid.id, last_used_at = $1, updated_at = $1,
-                  hour_count = CASE WHEN n.hour_start = ${hourOf('n.timezone')} THEN n.hour_count ELSE 0 END + 1,
-                  hour_start = ${hourOf('n.timezone')},
-                  day_count = CASE WHEN n.day_start = ${dayOf('n.timezone')} THEN n.day_count ELSE 0 END + 1,
-                  day_start = ${dayOf('n.timezone')}
-             FROM pick, rid WHERE n.id = pick.id
-            RETURNING n.id, n.number, rid.id AS reservation_id
-         ), ins AS (
-           INSERT INTO callerid_allocations (id, number_id, campaign, agent, destination, match, allocated_at, expires_at)
-           OVERRIDING SYSTEM VALUE
-           SELECT up.reservation_id, up.id, $3, $7, $6, $8, $1, $2 FROM up
-         )
-         SELECT (SELECT count FROM rate) AS rate, up.* FROM (SELECT 1) AS one LEFT JOIN up ON true`,
-        [
-          q.now,
-          q.expires,
-          q.campaign,
-          q.areaCode,
-          q.region,
-          q.destination,
-          q.agent,
-          level,
-          q.rateLimit ?? null,
-        ],
-      );
-      const taken = row?.id === undefined || row.id === null ? undefined : (row as Taken);
-      return { taken, rate: row?.rate ?? null };
-    },
-
     /** Numbers whose automatic cooldown is over become active again (cheap: a partial index). */
     async endCooldowns(now: Date): Promise<number> {
       const res = await db.query(

@@ -3,7 +3,9 @@ import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { normalisePhone } from '../shared/phone.js';
-import { createCallerIdRepo, type MatchLevel } from './callerid.repo.js';
+import { createCallerIdRepo } from './callerid.repo.js';
+import type { MatchLevel } from './allocation.repo.js';
+import { createAllocator } from './allocator.js';
 import { addCallerIdToPool } from './add-number.js';
 import { nanpInfo } from './nanp.js';
 
@@ -51,6 +53,7 @@ export function createCallerIdService(deps: {
   defaultRegion: string;
 }) {
   const repo = createCallerIdRepo(deps.db);
+  const allocator = createAllocator(deps);
   /** Ended cooldowns are lifted at most once a second per process (a number may wait that long). */
   let cooldownsCheckedAt = Number.NEGATIVE_INFINITY;
 
@@ -75,8 +78,7 @@ export function createCallerIdService(deps: {
       cooldownsCheckedAt = now.getTime();
       await repo.endCooldowns(now);
     }
-    const ttl = Number(await deps.settings.value('callerid.reservation_ttl_seconds'));
-    const expires = new Date(now.getTime() + ttl * 1000);
+    const ttlSeconds = Number(await deps.settings.value('callerid.reservation_ttl_seconds'));
     const info = nanpInfo(dest.e164);
     const levels: MatchLevel[] = [
       ...(info ? (['area_code', 'region'] as const) : []),
@@ -84,21 +86,24 @@ export function createCallerIdService(deps: {
       'global',
     ];
     const rateLimit =
-      agent === null ? undefined : Number(await deps.settings.value('callerid.agent_requests_per_minute'));
+      agent === null ? null : Number(await deps.settings.value('callerid.agent_requests_per_minute'));
     for (const [i, level] of levels.entries()) {
-      // The first statement also counts the request against the agent's limit, and takes
-      // nothing when the agent is over it.
-      const { taken, rate } = await repo.take(level, {
-        now,
-        expires,
-        campaign,
-        areaCode: info?.areaCode ?? null,
-        region: info?.region ?? null,
+      // The first level also counts the request against the agent's limit, and takes nothing
+      // when the agent is over it.
+      const { taken, rate, expires } = await allocator.take(level, campaign, {
+        key:
+          level === 'area_code'
+            ? (info?.areaCode ?? null)
+            : level === 'region'
+              ? (info?.region ?? null)
+              : null,
         destination: dest.e164,
         agent,
-        rateLimit: i === 0 ? rateLimit : undefined,
+        counted: i === 0 && rateLimit !== null,
+        ttlSeconds,
+        rateLimit,
       });
-      if (rate !== null && rateLimit !== undefined && rate > rateLimit) {
+      if (rate !== null && rateLimit !== null && rate > rateLimit) {
         throw new AppError(
           'too_many_requests',
           `agent ${agent} made more than ${rateLimit} requests this minute`,

@@ -1,0 +1,197 @@
+import { one, type Queryable } from '../db/db.js';
+
+export type MatchLevel = 'area_code' | 'region' | 'campaign_pool' | 'global';
+
+/** One request for a caller ID at one preference level. */
+export interface AllocationJob {
+  /** The destination's area code (level `area_code`) or region (level `region`); else unused. */
+  key: string | null;
+  destination: string;
+  agent: string | null;
+  /** Count this request against the agent's per-minute limit (its first level only). */
+  counted: boolean;
+}
+
+export interface Taken {
+  id: number;
+  number: string;
+  reservation_id: number;
+}
+
+/** What one job got: a number or not, and the agent's count this minute when it was counted. */
+export interface Outcome {
+  taken: Taken | undefined;
+  rate: number | null;
+}
+
+export interface Batch {
+  level: MatchLevel;
+  campaign: string | null;
+  now: Date;
+  expires: Date;
+  /** The agents' per-minute limit; null counts nothing. */
+  rateLimit: number | null;
+}
+
+// $1 is always the time of the request and $2 the end of the reservation.
+const hourOf = `date_trunc('hour', $1::timestamptz, n.timezone)`;
+const dayOf = `date_trunc('day', $1::timestamptz, n.timezone)`;
+
+/**
+ * Free to hand out now (numbers `n`, pools `p`, the campaign in `campaign`): active, not
+ * reserved, under its hourly and daily limits in its own time zone, in a pool this campaign may
+ * use (the global one or its own).
+ */
+const usable = (campaign: string) => `n.status = 'active'
+  AND (p.campaign IS NULL OR p.campaign = ${campaign})
+  AND (n.reserved_until IS NULL OR n.reserved_until <= $1)
+  AND (n.hourly_limit IS NULL OR n.hour_start IS DISTINCT FROM ${hourOf} OR n.hour_count < n.hourly_limit)
+  AND (n.daily_limit IS NULL OR n.day_start IS DISTINCT FROM ${dayOf} OR n.day_count < n.daily_limit)`;
+
+/** The level's condition, given where the destination's area code / region and the campaign are. */
+const onLevel = (level: MatchLevel, key: string, campaign: string) =>
+  ({
+    area_code: `n.area_code = ${key}`,
+    region: `n.region = ${key}`,
+    campaign_pool: `p.campaign = ${campaign}`,
+    global: 'p.campaign IS NULL',
+  })[level];
+
+/** Least recently used first: the order the partial LRU indexes are walked in. */
+const LRU = 'n.last_used_at NULLS FIRST, n.id';
+
+/** The reservation (until $2, as reservation `rid`) and the hour's and day's use counters. */
+const reserve = (
+  rid: string,
+) => `reserved_until = $2, reservation_id = ${rid}, last_used_at = $1, updated_at = $1,
+  hour_count = CASE WHEN n.hour_start = ${hourOf} THEN n.hour_count ELSE 0 END + 1, hour_start = ${hourOf},
+  day_count = CASE WHEN n.day_start = ${dayOf} THEN n.day_count ELSE 0 END + 1, day_start = ${dayOf}`;
+
+const NEXT_ALLOCATION_ID = `nextval(pg_get_serial_sequence('callerid_allocations', 'id'))`;
+
+/**
+ * One request: counts the agent's rate, takes the least recently used usable number of the
+ * level with SKIP LOCKED (concurrent requests take different numbers instead of waiting; one
+ * another request just reserved fails the re-checked WHERE), reserves it and logs the
+ * allocation, in one statement. Params: $1 now, $2 expires, $3 campaign, $4 key, $5 destination,
+ * $6 agent, $7 level, $8 rate limit (null: not counted).
+ */
+const takeOneSql = (level: MatchLevel) => `
+WITH args AS (SELECT $3::text AS campaign, $4::text AS key),
+rate AS (
+  INSERT INTO callerid_agent_rate AS r (agent, window_start, count)
+  SELECT $6::text, date_trunc('minute', $1::timestamptz), 1 WHERE $8::int IS NOT NULL AND $6::text IS NOT NULL
+  ON CONFLICT (agent) DO UPDATE SET
+    count = CASE WHEN r.window_start = EXCLUDED.window_start THEN r.count + 1 ELSE 1 END,
+    window_start = EXCLUDED.window_start
+  RETURNING count
+), rid AS (SELECT ${NEXT_ALLOCATION_ID} AS id),
+pick AS (
+  SELECT n.id FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id, args
+   WHERE NOT EXISTS (SELECT 1 FROM rate WHERE rate.count > $8::int)
+     AND ${onLevel(level, 'args.key', 'args.campaign')} AND ${usable('args.campaign')}
+   ORDER BY ${LRU} LIMIT 1
+   FOR UPDATE OF n SKIP LOCKED
+), up AS (
+  UPDATE callerid_numbers n SET ${reserve('rid.id')}
+    FROM pick, rid WHERE n.id = pick.id
+  RETURNING n.id, n.number, rid.id AS reservation_id
+), ins AS (
+  INSERT INTO callerid_allocations (id, number_id, campaign, agent, destination, match, allocated_at, expires_at)
+  OVERRIDING SYSTEM VALUE
+  SELECT up.reservation_id, up.id, $3, $6, $5, $7, $1, $2 FROM up
+)
+SELECT (SELECT count FROM rate) AS rate, up.* FROM (SELECT 1) AS one LEFT JOIN up ON true`;
+
+/**
+ * Many requests of one level and campaign in one statement, with the same guarantees as
+ * `takeOneSql`. Agents' rows are counted in a fixed order (no deadlock between batches); a job
+ * over its agent's limit takes nothing. Jobs are grouped by key (disjoint sets of numbers at
+ * every level, since a batch has one campaign); each group takes its k least recently used
+ * usable numbers, handed out in job order. Params: $1 now, $2 expires, $3 campaign, $4 level,
+ * $5 rate limit, $6 the jobs as JSON (a record set, so the generic plan is the cheap one).
+ */
+const takeManySql = (level: MatchLevel) => `
+WITH job AS (
+  SELECT * FROM jsonb_to_recordset($6::jsonb) AS j(i int, key text, destination text, agent text, counted boolean)
+), agents AS (
+  SELECT agent, count(*)::int AS k FROM job
+   WHERE counted AND agent IS NOT NULL AND $5::int IS NOT NULL GROUP BY agent
+), rate AS (
+  INSERT INTO callerid_agent_rate AS r (agent, window_start, count)
+  SELECT agent, date_trunc('minute', $1::timestamptz), k FROM agents ORDER BY agent
+  ON CONFLICT (agent) DO UPDATE SET
+    count = CASE WHEN r.window_start = EXCLUDED.window_start THEN r.count ELSE 0 END + EXCLUDED.count,
+    window_start = EXCLUDED.window_start
+  RETURNING agent, count
+), rated AS (
+  SELECT job.i, job.key,
+         rate.count - agents.k + row_number() OVER (PARTITION BY job.agent, rate.count IS NULL ORDER BY job.i) AS rate
+    FROM job LEFT JOIN agents ON job.counted AND agents.agent = job.agent
+             LEFT JOIN rate ON rate.agent = agents.agent
+), grp AS (
+  SELECT key, count(*)::int AS k, array_agg(i ORDER BY i) AS members FROM rated
+   WHERE rate IS NULL OR rate <= $5::int GROUP BY key
+), pick AS (
+  SELECT g.members[row_number() OVER (PARTITION BY g.key ORDER BY x.last_used_at NULLS FIRST, x.id)] AS i,
+         x.id, ${NEXT_ALLOCATION_ID} AS rid
+    FROM grp g CROSS JOIN LATERAL (
+      SELECT n.id, n.last_used_at FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id
+       WHERE ${onLevel(level, 'g.key', '$3::text')} AND ${usable('$3::text')}
+       ORDER BY ${LRU} LIMIT g.k
+       FOR UPDATE OF n SKIP LOCKED) x
+), up AS (
+  UPDATE callerid_numbers n SET ${reserve('pick.rid')}
+    FROM pick WHERE n.id = pick.id
+  RETURNING pick.i, n.id, n.number, pick.rid AS reservation_id
+), ins AS (
+  INSERT INTO callerid_allocations (id, number_id, campaign, agent, destination, match, allocated_at, expires_at)
+  OVERRIDING SYSTEM VALUE
+  SELECT up.reservation_id, up.id, $3, job.agent, job.destination, $4, $1, $2 FROM up JOIN job USING (i)
+)
+SELECT rated.i, rated.rate, up.id, up.number, up.reservation_id FROM rated LEFT JOIN up USING (i)`;
+
+const LEVELS: MatchLevel[] = ['area_code', 'region', 'campaign_pool', 'global'];
+// Built once: the texts are also the prepared statements' keys.
+const TAKE_ONE = new Map(LEVELS.map((l) => [l, takeOneSql(l)]));
+const TAKE_MANY = new Map(LEVELS.map((l) => [l, takeManySql(l)]));
+
+type Row = Partial<Taken> & { rate: number | null };
+const outcome = (row: Row | undefined): Outcome => ({
+  taken: row?.id === undefined || row.id === null ? undefined : (row as Taken),
+  rate: row?.rate ?? null,
+});
+
+export function createAllocationRepo(db: Queryable) {
+  return {
+    /** Takes a number for each job (in order); see `takeOneSql` and `takeManySql`. */
+    async take(b: Batch, jobs: AllocationJob[]): Promise<Outcome[]> {
+      if (jobs.length === 1) {
+        const j = jobs[0]!;
+        const row = await one<Row>(db, TAKE_ONE.get(b.level)!, [
+          b.now,
+          b.expires,
+          b.campaign,
+          j.key,
+          j.destination,
+          j.agent,
+          b.level,
+          j.counted ? b.rateLimit : null,
+        ]);
+        return [outcome(row)];
+      }
+      const { rows } = await db.query<Row & { i: number }>(TAKE_MANY.get(b.level)!, [
+        b.now,
+        b.expires,
+        b.campaign,
+        b.level,
+        b.rateLimit,
+        JSON.stringify(jobs.map((j, i) => ({ i: i + 1, ...j }))),
+      ]);
+      const byJob = new Map(rows.map((r) => [r.i, r]));
+      return jobs.map((_, i) => outcome(byJob.get(i + 1)));
+    },
+  };
+}
+
+export type AllocationRepo = ReturnType<typeof createAllocationRepo>;

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Db, Queryable } from '../src/db/db.js';
+import {
+  createAllocationRepo,
+  type AllocationJob,
+  type Batch,
+  type MatchLevel,
+} from '../src/callerid/allocation.repo.js';
+import { seededRandom } from '../src/shared/random.js';
+import { backends, createTestDb, type TestDatabase } from './helpers/db.js';
+
+const NOW = new Date('2030-03-04T15:30:00Z');
+const AREAS = [
+  { code: '212', region: 'NY', tz: 'America/New_York' },
+  { code: '315', region: 'NY', tz: 'America/New_York' },
+  { code: '415', region: 'CA', tz: 'America/Los_Angeles' },
+  { code: '713', region: 'TX', tz: 'America/Chicago' },
+];
+const LEVELS: MatchLevel[] = ['area_code', 'region', 'campaign_pool', 'global'];
+
+/** A pool of numbers in every state a number can be in: used, reserved, at a limit, disabled. */
+async function fillPools(db: Db, random: () => number): Promise<void> {
+  await db.query(`INSERT INTO callerid_pools (name, campaign) VALUES ('Global', NULL), ('C1', 'C1')`);
+  const hour = new Date('2030-03-04T15:00:00Z');
+  for (let i = 0; i < 36; i++) {
+    const a = AREAS[Math.floor(random() * AREAS.length)]!;
+    const pick = <T>(...xs: T[]) => xs[Math.floor(random() * xs.length)]!;
+    await db.query(
+      `INSERT INTO callerid_numbers (pool_id, number, area_code, region, timezone, status, hourly_limit, daily_limit,
+                                     last_used_at, reserved_until, hour_start, hour_count)
+       VALUES ((SELECT id FROM callerid_pools WHERE campaign IS NOT DISTINCT FROM $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        pick(null, null, 'C1'),
+        `+1${a.code}555${String(1000 + i)}`,
+        a.code,
+        a.region,
+        a.tz,
+        pick('active', 'active', 'active', 'disabled'),
+        pick(null, 1, 2),
+        pick(null, 5),
+        pick(null, new Date(NOW.getTime() - Math.floor(random() * 86_400_000))),
+        pick(null, null, null, new Date(NOW.getTime() + 60_000), new Date(NOW.getTime() - 60_000)),
+        pick(null, hour),
+        pick(0, 1),
+      ],
+    );
+  }
+}
+
+function randomJobs(random: () => number, level: MatchLevel): AllocationJob[] {
+  return Array.from({ length: 2 + Math.floor(random() * 14) }, (_, i) => {
+    const a = AREAS[Math.floor(random() * AREAS.length)]!;
+    return {
+      key: level === 'area_code' ? a.code : level === 'region' ? a.region : null,
+      destination: `+1${a.code}5550${String(100 + i)}`,
+      agent: [null, 'ann', 'bob', 'cy'][Math.floor(random() * 4)]!,
+      counted: random() < 0.7,
+    };
+  });
+}
+
+/** Runs `fn` in a transaction that is rolled back, so each run starts from the same state. */
+async function dryRun<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const rollback = new Error('rollback');
+  let result: T | undefined;
+  await db
+    .transaction(async (tx) => {
+      result = await fn(tx);
+      throw rollback;
+    })
+    .catch((e: unknown) => {
+      if (e !== rollback) throw e;
+    });
+  return result!;
+}
+
+for (const kind of backends()) {
+  describe(`caller-ID allocation in batches on ${kind}`, () => {
+    let t: TestDatabase;
+    before(async () => {
+      t = await createTestDb(kind);
+      await fillPools(t.db, seededRandom(7));
+    });
+    after(() => t.drop());
+
+    test('a batch hands out exactly what the same requests one by one would, in the same order', async () => {
+      const random = seededRandom(42);
+      const seen = { taken: 0, overRate: 0, noneFree: 0 };
+      for (let round = 0; round < 24; round++) {
+        const level = LEVELS[round % LEVELS.length]!;
+        const batch: Batch = {
+          level,
+          // The service asks the campaign pool only for a campaign.
+          campaign: level === 'campaign_pool' || random() < 0.5 ? 'C1' : null,
+          now: NOW,
+          expires: new Date(NOW.getTime() + 300_000),
+          rateLimit: random() < 0.2 ? null : 1 + Math.floor(random() * 4),
+        };
+        const jobs = randomJobs(random, level);
+        const summary = (o: { taken?: { number: string } | undefined; rate: number | null }) =>
+          `${o.taken?.number ?? '-'} rate=${o.rate}`;
+        const oneByOne = await dryRun(t.db, async (tx) => {
+          const repo = createAllocationRepo(tx);
+          const out = [];
+          for (const j of jobs) out.push(...(await repo.take(batch, [j])));
+          return out.map(summary);
+        });
+        const together = await dryRun(t.db, async (tx) =>
+          (await createAllocationRepo(tx).take(batch, jobs)).map(summary),
+        );
+        assert.deepEqual(together, oneByOne, `round ${round}: ${JSON.stringify({ batch, jobs })}`);
+        for (const [i, s] of oneByOne.entries()) {
+          const over = batch.rateLimit !== null && Number(/rate=(\d+)/.exec(s)?.[1] ?? 0) > batch.rateLimit;
+          seen[s.startsWith('-') ? (over ? 'overRate' : 'noneFree') : 'taken']++;
+          if (over)
+            assert.ok(s.startsWith('-'), `round ${round} job ${i}: over its agent's rate, yet took ${s}`);
+        }
+      }
+      // The rounds cover every outcome, or the comparison would prove little.
+      assert.ok(seen.taken > 60 && seen.overRate > 5 && seen.noneFree > 5, JSON.stringify(seen));
+    });
+
+    test('a batch logs one allocation per number taken, with its reservation on the number', async () => {
+      const jobs = AREAS.map((a) => ({
+        key: a.code,
+        destination: `+1${a.code}5550100`,
+        agent: 'dee',
+        counted: true,
+      }));
+      const taken = await dryRun(t.db, async (tx) => {
+        const out = await createAllocationRepo(tx).take(
+          {
+            level: 'area_code',
+            campaign: null,
+            now: NOW,
+            expires: new Date(NOW.getTime() + 300_000),
+            rateLimit: 10,
+          },
+          jobs,
+        );
+        const rows = await tx.query<{ n: number }>(
+          `SELECT count(*) AS n FROM callerid_allocations a JOIN callerid_numbers n ON n.id = a.number_id
+            WHERE a.agent = 'dee' AND n.reservation_id = a.id AND n.reserved_until = a.expires_at`,
+        );
+        return { out, logged: rows.rows[0]!.n };
+      });
+      const got = taken.out.filter((o) => o.taken).length;
+      assert.ok(got >= 3);
+      assert.equal(taken.logged, got);
+      assert.deepEqual(
+        taken.out.map((o) => o.rate),
+        [1, 2, 3, 4],
+      );
+    });
+  });
+}
