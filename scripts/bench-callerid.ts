@@ -64,13 +64,22 @@ function cpuSeconds(filter: (pid: string, comm: string) => boolean): number {
   }
 }
 
-/** Busy CPU seconds of the whole machine (all cores), from /proc/stat, else NaN. */
-function machineBusySeconds(): number {
+/**
+ * CPU seconds of the whole machine (all cores) from /proc/stat: busy (neither idle nor waiting
+ * for I/O), of which softirq (where loopback TCP is processed) and steal (time the hypervisor
+ * gave to another guest). NaN where there is no /proc.
+ */
+function machineSeconds(): { busy: number; softirq: number; steal: number } {
   try {
     const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-    return (f.reduce((a, b) => a + b, 0) - f[3]! - f[4]!) / 100;
+    const at = (i: number) => (f[i] ?? 0) / 100;
+    return {
+      busy: f.slice(0, 8).reduce((a, b) => a + b, 0) / 100 - at(3) - at(4),
+      softirq: at(6),
+      steal: at(7),
+    };
   } catch {
-    return NaN;
+    return { busy: NaN, softirq: NaN, steal: NaN };
   }
 }
 
@@ -251,7 +260,7 @@ async function main(): Promise<void> {
     const results: Record<string, unknown> = {};
     let before = new Map<number, number>();
     const cpu = () => ({
-      machine: machineBusySeconds(),
+      machine: machineSeconds(),
       server: cpuSeconds((pid) => pid === serverPid),
       postgres: cpuSeconds((_pid, comm) => comm === 'postgres'),
     });
@@ -271,11 +280,15 @@ async function main(): Promise<void> {
             results.fixed_server = histogramQuantiles(before, await serverHistogram(url));
             // CPU seconds during the fixed-rate phase; `other` is whatever else ran on the machine.
             const used = {
-              machine_busy: round(after.machine - cpuBefore.machine),
+              machine_busy: round(after.machine.busy - cpuBefore.machine.busy),
               server: round(after.server - cpuBefore.server),
               postgres: round(after.postgres - cpuBefore.postgres),
               client: (m.result as { client_cpu_s: number }).client_cpu_s,
+              softirq: round(after.machine.softirq - cpuBefore.machine.softirq),
+              steal: round(after.machine.steal - cpuBefore.machine.steal),
             };
+            // softirq is partly charged to the processes it interrupted too, so it is shown beside
+            // the others, not subtracted; a large `other` or `steal` marks a disturbed run.
             results.fixed_cpu_s = {
               ...used,
               other: round(used.machine_busy - used.server - used.postgres - used.client),
