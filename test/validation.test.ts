@@ -16,6 +16,7 @@ for (const kind of backends()) {
     let seller: Client;
     let campaignId: number;
     let clientId: number;
+    let poolId: number;
     before(async () => {
       t = await startTestApp(kind);
       admin = await t.userClient('admin');
@@ -24,6 +25,7 @@ for (const kind of backends()) {
       clientId = (
         await admin.post('/api/clients', { name: 'C', client_identifier: 'cv', sip_host: '192.0.2.3' })
       ).body.id;
+      poolId = (await admin.post('/api/callerid/pools', { name: 'V pool', campaign: 'VPOOL' })).body.id;
     });
     after(() => t.close());
 
@@ -204,11 +206,27 @@ for (const kind of backends()) {
       ],
       ['bad phone number', 'POST', () => '/api/dids', { number: '12' }, /number|not/],
       ['letters in phone number', 'POST', () => '/api/dids', { number: '+1 415 CALL NOW' }, /characters/],
+      // PostgreSQL can store neither; the database's refusal is a 400, not a 500.
+      [
+        'NUL in a name',
+        'POST',
+        () => '/api/clients',
+        { name: 'a\u0000b', client_identifier: 'nul1', sip_host: 'h' },
+        /NUL/,
+      ],
+      [
+        'NUL in JSON metadata',
+        'POST',
+        () => '/api/callerid/numbers',
+        () => ({ caller_id: '+12125550177', pool_id: poolId, meta: { note: '\u0000' } }),
+        /NUL/,
+      ],
     ];
 
     for (const [label, method, path, body, field] of cases) {
       test(`${label} → 400 naming the problem`, async () => {
-        const asAdmin = /settings|users|dids|clients|topup/.test(path()) && !path().includes('/links');
+        const asAdmin =
+          /settings|users|dids|clients|topup|callerid/.test(path()) && !path().includes('/links');
         const res = await (asAdmin ? admin : seller).request(
           method,
           path(),

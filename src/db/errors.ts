@@ -51,6 +51,13 @@ export function fromDbError(err: unknown): AppError | undefined {
           details,
         },
       );
+    case '22021': // a NUL byte in text
+    case '22P05': // \u0000 in JSON
+      return new AppError(
+        'bad_request',
+        'a value contains a NUL character (\\u0000), which cannot be stored',
+        { details },
+      );
     case '22P02':
     case '22003':
     case '22007':
