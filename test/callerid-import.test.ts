@@ -32,6 +32,8 @@ const DIRTY = [
   '+442079460958,,,,,,,',
   ',orphan carrier,,,,,,',
   '+13125550118,,312,,7,sales,,',
+  '+13125550119,Acme\u0000Tel,,,,,,',
+  `+13125550120,,,,,,,${q('{"a":"\\u0000"}')}`,
   '',
 ].join('\r\n');
 
@@ -75,6 +77,8 @@ const EXPECTED_REJECTIONS = [
   { row: 13, input: '+13125550113', reason: 'bad area_code 646: +13125550113 has area code 312' },
   { row: 14, input: '+13125550114', reason: 'bad meta JSON: must be an object, not an array' },
   { row: 17, input: '', reason: 'bad number: caller_id is empty' },
+  { row: 19, input: '+13125550119', reason: 'a NUL character in carrier' },
+  { row: 20, input: '+13125550120', reason: 'bad meta JSON: contains \\u0000, which cannot be stored' },
 ];
 
 const fromText = (text: string) => Readable.from([Buffer.from(text)]);
@@ -109,8 +113,8 @@ for (const kind of backends()) {
       const importer = createCallerIdImport({ db: t.db, defaultRegion: 'US' });
       const progress: number[] = [];
       const report = await importer.importCsv(fromText(DIRTY), { onProgress: (n) => progress.push(n) });
-      assert.deepEqual(report, { total: 18, inserted: 5, rejected: EXPECTED_REJECTIONS });
-      assert.deepEqual(progress, [18]);
+      assert.deepEqual(report, { total: 20, inserted: 5, rejected: EXPECTED_REJECTIONS });
+      assert.deepEqual(progress, [20]);
 
       const rows = await numbers(t.db);
       const base = { carrier: null, hourly_limit: null, daily_limit: null, meta: {}, last_used_at: null };
@@ -251,6 +255,27 @@ for (const kind of backends()) {
       assert.equal(rows[0]!.n, 20_000);
       const exported = await readAll(importer.exportCsv({ campaign: 'sales' }));
       assert.equal(exported.trimEnd().split('\n').length, 1 + 10_000 + 2);
+    });
+
+    test('a database failure while a batch is being inserted fails the import with that error', async () => {
+      // The insert of the second batch fails while the third is being read (they overlap).
+      let inserts = 0;
+      const failing: Db = Object.create(fresh.db, {
+        query: {
+          value: (sql: string, params?: readonly unknown[]) => {
+            if (sql.includes('INSERT INTO callerid_numbers') && ++inserts === 2)
+              return Promise.reject(Object.assign(new Error('connection lost'), { code: '08006' }));
+            return fresh.db.query(sql, params);
+          },
+        },
+      });
+      const importer = createCallerIdImport({ db: failing, defaultRegion: 'US' });
+      async function* lines() {
+        yield 'caller_id\n';
+        for (let i = 0; i < 3500; i++) yield `+1415${3_000_000 + i}\n`;
+      }
+      await assert.rejects(importer.importCsv(Readable.from(lines())), /connection lost/);
+      assert.equal(inserts, 2, 'nothing was inserted after the failure');
     });
   });
 }

@@ -75,8 +75,13 @@ function metaOf(value: string, errors: string[]): string {
   if (value === '') return '{}';
   try {
     const parsed: unknown = JSON.parse(value);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return JSON.stringify(parsed);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      const text = JSON.stringify(parsed);
+      // PostgreSQL's jsonb cannot hold \u0000: one such row would fail its whole batch.
+      if (!text.includes('\\u0000')) return text;
+      errors.push('bad meta JSON: contains \\u0000, which cannot be stored');
+      return '{}';
+    }
     const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;
     errors.push(`bad meta JSON: must be an object, not ${kind}`);
   } catch {
@@ -102,6 +107,9 @@ function validate(
   const field = (name: string) => rec[name] ?? '';
   const input = field('caller_id');
   const errors: string[] = [];
+  // Text cannot hold a NUL byte either; reported here rather than failing the row's batch.
+  const withNul = Object.keys(rec).filter((k) => rec[k]!.includes('\0'));
+  if (withNul.length > 0) errors.push(`a NUL character in ${withNul.join(', ')}`);
   const n: NormalisedNumber | { error: string } =
     input === '' ? { error: 'caller_id is empty' } : normalisePhone(input, defaultRegion as never);
   let facts: ReturnType<typeof callerIdFacts> | undefined;
@@ -185,6 +193,17 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
     let globalPool: number | undefined;
     const firstRow = new Map<string, number>();
     let batch: Candidate[] = [];
+    // One insert at the database while the next batch is parsed and checked, so the file's
+    // parsing and the database's inserting overlap instead of taking turns.
+    let inserting: Promise<void> = Promise.resolve();
+
+    async function insert(rows: (NumberRow & { candidate: Candidate })[]): Promise<void> {
+      const inserted = await repo.insertMany(rows);
+      for (const r of rows) {
+        if (inserted.has(r.number)) report.inserted++;
+        else reject(r.candidate.row, r.candidate.input, `already in the database: ${r.number}`);
+      }
+    }
 
     async function flush(): Promise<void> {
       const pending = batch;
@@ -213,12 +232,12 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
         firstRow.set(c.data.number, c.row);
         rows.push({ ...c.data, poolId, candidate: c });
       }
+      await inserting;
       if (rows.length === 0) return;
-      const inserted = await repo.insertMany(rows);
-      for (const r of rows) {
-        if (inserted.has(r.number)) report.inserted++;
-        else reject(r.candidate.row, r.candidate.input, `already in the database: ${r.number}`);
-      }
+      inserting = insert(rows);
+      // Awaited by the next flush or at the end; marked handled so a failure in between is not
+      // an unhandled rejection (it still fails the import when awaited).
+      inserting.catch(() => undefined);
     }
 
     let reported = 0;
@@ -231,6 +250,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
     }
     if (headerLength === undefined) throw new AppError('validation_failed', EMPTY_FILE);
     await flush();
+    await inserting;
     report.total = rowCount;
     report.rejected.sort((a, b) => a.row - b.row);
     opts.onProgress?.(report.total);
