@@ -33,9 +33,9 @@ export interface Batch {
   rateLimit: number | null;
 }
 
-// $1 is always the time of the request and $2 the end of the reservation.
-const hourOf = `date_trunc('hour', $1::timestamptz, n.timezone)`;
-const dayOf = `date_trunc('day', $1::timestamptz, n.timezone)`;
+/** The hour and the day $1 (the time of the request) falls in, in the time zone `tz`. */
+export const hourOf = (tz: string) => `date_trunc('hour', $1::timestamptz, ${tz})`;
+export const dayOf = (tz: string) => `date_trunc('day', $1::timestamptz, ${tz})`;
 
 /**
  * Free to hand out now (numbers `n`, pools `p`, the campaign in `campaign`): active, not
@@ -45,8 +45,8 @@ const dayOf = `date_trunc('day', $1::timestamptz, n.timezone)`;
 const usable = (campaign: string) => `n.status = 'active'
   AND (p.campaign IS NULL OR p.campaign = ${campaign})
   AND (n.reserved_until IS NULL OR n.reserved_until <= $1)
-  AND (n.hourly_limit IS NULL OR n.hour_start IS DISTINCT FROM ${hourOf} OR n.hour_count < n.hourly_limit)
-  AND (n.daily_limit IS NULL OR n.day_start IS DISTINCT FROM ${dayOf} OR n.day_count < n.daily_limit)`;
+  AND (n.hourly_limit IS NULL OR n.hour_start IS DISTINCT FROM ${hourOf('n.timezone')} OR n.hour_count < n.hourly_limit)
+  AND (n.daily_limit IS NULL OR n.day_start IS DISTINCT FROM ${dayOf('n.timezone')} OR n.day_count < n.daily_limit)`;
 
 /** The level's condition, given where the destination's area code / region and the campaign are. */
 const onLevel = (level: MatchLevel, key: string, campaign: string) =>
@@ -60,19 +60,19 @@ const onLevel = (level: MatchLevel, key: string, campaign: string) =>
 /** Least recently used first: the order the partial LRU indexes are walked in. */
 const LRU = 'n.last_used_at NULLS FIRST, n.id';
 
-/** The reservation (until $2, as reservation `rid`) and the hour's and day's use counters. */
+/** The reservation (until $2, with id `rid`) and the hour's and day's use counters. */
 const reserve = (
   rid: string,
 ) => `reserved_until = $2, reservation_id = ${rid}, last_used_at = $1, updated_at = $1,
-  hour_count = CASE WHEN n.hour_start = ${hourOf} THEN n.hour_count ELSE 0 END + 1, hour_start = ${hourOf},
-  day_count = CASE WHEN n.day_start = ${dayOf} THEN n.day_count ELSE 0 END + 1, day_start = ${dayOf}`;
+  hour_count = CASE WHEN n.hour_start = ${hourOf('n.timezone')} THEN n.hour_count ELSE 0 END + 1, hour_start = ${hourOf('n.timezone')},
+  day_count = CASE WHEN n.day_start = ${dayOf('n.timezone')} THEN n.day_count ELSE 0 END + 1, day_start = ${dayOf('n.timezone')}`;
 
 const NEXT_ALLOCATION_ID = `nextval(pg_get_serial_sequence('callerid_allocations', 'id'))`;
 
 /**
  * One request: counts the agent's rate, takes the least recently used usable number of the
- * level with SKIP LOCKED (concurrent requests take different numbers instead of waiting; one
- * another request just reserved fails the re-checked WHERE), reserves it and logs the
+ * level with SKIP LOCKED (concurrent requests take different numbers instead of waiting; a
+ * number another request has just reserved fails the re-checked WHERE), reserves it and logs the
  * allocation, in one statement. Params: $1 now, $2 expires, $3 campaign, $4 key, $5 destination,
  * $6 agent, $7 level, $8 rate limit (null: not counted).
  */

@@ -32,7 +32,8 @@ const MAX_BATCH = 64;
 /**
  * Takes caller IDs for requests in batches: requests for the same level and campaign that
  * arrive while earlier ones are at the database go together in one statement (same rules,
- * same exactness, one commit). The time of a batch is the time it is sent.
+ * same exactness, one commit). The time of a batch is the time it is sent; its TTL and the
+ * agents' limit are its first job's (every job read the same cached settings a moment before).
  */
 export function createAllocator(deps: { db: Queryable; clock: Clock }) {
   const repo = createAllocationRepo(deps.db);

@@ -1,7 +1,5 @@
 import { one, type Queryable } from '../db/db.js';
-
-const hourOf = (tz: string) => `date_trunc('hour', $1::timestamptz, ${tz})`;
-const dayOf = (tz: string) => `date_trunc('day', $1::timestamptz, ${tz})`;
+import { dayOf, hourOf } from './allocation.repo.js';
 
 export function createCallerIdRepo(db: Queryable) {
   return {
