@@ -21,7 +21,7 @@
  * straight through `pg`: the commit floor of this PostgreSQL and disk at the time of the run.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate } from '../src/db/migrate.js';
@@ -32,6 +32,7 @@ import { createThrowawayDatabase } from '../test/helpers/db.js';
 import { startCapConduit } from '../test/helpers/process.js';
 import { createHttpClient } from './bench/http-client.js';
 import { closedLoop, openLoop, type Send } from './bench/load.js';
+import { cpuSeconds, histogramQuantiles, machineSeconds, serverHistogram } from './bench/measure.js';
 
 const NUMBERS = Number(process.env.BENCH_NUMBERS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -41,47 +42,6 @@ const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 8);
 const TOKEN = 'bench-cid-token-0123456789';
 
 const round = (x: number) => +x.toFixed(2);
-
-/** CPU seconds used so far by the processes whose command name is `name` (Linux /proc), else NaN. */
-function cpuSeconds(filter: (pid: string, comm: string) => boolean): number {
-  try {
-    let ticks = 0;
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (!filter(pid, comm)) continue;
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(f[11]) + Number(f[12]);
-      } catch {
-        // the process ended while we looked
-      }
-    }
-    return ticks / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-/**
- * CPU seconds of the whole machine (all cores) from /proc/stat: busy (neither idle nor waiting
- * for I/O), of which softirq (where loopback TCP is processed) and steal (time the hypervisor
- * gave to another guest). NaN where there is no /proc.
- */
-function machineSeconds(): { busy: number; softirq: number; steal: number } {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-    const at = (i: number) => (f[i] ?? 0) / 100;
-    return {
-      busy: f.slice(0, 8).reduce((a, b) => a + b, 0) / 100 - at(3) - at(4),
-      softirq: at(6),
-      steal: at(7),
-    };
-  } catch {
-    return { busy: NaN, softirq: NaN, steal: NaN };
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The load generator (child process).
@@ -165,27 +125,6 @@ async function loadGenerator(job: LoadJob): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 // The orchestrator.
-
-/** Cumulative bucket counts of the server's /next-cid duration histogram (from /metrics). */
-async function serverHistogram(url: string): Promise<Map<number, number>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const buckets = new Map<number, number>();
-  const re =
-    /capconduit_http_request_duration_seconds_bucket\{le="([^"]+)",method="GET",route="\/next-cid",status="200"\} (\d+)/g;
-  for (const m of text.matchAll(re)) buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
-  return buckets;
-}
-
-/** p50 and p99 (as the bucket's upper bound, in ms) of the requests between two scrapes. */
-function histogramQuantiles(before: Map<number, number>, after: Map<number, number>) {
-  const les = [...after.keys()].sort((a, b) => a - b);
-  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
-  const at = (q: number) => {
-    for (const le of les) if ((after.get(le) ?? 0) - (before.get(le) ?? 0) >= q * total) return le * 1000;
-    return Infinity;
-  };
-  return { requests: total, p50_at_most: at(0.5), p99_at_most: at(0.99) };
-}
 
 async function main(): Promise<void> {
   const target = await createThrowawayDatabase();
