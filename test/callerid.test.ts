@@ -116,6 +116,26 @@ for (const kind of backends()) {
       }
     });
 
+    test('the reason for a refusal is counted at most once a second per process', async () => {
+      const t2 = await startTestApp(kind, { callerIdApiToken: TOKEN });
+      try {
+        const ask = () => t2.anon.request('GET', '/next-cid?to=2125550100', undefined, H);
+        const added = await t2.anon.request('POST', '/add-number', { caller_id: '+12125550181' }, H);
+        await ask();
+        assert.equal((await ask()).body.error.details.reason, 'all_reserved');
+        const staff = await t2.userClient('staff');
+        await staff.patch(`/api/callerid/numbers/${added.body.id}`, { status: 'disabled' });
+        // Within the second the count is shared: still refused, still the reason just counted.
+        const soon = await ask();
+        assert.deepEqual([soon.status, soon.body.error.details.reason], [409, 'all_reserved']);
+        t2.clock.advance(1000);
+        const later = await ask();
+        assert.deepEqual([later.status, later.body.error.details.reason], [409, 'pool_empty']);
+      } finally {
+        await t2.close();
+      }
+    });
+
     test('an agent past the per-minute rate gets 429 with Retry-After', async () => {
       const admin = await t.userClient('admin');
       await admin.put('/api/settings/callerid.agent_requests_per_minute', { value: 2 });

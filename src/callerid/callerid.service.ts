@@ -54,6 +54,23 @@ export function createCallerIdService(deps: {
 }) {
   const repo = createCallerIdRepo(deps.db);
   const allocator = createAllocator(deps);
+  /**
+   * Why nothing is free, per campaign: counting it reads the whole pool, so it is computed at
+   * most once a second per process, shared by the requests refused meanwhile, and forgotten as
+   * soon as a request of that campaign gets a number. A dialer hammering an exhausted pool then
+   * costs the database the failed picks (batched), not one full count per request.
+   */
+  const shortages = new Map<string, { at: number; counts: ReturnType<typeof repo.shortage> }>();
+  function shortage(campaign: string | null, now: Date): ReturnType<typeof repo.shortage> {
+    const key = campaign ?? '';
+    const known = shortages.get(key);
+    const age = now.getTime() - (known?.at ?? Number.NEGATIVE_INFINITY);
+    if (known && age >= 0 && age < 1000) return known.counts;
+    const counts = repo.shortage(campaign, now);
+    shortages.set(key, { at: now.getTime(), counts });
+    counts.catch(() => shortages.delete(key));
+    return counts;
+  }
   /** Ended cooldowns are lifted at most once a second per process (a number may wait that long). */
   let cooldownsCheckedAt = Number.NEGATIVE_INFINITY;
 
@@ -113,6 +130,7 @@ export function createCallerIdService(deps: {
         );
       }
       if (taken) {
+        shortages.delete(campaign ?? '');
         return {
           caller_id: dialerFormat(taken.number),
           caller_id_e164: taken.number,
@@ -124,7 +142,7 @@ export function createCallerIdService(deps: {
         };
       }
     }
-    const s = await repo.shortage(campaign, now);
+    const s = await shortage(campaign, now);
     // The largest group says why: nothing in the pool, or most numbers reserved, cooling down or at a limit.
     const reason =
       s.total === 0
