@@ -10,7 +10,6 @@ import { progressBar } from './cli/progress.js';
 import { ConfigError, loadConfig, parseRoles, type Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDb } from './db/open.js';
-import { seedDemoCalls } from './demo/calls.js';
 import { seedDemo } from './demo/seed.js';
 import { prepare, start } from './server.js';
 import { USER_ROLES, type Role } from './shared/types.js';
@@ -71,13 +70,11 @@ program
       const admins = await services.users.list({ role: 'admin', status: 'active' }, { limit: 1, offset: 0 });
       const admin = admins.items[0];
       if (!admin) throw new Error('no active admin: run `capconduit user create --role admin ...` first');
-      const creds = await seedDemo(services, {
-        id: admin.id,
-        email: admin.email,
-        name: admin.name,
-        role: 'admin',
-      });
-      await seedDemoCalls(db, config(), { now: new Date() });
+      const creds = await seedDemo(
+        { db, config: config(), services },
+        { id: admin.id, email: admin.email, name: admin.name, role: 'admin' },
+        new Date(),
+      );
       for (const c of creds) console.log(`${c.role.padEnd(7)} ${c.email.padEnd(32)} ${c.password}`);
     }),
   );

@@ -10,7 +10,6 @@ import type { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openDb } from './db/open.js';
 import { ensureAdmin, type Credential } from './demo/bootstrap.js';
-import { seedDemoCalls } from './demo/calls.js';
 import { seedDemo } from './demo/seed.js';
 import { buildApp } from './http/app.js';
 import { WEB_DIR } from './http/web.js';
@@ -52,10 +51,7 @@ export async function bootstrap(
   });
   if (!first) return undefined;
   const creds = [first.credential];
-  if (config.demo) {
-    creds.push(...(await seedDemo(services, first.admin)));
-    await seedDemoCalls(db, config, { now: systemClock.now() });
-  }
+  if (config.demo) creds.push(...(await seedDemo({ db, config, services }, first.admin, systemClock.now())));
   return creds;
 }
 

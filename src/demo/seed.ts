@@ -1,7 +1,9 @@
 import { generatePassword } from '../auth/tokens.js';
-import type { Services } from '../services.js';
+import type { Db } from '../db/db.js';
+import type { ServiceConfig, Services } from '../services.js';
 import type { Actor } from '../shared/types.js';
 import type { Credential } from './bootstrap.js';
+import { seedDemoCalls } from './calls.js';
 
 const asActor = (u: { id: number; email: string; name: string; role: Actor['role'] }): Actor => ({
   id: u.id,
@@ -13,9 +15,20 @@ const asActor = (u: { id: number; email: string; name: string; role: Actor['role
 /**
  * Demo data for a first look, created through the services so every rule applies: a staff
  * user, two sellers with balances, three clients (with PJSIP rows), DIDs, campaigns, links and
- * a pending DID request, and a few caller IDs. Returns the demo logins (passwords are generated).
+ * a pending DID request, a few caller IDs, and the hours of calls before `now` (demo/calls.ts).
+ * Returns the demo logins (passwords are generated).
  */
-export async function seedDemo(services: Services, admin: Actor): Promise<Credential[]> {
+export async function seedDemo(
+  deps: { db: Db; config: ServiceConfig; services: Services },
+  admin: Actor,
+  now: Date,
+): Promise<Credential[]> {
+  const creds = await seedAccounts(deps.services, admin);
+  await seedDemoCalls(deps.db, deps.config, { now });
+  return creds;
+}
+
+async function seedAccounts(services: Services, admin: Actor): Promise<Credential[]> {
   const creds: Credential[] = [];
   const user = async (email: string, name: string, role: Actor['role']) => {
     const password = generatePassword();
