@@ -104,16 +104,18 @@ export function createCallerIdService(deps: {
     ];
     const rateLimit =
       agent === null ? null : Number(await deps.settings.value('callerid.agent_requests_per_minute'));
+    // What each level matches the destination on (the pool levels need nothing of it).
+    const keyOf: Record<MatchLevel, string | null> = {
+      area_code: info?.areaCode ?? null,
+      region: info?.region ?? null,
+      campaign_pool: null,
+      global: null,
+    };
     for (const [i, level] of levels.entries()) {
       // The first level also counts the request against the agent's limit, and takes nothing
       // when the agent is over it.
       const { taken, rate, expires } = await allocator.take(level, campaign, {
-        key:
-          level === 'area_code'
-            ? (info?.areaCode ?? null)
-            : level === 'region'
-              ? (info?.region ?? null)
-              : null,
+        key: keyOf[level],
         destination: dest.e164,
         agent,
         counted: i === 0 && rateLimit !== null,
