@@ -13,19 +13,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NANP_AREA_CODES } from '../src/callerid/nanp.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPostgresDb } from '../src/db/postgres.js';
-import { normalisePhone } from '../src/shared/phone.js';
 import { createThrowawayDatabase } from '../test/helpers/db.js';
+import { dialableUsAreaCodes } from './bench/numbers.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 
 /** A CSV of `rows` rows over every US area code libphonenumber accepts; every 100th row is bad. */
 function csv(rows: number): { text: string; bad: number } {
-  const codes = [...NANP_AREA_CODES.values()]
-    .filter((c) => c.country === 'US' && !('error' in normalisePhone(`${c.areaCode}2345678`, 'US')))
-    .map((c) => c.areaCode);
+  const codes = dialableUsAreaCodes();
   const lines = ['caller_id,carrier,hourly_limit,daily_limit,campaign,meta'];
   let bad = 0;
   for (let i = 0; i < rows; i++) {

@@ -27,11 +27,11 @@ import pg from 'pg';
 import { migrate } from '../src/db/migrate.js';
 import { createPostgresDb } from '../src/db/postgres.js';
 import { NANP_AREA_CODES } from '../src/callerid/nanp.js';
-import { normalisePhone } from '../src/shared/phone.js';
 import { createThrowawayDatabase } from '../test/helpers/db.js';
 import { startCapConduit } from '../test/helpers/process.js';
 import { createHttpClient } from './bench/http-client.js';
 import { closedLoop, openLoop, type Send } from './bench/load.js';
+import { dialableUsAreaCodes } from './bench/numbers.js';
 import { cpuSeconds, histogramQuantiles, machineSeconds, serverHistogram } from './bench/measure.js';
 
 const NUMBERS = Number(process.env.BENCH_NUMBERS ?? 100_000);
@@ -168,10 +168,7 @@ async function main(): Promise<void> {
     // lands in the middle of a measured phase (dirty pages are written back after 30 s).
     await db.query('CHECKPOINT');
     spawnSync('sync');
-    // Destinations only in area codes libphonenumber accepts (a few new ones it rejects with 400).
-    const areaCodes = codes
-      .map((c) => c.areaCode)
-      .filter((ac) => !('error' in normalisePhone(`${ac}2345678`, 'US')));
+    const areaCodes = dialableUsAreaCodes();
 
     const server = await startCapConduit(
       ['--roles', 'api'],
