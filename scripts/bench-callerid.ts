@@ -8,7 +8,7 @@
  *   BENCH_CONCURRENCY  requests in flight in the throughput phase (default 32)
  *   BENCH_RATE         offered requests/s in the latency phase (default 1000)
  *   BENCH_POOL_SIZE    the server's DATABASE_POOL_SIZE (default 8, see docs/performance.md)
- *   BENCH_TRACE        path prefix: each request's due time and latency, per open-loop phase
+ *   BENCH_TRACE        path prefix: each request's due time, latency and send lag, per open-loop phase
  *   BENCH_SERVER_NODE_ARGS  node flags for the server (e.g. `--cpu-prof`, `--trace-gc`)
  *   BENCH_SERVER_OUT   file to write the server's output to (what `--trace-gc` prints)
  *
@@ -19,6 +19,8 @@
  * from that due time (coordinated omission corrected), not from when the client got round to
  * sending it. The same process then replays a one-row UPDATE per transaction at the same rate
  * straight through `pg`: the commit floor of this PostgreSQL and disk at the time of the run.
+ * The closed-loop throughput phase comes last, so the fixed rate is measured in its steady state
+ * and not in the wake of a saturating burst (its dirty pages, WAL and garbage).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -40,6 +42,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 8);
 const TOKEN = 'bench-cid-token-0123456789';
+/** Seconds at the fixed rate before its measured part (same rate, no pause between them). */
+const FIXED_WARMUP_S = 3;
 
 const round = (x: number) => +x.toFixed(2);
 
@@ -54,6 +58,7 @@ interface LoadJob {
   concurrency: number;
   rate: number;
   poolSize: number;
+  warmupSeconds: number;
   /** BENCH_TRACE: write each request's due time and latency to `${trace}.fixed` / `.floor`. */
   trace: string | undefined;
 }
@@ -90,15 +95,16 @@ async function loadGenerator(job: LoadJob): Promise<void> {
   const trace = (name: string) => (job.trace ? `${job.trace}.${name}` : undefined);
   const next = () => new Promise<void>((resolve) => process.once('message', () => resolve()));
 
-  // Warm-up: JIT on both sides, the server's connections and their prepared statements.
-  await closedLoop(request, 3, job.concurrency);
-  const throughput = await closedLoop(request, job.seconds, job.concurrency);
-  // The fixed rate for 2 s unmeasured, so the measured phase starts in its steady state and not
-  // in the wake of the closed loop (garbage to collect, queues to drain).
-  await openLoop(request, 2, job.rate);
-  process.send!({ phase: 'throughput', result: throughput });
+  // Warm-up: JIT on both sides, every pooled connection of the server and its prepared statements.
+  await closedLoop(request, 1, job.concurrency);
+  // The fixed rate first, on a database that no saturating phase has just filled with dirty
+  // pages and WAL: its first 3 s are the warm-up, run straight into the measured 10 s.
+  process.send!({ phase: 'ready' });
   await next();
-  const fixed = await openLoop(request, job.seconds, job.rate, trace('fixed'));
+  const fixed = await openLoop(request, job.seconds, job.rate, {
+    warmupSeconds: job.warmupSeconds,
+    trace: trace('fixed'),
+  });
   process.send!({ phase: 'fixed', result: fixed });
   await next();
 
@@ -113,13 +119,17 @@ async function loadGenerator(job: LoadJob): Promise<void> {
     await pool.query({ ...update, values: [k++ % 1000] });
     return { ended: performance.now(), ok: true };
   };
-  await openLoop(floorUpdate, 2, job.rate);
-  const floor = await openLoop(floorUpdate, job.seconds, job.rate, trace('floor'));
+  const floor = await openLoop(floorUpdate, job.seconds, job.rate, {
+    warmupSeconds: 2,
+    trace: trace('floor'),
+  });
+  // Throughput last: as many allocations as 32 requests in flight get.
+  const throughput = await closedLoop(request, job.seconds, job.concurrency);
   await pool.end();
   client.close();
   process.send!({
     phase: 'done',
-    result: { floor, allocated, duplicates, statuses },
+    result: { throughput, floor, allocated, duplicates, statuses },
   });
 }
 
@@ -186,6 +196,7 @@ async function main(): Promise<void> {
       concurrency: CONCURRENCY,
       rate: RATE,
       poolSize: POOL_SIZE,
+      warmupSeconds: FIXED_WARMUP_S,
       trace: process.env.BENCH_TRACE,
     };
     const child = spawn(
@@ -208,13 +219,14 @@ async function main(): Promise<void> {
       child.on('message', (m: { phase: string; result: Record<string, unknown> }) => {
         void (async () => {
           results[m.phase] = m.result;
-          if (m.phase === 'throughput') {
+          if (m.phase === 'ready') {
             before = await serverHistogram(url);
             cpuBefore = cpu();
           } else if (m.phase === 'fixed') {
             const after = cpu();
             results.fixed_server = histogramQuantiles(before, await serverHistogram(url));
-            // CPU seconds during the fixed-rate phase; `other` is whatever else ran on the machine.
+            // CPU seconds during the fixed-rate loop (its warm-up included); `other` is whatever
+            // else ran on the machine.
             const used = {
               machine_busy: round(after.machine.busy - cpuBefore.machine.busy),
               server: round(after.server - cpuBefore.server),
@@ -229,6 +241,13 @@ async function main(): Promise<void> {
               ...used,
               other: round(used.machine_busy - used.server - used.postgres - used.client),
             };
+            const sent = RATE * (FIXED_WARMUP_S + SECONDS);
+            const perRequest = (s: number) => +((s * 1000) / sent).toFixed(3);
+            results.fixed_cpu_ms_per_request = {
+              server: perRequest(used.server),
+              postgres: perRequest(used.postgres),
+              client: perRequest(used.client),
+            };
           }
           child.send('next');
         })().catch(reject);
@@ -237,6 +256,7 @@ async function main(): Promise<void> {
     await server.stop();
     if (process.env.BENCH_SERVER_OUT) writeFileSync(process.env.BENCH_SERVER_OUT, server.output());
     const done = results.done as {
+      throughput: { per_s: number; request_ms: unknown };
       floor: unknown;
       allocated: number;
       duplicates: number;
@@ -249,7 +269,7 @@ async function main(): Promise<void> {
                 (SELECT count(*) FROM (SELECT number_id FROM callerid_allocations GROUP BY number_id HAVING count(*) > 1) d) AS reused`,
       )
     ).rows[0]!;
-    const throughput = results.throughput as { per_s: number; request_ms: unknown };
+    const { throughput } = done;
     console.log(
       JSON.stringify(
         {
@@ -258,9 +278,10 @@ async function main(): Promise<void> {
           allocations_per_s: throughput.per_s,
           throughput_request_ms: throughput.request_ms,
           fixed_load: results.fixed,
-          // The same phase as the server's own histogram sees it (bucket upper bounds).
+          // The same loop as the server's own histogram sees it, warm-up included (bucket upper bounds).
           fixed_load_server_ms: results.fixed_server,
           fixed_load_cpu_s: results.fixed_cpu_s,
+          fixed_load_cpu_ms_per_request: results.fixed_cpu_ms_per_request,
           // One-row UPDATE per autocommit transaction at the same rate, no CapConduit, no HTTP.
           commit_floor: done.floor,
           statuses: done.statuses,

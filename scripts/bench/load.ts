@@ -9,6 +9,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 export type Send = () => Promise<{ ended: number; ok: boolean }>;
 
 const round = (x: number) => +x.toFixed(2);
+/** performance.now() as epoch milliseconds, to line client traces up with other processes'. */
+const toEpoch = (t: number) => (performance.timeOrigin + t).toFixed(2);
 
 export function quantiles(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,11 +42,21 @@ export async function closedLoop(send: Send, seconds: number, concurrency: numbe
  * counted from that due time, so a stall of the client or the server is charged to every
  * request it delays (coordinated omission accounted for). The client's own lateness in sending
  * and its event-loop delay are reported beside it, so the load generator cannot hide in the
- * figure. With `trace`, every request's due time and latency are written to that file.
+ * figure. The first `warmupSeconds` run at the same rate without being counted, with no pause
+ * between them and the measured requests (a pause would start the measurement with a burst of
+ * cold sockets and collected garbage that the steady load never sees). With `trace`, every
+ * counted request's due time (epoch ms), latency and send lag are written to that file.
  */
-export async function openLoop(send: Send, seconds: number, rate: number, trace?: string) {
+export async function openLoop(
+  send: Send,
+  seconds: number,
+  rate: number,
+  opts: { warmupSeconds?: number; trace?: string | undefined } = {},
+) {
+  const { trace } = opts;
   const eld = monitorEventLoopDelay({ resolution: 1 });
-  const total = Math.round(seconds * rate);
+  const warmup = Math.round((opts.warmupSeconds ?? 0) * rate);
+  const total = warmup + Math.round(seconds * rate);
   const fromDue: number[] = [];
   const fromSent: number[] = [];
   const sendLag: number[] = [];
@@ -59,14 +71,20 @@ export async function openLoop(send: Send, seconds: number, rate: number, trace?
     let i = 0;
     const tick = () => {
       while (i < total && dueAt(i) <= performance.now()) {
+        const counted = i >= warmup;
+        if (i === warmup) eld.reset();
         const due = dueAt(i++);
         const sent = performance.now();
+        if (!counted) {
+          void send().catch(() => undefined);
+          continue;
+        }
         sendLag.push(sent - due);
         pending.push(
           send().then((r) => {
             fromDue.push(r.ended - due);
             fromSent.push(r.ended - sent);
-            if (trace) rows.push(`${(due - start).toFixed(1)} ${(r.ended - due).toFixed(2)}`);
+            if (trace) rows.push(`${toEpoch(due)} ${(r.ended - due).toFixed(2)} ${(sent - due).toFixed(2)}`);
             if (!r.ok) failed++;
           }),
         );
@@ -82,19 +100,20 @@ export async function openLoop(send: Send, seconds: number, rate: number, trace?
   if (trace) writeFileSync(trace, `${rows.join('\n')}\n`);
   return {
     rate,
-    requests: total,
+    requests: total - warmup,
     failed,
     // What a caller sees: from the time the request was due.
     latency_ms: quantiles(fromDue),
     // From the moment the client actually wrote it (not corrected; for comparison only).
     service_ms: quantiles(fromSent),
     client_send_lag_ms: quantiles(sendLag),
-    // monitorEventLoopDelay at 1 ms resolution: ~1 ms is the floor, not a delay.
+    // monitorEventLoopDelay at 1 ms resolution (~1 ms is the floor, not a delay), measured part only.
     client_event_loop_delay_ms: {
       p50: round(eld.percentile(50) / 1e6),
       p99: round(eld.percentile(99) / 1e6),
       max: round(eld.max / 1e6),
     },
+    /** The whole loop's, warm-up included. */
     client_cpu_s: round((cpu.user + cpu.system) / 1e6),
   };
 }
