@@ -96,6 +96,7 @@ for (const kind of backends()) {
           now: NOW,
           expires: new Date(NOW.getTime() + 300_000),
           rateLimit: random() < 0.2 ? null : 1 + Math.floor(random() * 4),
+          durable: random() < 0.5,
         };
         const jobs = randomJobs(random, level);
         const summary = (o: { taken?: { number: string } | undefined; rate: number | null }) =>
@@ -136,6 +137,7 @@ for (const kind of backends()) {
             now: NOW,
             expires: new Date(NOW.getTime() + 300_000),
             rateLimit: 10,
+            durable: true,
           },
           jobs,
         );
@@ -152,6 +154,43 @@ for (const kind of backends()) {
         taken.out.map((o) => o.rate),
         [1, 2, 3, 4],
       );
+    });
+
+    test('an allocation waits for the disk at commit only when it is to be durable', async () => {
+      const mode = (tx: Queryable) =>
+        tx
+          .query<{ m: string }>(`SELECT current_setting('synchronous_commit') AS m`)
+          .then((r) => r.rows[0]!.m);
+      const job = (i: number) => ({
+        key: '212',
+        destination: `+1212555010${i}`,
+        agent: 'eve',
+        counted: true,
+      });
+      const batch = (durable: boolean): Batch => ({
+        level: 'area_code',
+        campaign: null,
+        now: NOW,
+        expires: new Date(NOW.getTime() + 300_000),
+        rateLimit: 10,
+        durable,
+      });
+      // set_config(..., true) holds until the end of the transaction, so a transaction around
+      // the statement shows what its commit would have done.
+      const modes = await dryRun(t.db, async (tx) => {
+        const repo = createAllocationRepo(tx);
+        const seen = [await mode(tx)];
+        await repo.take(batch(false), [job(1)]);
+        seen.push(await mode(tx));
+        await repo.take(batch(true), [job(2)]);
+        seen.push(await mode(tx));
+        await repo.take(batch(false), [job(3), job(4)]);
+        seen.push(await mode(tx));
+        await repo.take(batch(true), [job(5), job(6)]);
+        seen.push(await mode(tx));
+        return seen;
+      });
+      assert.deepEqual(modes, ['on', 'off', 'on', 'off', 'on']);
     });
   });
 }

@@ -31,6 +31,8 @@ export interface Batch {
   expires: Date;
   /** The agents' per-minute limit; null counts nothing. */
   rateLimit: number | null;
+  /** Wait for the commit to reach the disk (setting `callerid.durable_allocations`). */
+  durable: boolean;
 }
 
 /** The hour and the day $1 (the time of the request) falls in, in the time zone `tz`. */
@@ -67,6 +69,16 @@ const reserve = (
   hour_count = CASE WHEN n.hour_start = ${hourOf('n.timezone')} THEN n.hour_count ELSE 0 END + 1, hour_start = ${hourOf('n.timezone')},
   day_count = CASE WHEN n.day_start = ${dayOf('n.timezone')} THEN n.day_count ELSE 0 END + 1, day_start = ${dayOf('n.timezone')}`;
 
+/**
+ * The statement's own transaction commits without waiting for the disk unless `param` is 'on':
+ * a reservation is a lease of minutes and the allocation rows are statistics, so a PostgreSQL
+ * crash may forget the last fraction of a second of them, as if those requests had never come
+ * (the database stays consistent). Everything else CapConduit writes commits synchronously.
+ * The setting lasts until the end of the transaction, so these statements run in their own.
+ */
+const durability = (param: string) =>
+  `durability AS (SELECT set_config('synchronous_commit', ${param}::text, true) AS synchronous_commit)`;
+
 const NEXT_ALLOCATION_ID = `nextval(pg_get_serial_sequence('callerid_allocations', 'id'))`;
 
 /**
@@ -74,10 +86,11 @@ const NEXT_ALLOCATION_ID = `nextval(pg_get_serial_sequence('callerid_allocations
  * level with SKIP LOCKED (concurrent requests take different numbers instead of waiting; a
  * number another request has just reserved fails the re-checked WHERE), reserves it and logs the
  * allocation, in one statement. Params: $1 now, $2 expires, $3 campaign, $4 key, $5 destination,
- * $6 agent, $7 level, $8 rate limit (null: not counted).
+ * $6 agent, $7 level, $8 rate limit (null: not counted), $9 synchronous_commit ('on' or 'off').
  */
 const takeOneSql = (level: MatchLevel) => `
-WITH args AS (SELECT $3::text AS campaign, $4::text AS key),
+WITH ${durability('$9')},
+args AS (SELECT $3::text AS campaign, $4::text AS key),
 rate AS (
   INSERT INTO callerid_agent_rate AS r (agent, window_start, count)
   SELECT $6::text, date_trunc('minute', $1::timestamptz), 1 WHERE $8::int IS NOT NULL AND $6::text IS NOT NULL
@@ -101,7 +114,7 @@ pick AS (
   OVERRIDING SYSTEM VALUE
   SELECT up.reservation_id, up.id, $3, $6, $5, $7, $1, $2 FROM up
 )
-SELECT (SELECT count FROM rate) AS rate, up.* FROM (SELECT 1) AS one LEFT JOIN up ON true`;
+SELECT (SELECT count FROM rate) AS rate, up.* FROM durability LEFT JOIN up ON true`;
 
 /**
  * Many requests of one level and campaign in one statement, with the same guarantees as
@@ -109,10 +122,12 @@ SELECT (SELECT count FROM rate) AS rate, up.* FROM (SELECT 1) AS one LEFT JOIN u
  * over its agent's limit takes nothing. Jobs are grouped by key (disjoint sets of numbers at
  * every level, since a batch has one campaign); each group takes its k least recently used
  * usable numbers, handed out in job order. Params: $1 now, $2 expires, $3 campaign, $4 level,
- * $5 rate limit, $6 the jobs as JSON (a record set, so the generic plan is the cheap one).
+ * $5 rate limit, $6 the jobs as JSON (a record set, so the generic plan is the cheap one),
+ * $7 synchronous_commit ('on' or 'off').
  */
 const takeManySql = (level: MatchLevel) => `
-WITH job AS (
+WITH ${durability('$7')},
+job AS (
   SELECT * FROM jsonb_to_recordset($6::jsonb) AS j(i int, key text, destination text, agent text, counted boolean)
 ), agents AS (
   SELECT agent, count(*)::int AS k FROM job
@@ -149,7 +164,8 @@ WITH job AS (
   OVERRIDING SYSTEM VALUE
   SELECT up.reservation_id, up.id, $3, job.agent, job.destination, $4, $1, $2 FROM up JOIN job USING (i)
 )
-SELECT rated.i, rated.rate, up.id, up.number, up.reservation_id FROM rated LEFT JOIN up USING (i)`;
+SELECT rated.i, rated.rate, up.id, up.number, up.reservation_id
+  FROM durability, rated LEFT JOIN up USING (i)`;
 
 const LEVELS: MatchLevel[] = ['area_code', 'region', 'campaign_pool', 'global'];
 // Built once: the texts are also the prepared statements' keys.
@@ -177,6 +193,7 @@ export function createAllocationRepo(db: Queryable) {
           j.agent,
           b.level,
           j.counted ? b.rateLimit : null,
+          b.durable ? 'on' : 'off',
         ]);
         return [outcome(row)];
       }
@@ -187,6 +204,7 @@ export function createAllocationRepo(db: Queryable) {
         b.level,
         b.rateLimit,
         JSON.stringify(jobs.map((j, i) => ({ i: i + 1, ...j }))),
+        b.durable ? 'on' : 'off',
       ]);
       const byJob = new Map(rows.map((r) => [r.i, r]));
       return jobs.map((_, i) => outcome(byJob.get(i + 1)));

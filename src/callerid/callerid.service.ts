@@ -96,6 +96,7 @@ export function createCallerIdService(deps: {
       await repo.endCooldowns(now);
     }
     const ttlSeconds = Number(await deps.settings.value('callerid.reservation_ttl_seconds'));
+    const durable = (await deps.settings.value('callerid.durable_allocations')) === true;
     const info = nanpInfo(dest.e164);
     const levels: MatchLevel[] = [
       ...(info ? (['area_code', 'region'] as const) : []),
@@ -121,6 +122,7 @@ export function createCallerIdService(deps: {
         counted: i === 0 && rateLimit !== null,
         ttlSeconds,
         rateLimit,
+        durable,
       });
       if (rate !== null && rateLimit !== null && rate > rateLimit) {
         throw new AppError(

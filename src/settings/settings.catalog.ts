@@ -63,6 +63,12 @@ export const SETTINGS = {
     min: 1,
     max: 100_000,
   },
+  'callerid.durable_allocations': {
+    type: 'boolean',
+    description:
+      'Answer a caller-ID request only once its reservation is on disk. Off (default): the answer does not wait for the disk; if the PostgreSQL server itself crashes, the reservations of its last half second or so are forgotten (those numbers can be handed out again, and those uses are missing from the statistics). Never affects routing, caps or billing',
+    default: false,
+  },
   'callerid.cooldown_window_calls': {
     type: 'integer',
     description: 'How many of a number’s last reported calls its answer rate is judged on',
