@@ -8,6 +8,7 @@
  *   BENCH_CONCURRENCY  requests in flight in the throughput phase (default 32)
  *   BENCH_RATE         offered requests/s in the latency phase (default 1000)
  *   BENCH_POOL_SIZE    the server's DATABASE_POOL_SIZE (default 8, see docs/performance.md)
+ *   BENCH_DURABLE=1    with the setting callerid.durable_allocations on (each answer waits for the disk)
  *   BENCH_TRACE        path prefix: each request's due time, latency and send lag, per open-loop phase
  *   BENCH_SERVER_NODE_ARGS  node flags for the server (e.g. `--cpu-prof`, `--trace-gc`)
  *   BENCH_SERVER_OUT   file to write the server's output to (what `--trace-gc` prints)
@@ -41,6 +42,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 8);
+const DURABLE = process.env.BENCH_DURABLE === '1';
 const TOKEN = 'bench-cid-token-0123456789';
 /** Seconds at the fixed rate before its measured part (same rate, no pause between them). */
 const FIXED_WARMUP_S = 3;
@@ -167,7 +169,9 @@ async function main(): Promise<void> {
       );
     }
     await db.query(
-      `INSERT INTO settings (key, value) VALUES ('callerid.agent_requests_per_minute', '100000')`,
+      `INSERT INTO settings (key, value) VALUES ('callerid.agent_requests_per_minute', '100000'),
+         ('callerid.durable_allocations', $1)`,
+      [JSON.stringify(DURABLE)],
     );
     await db.exec(
       `CREATE TABLE bench_floor (id int PRIMARY KEY, v int NOT NULL);
@@ -275,6 +279,7 @@ async function main(): Promise<void> {
         {
           numbers: NUMBERS,
           phases: { seconds: SECONDS, concurrency: CONCURRENCY, offered_rate: RATE, pool_size: POOL_SIZE },
+          durable_allocations: DURABLE,
           allocations_per_s: throughput.per_s,
           throughput_request_ms: throughput.request_ms,
           fixed_load: results.fixed,

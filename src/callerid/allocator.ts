@@ -13,6 +13,8 @@ export interface AllocatorJob extends AllocationJob {
   ttlSeconds: number;
   /** The agents' per-minute limit (null: no limit). */
   rateLimit: number | null;
+  /** Wait for the reservation to reach the disk before answering. */
+  durable: boolean;
 }
 
 export interface AllocatorOutcome extends Outcome {
@@ -20,17 +22,18 @@ export interface AllocatorOutcome extends Outcome {
 }
 
 /**
- * Two statements in flight per level and campaign, the rest batched behind them: at 1,000
- * requests/s a request rarely waits (one statement takes ~0.6 ms), and a burst, or a stall of
- * the database, turns into a few batches instead of a queue of single statements that all
- * compete for the same two cores. 64 per batch keeps one statement well under a millisecond
- * of work per level (docs/performance.md).
+ * Statements in flight per level and campaign; whatever arrives meanwhile waits and goes in the
+ * next one. When a commit does not wait for the disk (the default), one statement at a time:
+ * it takes ~0.5 ms at the database, so a request rarely waits, and the requests that do go
+ * together, which costs PostgreSQL less than one statement each. When every commit waits for
+ * the disk, two: a slow flush then holds up one statement, not every request of the level.
+ * 64 per batch keeps one statement well under a millisecond of work (docs/performance.md).
  */
-const MAX_IN_FLIGHT = 2;
+const IN_FLIGHT = { durable: 2, fast: 1 };
 const MAX_BATCH = 64;
 
 /**
- * Takes caller IDs for requests in batches: requests for the same level and campaign that
+ * Takes caller IDs for requests in batches: requests for the same level, campaign and durability that
  * arrive while earlier ones are at the database go together in one statement (same rules,
  * same exactness, one commit). The time of a batch is the time it is sent; its TTL and the
  * agents' limit are its first job's (every job read the same cached settings a moment before).
@@ -45,18 +48,18 @@ export function createAllocator(deps: { db: Queryable; clock: Clock }) {
     const expires = new Date(now.getTime() + first.ttlSeconds * 1000);
     // A failed statement changed nothing, so a deadlock or serialization failure is retried whole.
     const outcomes = await withRetry(() =>
-      repo.take({ level, campaign, now, expires, rateLimit: first.rateLimit }, jobs),
+      repo.take({ level, campaign, now, expires, rateLimit: first.rateLimit, durable: first.durable }, jobs),
     );
     return outcomes.map((o) => ({ ...o, expires }));
   }
 
   return {
     take(level: MatchLevel, campaign: string | null, job: AllocatorJob): Promise<AllocatorOutcome> {
-      const key = `${level}\u0000${campaign ?? ''}`;
+      const key = `${level}\u0000${campaign ?? ''}\u0000${job.durable}`;
       let batcher = batchers.get(key);
       if (!batcher) {
         batcher = createBatcher((jobs: AllocatorJob[]) => run(level, campaign, jobs), {
-          maxInFlight: MAX_IN_FLIGHT,
+          maxInFlight: job.durable ? IN_FLIGHT.durable : IN_FLIGHT.fast,
           maxBatch: MAX_BATCH,
           onIdle: () => batchers.delete(key),
         });
