@@ -1,3 +1,4 @@
+import type { Queryable } from '../../src/db/db.js';
 import { NANP_AREA_CODES } from '../../src/callerid/nanp.js';
 import { normalisePhone } from '../../src/shared/phone.js';
 
@@ -9,4 +10,36 @@ export function dialableUsAreaCodes(): string[] {
   return [...NANP_AREA_CODES.values()]
     .filter((c) => c.country === 'US' && !('error' in normalisePhone(`${c.areaCode}2345678`, 'US')))
     .map((c) => c.areaCode);
+}
+
+/**
+ * `count` numbers in a new global pool, spread evenly over every US area code (the NANP table's
+ * state and time zone on each), with hourly and daily limits that the benchmark never reaches.
+ */
+export async function loadGlobalPool(db: Queryable, count: number): Promise<void> {
+  const codes = [...NANP_AREA_CODES.values()].filter((c) => c.country === 'US');
+  const pool = (
+    await db.query<{ id: number }>(`INSERT INTO callerid_pools (name) VALUES ('Global') RETURNING id`)
+  ).rows[0]!.id;
+  const rows = Array.from({ length: count }, (_, i) => {
+    const c = codes[i % codes.length]!;
+    return {
+      number: `+1${c.areaCode}${String(2000000 + Math.floor(i / codes.length)).padStart(7, '0')}`,
+      c,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 10_000) {
+    const batch = rows.slice(i, i + 10_000);
+    await db.query(
+      `INSERT INTO callerid_numbers (pool_id, number, area_code, region, timezone, hourly_limit, daily_limit)
+       SELECT $1, u.*, 100, 1000 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u`,
+      [
+        pool,
+        batch.map((r) => r.number),
+        batch.map((r) => r.c.areaCode),
+        batch.map((r) => r.c.region),
+        batch.map((r) => r.c.timezone),
+      ],
+    );
+  }
 }
