@@ -143,7 +143,8 @@ async function main(): Promise<void> {
               client: perRequest(used.client),
             };
           }
-          child.send('next');
+          // After "done" the generator exits without waiting: a "next" could meet a closed pipe.
+          if (m.phase !== 'done') child.send('next');
         })().catch(reject);
       });
     });
