@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { migrate } from '../src/db/migrate.js';
 import { createPostgresDb } from '../src/db/postgres.js';
 import { createThrowawayDatabase } from '../test/helpers/db.js';
-import { dialableUsAreaCodes } from './bench/numbers.js';
+import { dialableUsAreaCodes, nthNumber } from './bench/numbers.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 
@@ -26,7 +26,7 @@ function csv(rows: number): { text: string; bad: number } {
   const lines = ['caller_id,carrier,hourly_limit,daily_limit,campaign,meta'];
   let bad = 0;
   for (let i = 0; i < rows; i++) {
-    const number = `+1${codes[i % codes.length]}${String(2_000_000 + Math.floor(i / codes.length))}`;
+    const number = nthNumber(codes, i);
     if (i % 100 === 99) {
       bad++;
       const kind = ((i / 100) % 3) | 0;

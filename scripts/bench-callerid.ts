@@ -31,6 +31,7 @@ import { createPostgresDb } from '../src/db/postgres.js';
 import { createThrowawayDatabase } from '../test/helpers/db.js';
 import { startCapConduit } from '../test/helpers/process.js';
 import type { LoadJob } from './bench/cid-load.js';
+import { round } from './bench/load.js';
 import { dialableUsAreaCodes, loadGlobalPool } from './bench/numbers.js';
 import { cpuSeconds, histogramQuantiles, machineSeconds, serverHistogram } from './bench/measure.js';
 
@@ -43,8 +44,6 @@ const DURABLE = process.env.BENCH_DURABLE === '1';
 const TOKEN = 'bench-cid-token-0123456789';
 /** Seconds at the fixed rate before its measured part (same rate, no pause between them). */
 const FIXED_WARMUP_S = 3;
-
-const round = (x: number) => +x.toFixed(2);
 
 async function main(): Promise<void> {
   const target = await createThrowawayDatabase();

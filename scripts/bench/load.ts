@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 /** One request: when it ended (performance.now()) and whether it got what it asked for. */
 export type Send = () => Promise<{ ended: number; ok: boolean }>;
 
-const round = (x: number) => +x.toFixed(2);
+export const round = (x: number) => +x.toFixed(2);
 /** performance.now() as epoch milliseconds, to line client traces up with other processes'. */
 const toEpoch = (t: number) => (performance.timeOrigin + t).toFixed(2);
 

@@ -12,22 +12,24 @@ export function dialableUsAreaCodes(): string[] {
     .map((c) => c.areaCode);
 }
 
+/** The i-th bench number over `codes.length` area codes: +1, the code, then 2000000 + i / codes. */
+export const nthNumber = (codes: readonly string[], i: number) =>
+  `+1${codes[i % codes.length]}${2_000_000 + Math.floor(i / codes.length)}`;
+
 /**
  * `count` numbers in a new global pool, spread evenly over every US area code (the NANP table's
  * state and time zone on each), with hourly and daily limits that the benchmark never reaches.
  */
 export async function loadGlobalPool(db: Queryable, count: number): Promise<void> {
   const codes = [...NANP_AREA_CODES.values()].filter((c) => c.country === 'US');
+  const areaCodes = codes.map((c) => c.areaCode);
   const pool = (
     await db.query<{ id: number }>(`INSERT INTO callerid_pools (name) VALUES ('Global') RETURNING id`)
   ).rows[0]!.id;
-  const rows = Array.from({ length: count }, (_, i) => {
-    const c = codes[i % codes.length]!;
-    return {
-      number: `+1${c.areaCode}${String(2000000 + Math.floor(i / codes.length)).padStart(7, '0')}`,
-      c,
-    };
-  });
+  const rows = Array.from({ length: count }, (_, i) => ({
+    number: nthNumber(areaCodes, i),
+    c: codes[i % codes.length]!,
+  }));
   for (let i = 0; i < rows.length; i += 10_000) {
     const batch = rows.slice(i, i + 10_000);
     await db.query(
