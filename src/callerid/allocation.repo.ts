@@ -203,7 +203,16 @@ export function createAllocationRepo(db: Queryable) {
         b.campaign,
         b.level,
         b.rateLimit,
-        JSON.stringify(jobs.map((j, i) => ({ i: i + 1, ...j }))),
+        // Only the record set's columns: the allocator's jobs carry more (TTL, limit, durability).
+        JSON.stringify(
+          jobs.map((j, i) => ({
+            i: i + 1,
+            key: j.key,
+            destination: j.destination,
+            agent: j.agent,
+            counted: j.counted,
+          })),
+        ),
         b.durable ? 'on' : 'off',
       ]);
       const byJob = new Map(rows.map((r) => [r.i, r]));
