@@ -5,8 +5,6 @@ import type { NewCampaign } from '../../src/campaigns/campaigns.service.js';
 
 let n = 0;
 
-export { seededRandom } from '../../src/shared/random.js';
-
 export interface Scenario {
   admin: Actor;
   seller: Actor;

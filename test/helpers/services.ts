@@ -2,7 +2,7 @@ import type { DbKind } from '../../src/db/db.js';
 import { createServices, type Services } from '../../src/services.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { createTestDb, type TestDatabase } from './db.js';
-import { seededRandom } from './scenario.js';
+import { seededRandom } from '../../src/shared/random.js';
 
 export interface TestServices {
   s: Services;
