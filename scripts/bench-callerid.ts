@@ -18,8 +18,9 @@
  * orchestration and takes as little of the two cores as it can. The fixed-rate phase is open loop:
  * request i is due at start + i/rate whatever happened before it, and its latency is measured
  * from that due time (coordinated omission corrected), not from when the client got round to
- * sending it. The same process then replays a one-row UPDATE per transaction at the same rate
- * straight through `pg`: the commit floor of this PostgreSQL and disk at the time of the run.
+ * sending it. The same process then measures the machine's floors at the same rate: GET /health
+ * and GET /ready (one SELECT 1) through the same server, and a one-row UPDATE per transaction
+ * straight through `pg` (the commit floor of this PostgreSQL and disk at the time of the run).
  * The closed-loop throughput phase comes last, so the fixed rate is measured in its steady state
  * and not in the wake of a saturating burst (its dirty pages, WAL and garbage).
  */
@@ -151,6 +152,8 @@ async function main(): Promise<void> {
     if (process.env.BENCH_SERVER_OUT) writeFileSync(process.env.BENCH_SERVER_OUT, server.output());
     const done = results.done as {
       throughput: { per_s: number; request_ms: unknown };
+      health: unknown;
+      ready: unknown;
       floor: unknown;
       allocated: number;
       duplicates: number;
@@ -177,6 +180,11 @@ async function main(): Promise<void> {
           fixed_load_server_ms: results.fixed_server,
           fixed_load_cpu_s: results.fixed_cpu_s,
           fixed_load_cpu_ms_per_request: results.fixed_cpu_ms_per_request,
+          // The same rate through the same client and server: GET /health (no database) and
+          // GET /ready (one SELECT 1 through the server's pool), the floor of any answer that
+          // asks PostgreSQL.
+          health_floor: done.health,
+          ready_floor: done.ready,
           // One-row UPDATE per autocommit transaction at the same rate, no CapConduit, no HTTP.
           commit_floor: done.floor,
           statuses: done.statuses,

@@ -16,7 +16,7 @@ export interface LoadJob {
   rate: number;
   poolSize: number;
   warmupSeconds: number;
-  /** BENCH_TRACE: write each request's due time and latency to `${trace}.fixed` / `.floor`. */
+  /** BENCH_TRACE: write each request's due time and latency to `${trace}.fixed`, `.health`, `.ready`, `.floor`. */
   trace: string | undefined;
   token: string;
 }
@@ -66,6 +66,24 @@ async function loadGenerator(job: LoadJob): Promise<void> {
   process.send!({ phase: 'fixed', result: fixed });
   await next();
 
+  // The machine's floors at the same rate, through the same client and server: an answer with
+  // no database (GET /health), and one with a single round trip to PostgreSQL (GET /ready,
+  // SELECT 1 through the server's pool). No allocation can answer faster than the second.
+  const get =
+    (path: string): Send =>
+    async () => {
+      const res = await client.get(path, {});
+      return { ended: res.ended, ok: res.status === 200 };
+    };
+  const health = await openLoop(get('/health'), job.seconds, job.rate, {
+    warmupSeconds: 2,
+    trace: trace('health'),
+  });
+  const ready = await openLoop(get('/ready'), job.seconds, job.rate, {
+    warmupSeconds: 2,
+    trace: trace('ready'),
+  });
+
   // The commit floor: a one-row UPDATE per transaction at the same rate, straight through pg.
   const pool = new pg.Pool({ connectionString: job.databaseUrl, max: job.poolSize });
   const update = { name: 'floor', text: 'UPDATE bench_floor SET v = v + 1 WHERE id = $1' };
@@ -87,7 +105,7 @@ async function loadGenerator(job: LoadJob): Promise<void> {
   client.close();
   process.send!({
     phase: 'done',
-    result: { throughput, floor, allocated, duplicates, statuses },
+    result: { throughput, health, ready, floor, allocated, duplicates, statuses },
   });
 }
 
