@@ -72,8 +72,9 @@ async function loadGenerator(job: LoadJob): Promise<void> {
   const get =
     (path: string): Send =>
     async () => {
-      const res = await client.get(path, {});
-      return { ended: res.ended, ok: res.status === 200 };
+      // A failed request is counted as such (`failed`), as for /next-cid, not a crashed phase.
+      const res = await client.get(path, {}).catch(() => undefined);
+      return { ended: res?.ended ?? performance.now(), ok: res?.status === 200 };
     };
   const health = await openLoop(get('/health'), job.seconds, job.rate, {
     warmupSeconds: 2,
