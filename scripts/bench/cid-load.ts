@@ -76,14 +76,11 @@ async function loadGenerator(job: LoadJob): Promise<void> {
       const res = await client.get(path, {}).catch(() => undefined);
       return { ended: res?.ended ?? performance.now(), ok: res?.status === 200 };
     };
-  const health = await openLoop(get('/health'), job.seconds, job.rate, {
-    warmupSeconds: 2,
-    trace: trace('health'),
-  });
-  const ready = await openLoop(get('/ready'), job.seconds, job.rate, {
-    warmupSeconds: 2,
-    trace: trace('ready'),
-  });
+  /** A floor: the fixed rate with 2 s of warm-up, traced as `name`. */
+  const floorLoop = (name: string, send: Send) =>
+    openLoop(send, job.seconds, job.rate, { warmupSeconds: 2, trace: trace(name) });
+  const health = await floorLoop('health', get('/health'));
+  const ready = await floorLoop('ready', get('/ready'));
 
   // The commit floor: a one-row UPDATE per transaction at the same rate, straight through pg.
   const pool = new pg.Pool({ connectionString: job.databaseUrl, max: job.poolSize });
@@ -96,10 +93,7 @@ async function loadGenerator(job: LoadJob): Promise<void> {
     await pool.query({ ...update, values: [k++ % 1000] });
     return { ended: performance.now(), ok: true };
   };
-  const floor = await openLoop(floorUpdate, job.seconds, job.rate, {
-    warmupSeconds: 2,
-    trace: trace('floor'),
-  });
+  const floor = await floorLoop('floor', floorUpdate);
   // Throughput last: as many allocations as 32 requests in flight get.
   const throughput = await closedLoop(request, job.seconds, job.concurrency);
   await pool.end();
