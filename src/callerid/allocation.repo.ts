@@ -182,6 +182,7 @@ export function createAllocationRepo(db: Queryable) {
   return {
     /** Takes a number for each job (in order); see `takeOneSql` and `takeManySql`. */
     async take(b: Batch, jobs: AllocationJob[]): Promise<Outcome[]> {
+      const synchronousCommit = b.durable ? 'on' : 'off';
       if (jobs.length === 1) {
         const j = jobs[0]!;
         const row = await one<Row>(db, TAKE_ONE.get(b.level)!, [
@@ -193,7 +194,7 @@ export function createAllocationRepo(db: Queryable) {
           j.agent,
           b.level,
           j.counted ? b.rateLimit : null,
-          b.durable ? 'on' : 'off',
+          synchronousCommit,
         ]);
         return [outcome(row)];
       }
@@ -213,7 +214,7 @@ export function createAllocationRepo(db: Queryable) {
             counted: j.counted,
           })),
         ),
-        b.durable ? 'on' : 'off',
+        synchronousCommit,
       ]);
       const byJob = new Map(rows.map((r) => [r.i, r]));
       return jobs.map((_, i) => outcome(byJob.get(i + 1)));
