@@ -109,10 +109,30 @@ test('realtime and CDR files point at the database; values libpq cannot take are
     /hostname=db\.internal\nport=5433\ndbname=capconduit\nuser=capc\npassword=s3cret/,
   );
   assert.match(files['cdr_pgsql.conf']!, /timezone=UTC/);
-  assert.match(files['sorcery.conf']!, /endpoint=realtime,ps_endpoints/);
-  assert.match(files['extconfig.conf']!, /ps_endpoint_id_ips => pgsql,capconduit/);
+  assert.match(files['extconfig.conf']!, /ps_endpoints => pgsql,capconduit/);
   assert.throws(
     () => asteriskConfig({ ...options, database: databaseFromUrl('postgres://u:has%20space@h/db') }),
     /spaces or quotes/,
+  );
+});
+
+test('sorcery.conf names pjsip.conf before realtime for every type it maps, so pjsip.conf objects stay', () => {
+  const mappings = asteriskConfig(options)
+    ['sorcery.conf']!.split('\n')
+    .filter((l) => /^\w+=/.test(l))
+    .map((l) => l.split('=', 2) as [string, string]);
+  const types = [...new Set(mappings.map(([type]) => type))];
+
+  assert.deepEqual(types, ['endpoint', 'auth', 'aor']);
+  for (const type of types) {
+    assert.deepEqual(
+      mappings.filter(([t]) => t === type).map(([, wizard]) => wizard.split(',')[0]),
+      ['config', 'realtime'],
+      type,
+    );
+  }
+  assert.match(
+    asteriskConfig(options)['sorcery.conf']!,
+    /^endpoint=config,pjsip\.conf,criteria=type=endpoint$/m,
   );
 });
