@@ -136,3 +136,11 @@ test('sorcery.conf names pjsip.conf before realtime for every type it maps, so p
     /^endpoint=config,pjsip\.conf,criteria=type=endpoint$/m,
   );
 });
+
+test('cdr.conf keeps a CDR for calls that never reach a Dial, and congestion as congestion', () => {
+  const cdr = asteriskConfig(options)['cdr.conf']!;
+
+  assert.match(cdr, /^\[general\]$/m);
+  for (const line of ['enable=yes', 'unanswered=yes', 'congestion=yes', 'batch=no', 'endbeforehexten=yes'])
+    assert.match(cdr, new RegExp(`^${line}$`, 'm'));
+});

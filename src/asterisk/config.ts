@@ -4,7 +4,7 @@
  * CDR files (`realtime.ts`). Pure: options in, file texts out.
  */
 import { extensionsConf, type Fallback } from './dialplan.js';
-import { cdrPgsqlConf, extconfigConf, resPgsqlConf, sorceryConf } from './realtime.js';
+import { cdrConf, cdrPgsqlConf, extconfigConf, resPgsqlConf, sorceryConf } from './realtime.js';
 
 export { parseFallback, CONTEXTS, type Fallback } from './dialplan.js';
 
@@ -25,6 +25,7 @@ export function asteriskConfig(o: AsteriskConfigOptions): Record<string, string>
     'extconfig.conf': extconfigConf(),
     'sorcery.conf': sorceryConf(),
     'cdr_pgsql.conf': cdrPgsqlConf(o),
+    'cdr.conf': cdrConf(),
   };
 }
 
