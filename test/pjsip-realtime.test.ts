@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Queryable } from '../src/db/db.js';
+import { loadMigrations, migrate } from '../src/db/migrate.js';
 import { startTestApp, type Client, type TestApp } from './helpers/app.js';
-import { backends } from './helpers/db.js';
+import { backends, createTestDb } from './helpers/db.js';
 
 interface ColumnSpec {
   type: string;
@@ -88,7 +89,7 @@ for (const kind of backends()) {
       assert.deepEqual(Object.fromEntries(rows.map((r) => [r.typname, r.labels])), ASTERISK.enums);
     });
 
-    test('a static client with credentials gets endpoint, AOR, outbound auth and identify rows', async () => {
+    test('a static client with credentials gets endpoint, AOR and outbound auth rows, and no identify row', async () => {
       const res = await admin.post('/api/clients', {
         name: 'Static Co',
         client_identifier: 'static_co',
@@ -141,15 +142,8 @@ for (const kind of backends()) {
         },
         'ps_auths',
       );
-      assertColumns(
-        await row(t.db, 'ps_endpoint_id_ips', 'static_co'),
-        {
-          id: 'static_co',
-          endpoint: 'static_co',
-          match: '198.51.100.7',
-        },
-        'ps_endpoint_id_ips',
-      );
+      // CapConduit only dials buyers: an identify row would only let the buyer's address capture inbound calls.
+      assert.equal(await row(t.db, 'ps_endpoint_id_ips', 'static_co'), undefined);
     });
 
     test('a registering client gets inbound auth and a one-contact AOR, no identify row', async () => {
@@ -193,14 +187,14 @@ for (const kind of backends()) {
       assert.equal((await row(t.db, 'ps_aors', 'mover_b'))?.contact, 'sip:pbx.example.net:5060');
 
       await admin.patch(`/api/clients/${id}`, { status: 'disabled' });
-      for (const table of ['ps_endpoints', 'ps_aors', 'ps_endpoint_id_ips'])
+      for (const table of ['ps_endpoints', 'ps_aors'])
         assert.equal(await row(t.db, table, 'mover_b'), undefined);
 
       await admin.patch(`/api/clients/${id}`, { status: 'active' });
       assert.ok(await row(t.db, 'ps_endpoints', 'mover_b'));
 
       assert.equal((await admin.del(`/api/clients/${id}`)).status, 204);
-      for (const table of ['ps_endpoints', 'ps_aors', 'ps_endpoint_id_ips'])
+      for (const table of ['ps_endpoints', 'ps_aors'])
         assert.equal(await row(t.db, table, 'mover_b'), undefined);
     });
 
@@ -235,6 +229,37 @@ for (const kind of backends()) {
 
       assert.equal(res.status, 409);
       assert.ok(await row(t.db, 'ps_endpoints', 'linked'));
+    });
+  });
+}
+
+for (const kind of backends()) {
+  describe(`migration 0007 on ${kind}`, () => {
+    test('deletes exactly the identify rows CapConduit wrote for static clients', async () => {
+      const t = await createTestDb(kind, { migrate: false });
+      after(() => t.drop());
+      const all = await loadMigrations();
+      await migrate(
+        t.db,
+        all.filter((m) => m.version < 7),
+      );
+      await t.db.query(
+        `INSERT INTO clients (name, client_identifier, sip_host) VALUES ('A', 'acme', '203.0.113.5'), ('B', 'beta', 'pbx.example.net')`,
+      );
+      await t.db.query(
+        `INSERT INTO ps_endpoint_id_ips (id, endpoint, match) VALUES
+           ('acme', 'acme', '203.0.113.5'),          -- written by CapConduit
+           ('beta', 'beta', '198.51.100.0/24'),      -- changed by hand since
+           ('carrier', 'carrier', '203.0.113.5')     -- the operator's own`,
+      );
+
+      await migrate(t.db, all);
+
+      const { rows } = await t.db.query<{ id: string }>('SELECT id FROM ps_endpoint_id_ips ORDER BY id');
+      assert.deepEqual(
+        rows.map((r) => r.id),
+        ['beta', 'carrier'],
+      );
     });
   });
 }

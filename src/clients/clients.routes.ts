@@ -113,7 +113,7 @@ export function clientsRoutes(app: App, { clients }: Services): void {
       config: managers,
       schema: {
         tags,
-        summary: 'Create a client and its PJSIP endpoint, AOR, auth and identify rows',
+        summary: 'Create a client and its PJSIP endpoint, AOR and auth rows',
         body: Strict({ ...optional, name: editable.name, client_identifier: editable.client_identifier }),
         response: { 201: Client, ...errorResponses },
       },

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/db.js';
 import type { PjsipRows, Row } from './pjsip.js';
 
-const TABLES = ['ps_endpoints', 'ps_aors', 'ps_auths', 'ps_endpoint_id_ips'] as const;
+const TABLES = ['ps_endpoints', 'ps_aors', 'ps_auths'] as const;
 
 async function insertRow(tx: Queryable, table: string, row: Row): Promise<void> {
   const cols = Object.keys(row);

@@ -32,5 +32,11 @@ test('a static client without credentials has no auth row and no outbound_auth',
   const rows = pjsipRowsFor(base);
   assert.equal(rows.ps_auths, null);
   assert.equal(rows.ps_endpoints.outbound_auth, null);
-  assert.equal(rows.ps_endpoint_id_ips?.match, '203.0.113.5');
+});
+
+test('a static client gets no identify row, and its endpoint cannot be identified by user name', () => {
+  const rows = pjsipRowsFor(base);
+
+  assert.deepEqual(Object.keys(rows).sort(), ['ps_aors', 'ps_auths', 'ps_endpoints']);
+  assert.equal(rows.ps_endpoints.identify_by, 'ip');
 });

@@ -33,11 +33,17 @@ export interface ClientSip {
 
 export type Row = Record<string, string | number | null>;
 
+/**
+ * A client's rows. No identify (ps_endpoint_id_ips) row: CapConduit only dials buyers, and Asterisk
+ * uses identify rows only to name the sender of an inbound out-of-dialog request (an outbound
+ * call's endpoint is the one dialled; in-dialog requests and responses follow the dialog). A row
+ * matching the buyer's host would let a buyer sharing an address with the carrier capture the
+ * carrier's INVITEs (docs/asterisk-notes.md §8).
+ */
 export interface PjsipRows {
   ps_endpoints: Row;
   ps_aors: Row;
   ps_auths: Row | null;
-  ps_endpoint_id_ips: Row | null;
 }
 
 const DEFAULT_PORT = { udp: 5060, tcp: 5060, tls: 5061 } as const;
@@ -70,7 +76,6 @@ export function pjsipRowsFor(c: ClientSip): PjsipRows {
     ps_endpoints: encodeRow(rows.ps_endpoints),
     ps_aors: encodeRow(rows.ps_aors),
     ps_auths: rows.ps_auths && encodeRow(rows.ps_auths),
-    ps_endpoint_id_ips: rows.ps_endpoint_id_ips && encodeRow(rows.ps_endpoint_id_ips),
   };
 }
 
@@ -95,6 +100,8 @@ function rawRowsFor(c: ClientSip): PjsipRows {
       rtp_symmetric: 'yes',
       force_rport: 'yes',
       rewrite_contact: registering ? 'yes' : 'no',
+      // A static buyer has no identify row, so 'ip' means nothing identifies it: without it the
+      // default 'username,ip' would take any request whose From user is the identifier for the buyer.
       identify_by: registering ? 'username' : 'ip',
     },
     ps_aors: {
@@ -107,6 +114,5 @@ function rawRowsFor(c: ClientSip): PjsipRows {
     ps_auths: hasAuth
       ? { id, auth_type: 'userpass', username: c.auth_username, password: c.auth_password }
       : null,
-    ps_endpoint_id_ips: registering ? null : { id, endpoint: id, match: c.sip_host },
   };
 }

@@ -10,7 +10,6 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
   ps_endpoints_id_key: 'Asterisk already has a PJSIP endpoint with this id',
   ps_aors_id_key: 'Asterisk already has a PJSIP AOR with this id',
   ps_auths_id_key: 'Asterisk already has a PJSIP auth with this id',
-  ps_endpoint_id_ips_id_key: 'Asterisk already has a PJSIP identify with this id',
 };
 
 interface PgError {
