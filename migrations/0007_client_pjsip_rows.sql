@@ -15,3 +15,16 @@ DELETE FROM ps_endpoint_id_ips p
    AND p.id = c.client_identifier
    AND p.endpoint = c.client_identifier
    AND p.match = c.sip_host;
+
+-- How often Asterisk qualifies (OPTIONS) a client's AOR, in seconds; 0 = never. Asterisk accepts
+-- 0-86400 (res/res_pjsip/location.c). A contact that failed its last qualify is not dialled until
+-- the next one succeeds, so the 60 s CapConduit wrote kept a recovered buyer unreachable for up to
+-- a minute; why 15 by default: docs/asterisk-notes.md §9. The AORs written so far follow the column.
+ALTER TABLE clients
+  ADD COLUMN qualify_frequency integer NOT NULL DEFAULT 15 CHECK (qualify_frequency BETWEEN 0 AND 86400);
+
+UPDATE ps_aors a
+   SET qualify_frequency = c.qualify_frequency
+  FROM clients c
+ WHERE a.id = c.client_identifier
+   AND c.status = 'active';

@@ -128,7 +128,7 @@ for (const kind of backends()) {
         {
           id: 'static_co',
           contact: 'sip:198.51.100.7:5080^3Btransport=tcp',
-          qualify_frequency: 60,
+          qualify_frequency: 15,
         },
         'ps_aors',
       );
@@ -167,7 +167,7 @@ for (const kind of backends()) {
           id: 'phones',
           max_contacts: 1,
           remove_existing: 'yes',
-          qualify_frequency: 60,
+          qualify_frequency: 15,
         },
         'ps_aors',
       );
@@ -196,6 +196,28 @@ for (const kind of backends()) {
       assert.equal((await admin.del(`/api/clients/${id}`)).status, 204);
       for (const table of ['ps_endpoints', 'ps_aors'])
         assert.equal(await row(t.db, table, 'mover_b'), undefined);
+    });
+
+    test("the AOR's qualify frequency is the client's: set, changed, turned off, bounded", async () => {
+      const created = await admin.post('/api/clients', {
+        name: 'Qualified',
+        client_identifier: 'qualified',
+        sip_host: '192.0.2.60',
+        qualify_frequency: 45,
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.body.qualify_frequency, 45);
+      assert.equal((await row(t.db, 'ps_aors', 'qualified'))?.qualify_frequency, '45');
+
+      const off = await admin.patch(`/api/clients/${created.body.id}`, { qualify_frequency: 0 });
+
+      assert.equal(off.body.qualify_frequency, 0);
+      assert.equal((await row(t.db, 'ps_aors', 'qualified'))?.qualify_frequency, '0');
+      for (const bad of [-1, 86_401, 1.5, '30']) {
+        const res = await admin.patch(`/api/clients/${created.body.id}`, { qualify_frequency: bad });
+        assert.equal(res.status, 400, `qualify_frequency ${JSON.stringify(bad)}`);
+      }
+      assert.equal((await row(t.db, 'ps_aors', 'qualified'))?.qualify_frequency, '0');
     });
 
     test('a clash with a PJSIP object made outside CapConduit rolls the whole client back', async () => {
@@ -235,7 +257,7 @@ for (const kind of backends()) {
 
 for (const kind of backends()) {
   describe(`migration 0007 on ${kind}`, () => {
-    test('deletes exactly the identify rows CapConduit wrote for static clients', async () => {
+    test('deletes exactly the identify rows CapConduit wrote, and qualifies AORs every 15 s', async () => {
       const t = await createTestDb(kind, { migrate: false });
       after(() => t.drop());
       const all = await loadMigrations();
@@ -245,6 +267,9 @@ for (const kind of backends()) {
       );
       await t.db.query(
         `INSERT INTO clients (name, client_identifier, sip_host) VALUES ('A', 'acme', '203.0.113.5'), ('B', 'beta', 'pbx.example.net')`,
+      );
+      await t.db.query(
+        `INSERT INTO ps_aors (id, contact, qualify_frequency) VALUES ('acme', 'sip:203.0.113.5:5060', 60)`,
       );
       await t.db.query(
         `INSERT INTO ps_endpoint_id_ips (id, endpoint, match) VALUES
@@ -259,6 +284,17 @@ for (const kind of backends()) {
       assert.deepEqual(
         rows.map((r) => r.id),
         ['beta', 'carrier'],
+      );
+      const aor = await t.db.query<{ qualify_frequency: number }>(
+        `SELECT qualify_frequency FROM ps_aors WHERE id = 'acme'`,
+      );
+      assert.equal(aor.rows[0]?.qualify_frequency, 15);
+      const clients = await t.db.query<{ qualify_frequency: number }>(
+        'SELECT qualify_frequency FROM clients',
+      );
+      assert.deepEqual(
+        clients.rows.map((r) => r.qualify_frequency),
+        [15, 15],
       );
     });
   });

@@ -15,6 +15,8 @@ export interface ClientFields {
   auth_username: string | null;
   auth_password: string | null;
   max_concurrency: number | null;
+  /** Seconds between Asterisk's OPTIONS to the client's contacts; 0 = never. */
+  qualify_frequency: number;
   timezone: string;
   business_hours: BusinessHours | null;
   notes: string | null;
@@ -27,7 +29,7 @@ export interface ClientRecord extends ClientFields {
 }
 
 const COLUMNS = `id, name, client_identifier, status, sip_mode, sip_host, sip_port, sip_transport, codecs, auth_username,
-  auth_password, max_concurrency, timezone, business_hours, notes, created_at, updated_at`;
+  auth_password, max_concurrency, qualify_frequency, timezone, business_hours, notes, created_at, updated_at`;
 
 const FIELD_COLUMNS: Record<keyof ClientFields, string> = {
   name: 'name',
@@ -41,6 +43,7 @@ const FIELD_COLUMNS: Record<keyof ClientFields, string> = {
   auth_username: 'auth_username',
   auth_password: 'auth_password',
   max_concurrency: 'max_concurrency',
+  qualify_frequency: 'qualify_frequency',
   timezone: 'timezone',
   business_hours: 'business_hours::jsonb',
   notes: 'notes',

@@ -35,6 +35,7 @@ const Client = Type.Object({
   auth_username: Nullable(Type.String()),
   has_password: Type.Boolean(),
   max_concurrency: Nullable(Type.Integer()),
+  qualify_frequency: Type.Integer(),
   timezone: Type.String(),
   business_hours: Nullable(BusinessHours),
   notes: Nullable(Type.String()),
@@ -57,6 +58,12 @@ const editable = {
   auth_username: Nullable(Type.String({ minLength: 1, maxLength: 40, pattern: '^[^\\s;^]+$' })),
   auth_password: Nullable(Type.String({ minLength: 8, maxLength: 80 })),
   max_concurrency: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  qualify_frequency: Type.Integer({
+    minimum: 0,
+    maximum: 86_400,
+    description:
+      'Seconds between the OPTIONS Asterisk sends to check the client is reachable; 0 = never (default 15). An unreachable client is skipped until it answers again.',
+  }),
   timezone: Timezone,
   business_hours: Nullable(BusinessHours),
   notes: Nullable(Type.String({ maxLength: 2000 })),

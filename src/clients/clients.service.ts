@@ -4,7 +4,7 @@ import { AppError, conflict, notFound } from '../shared/errors.js';
 import { assertValidHours } from '../shared/hours.js';
 import { toPage, type Page, type PageRequest } from '../shared/types.js';
 import { createClientsRepo, type ClientFields, type ClientRecord } from './clients.repo.js';
-import { pjsipRowsFor } from './pjsip.js';
+import { DEFAULT_QUALIFY_FREQUENCY, pjsipRowsFor } from './pjsip.js';
 import { createPjsipRepo } from './pjsip.repo.js';
 
 /** A client as the API shows it: the SIP password is write-only. */
@@ -25,6 +25,7 @@ const DEFAULTS: Omit<ClientFields, 'name' | 'client_identifier'> = {
   auth_username: null,
   auth_password: null,
   max_concurrency: null,
+  qualify_frequency: DEFAULT_QUALIFY_FREQUENCY,
   timezone: 'UTC',
   business_hours: null,
   notes: null,

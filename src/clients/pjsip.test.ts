@@ -11,6 +11,7 @@ const base: ClientSip = {
   codecs: 'ulaw,alaw',
   auth_username: null,
   auth_password: null,
+  qualify_frequency: 15,
 };
 
 test('contact URIs follow the transport: default ports, sips for TLS, bracketed IPv6', () => {
@@ -39,4 +40,13 @@ test('a static client gets no identify row, and its endpoint cannot be identifie
 
   assert.deepEqual(Object.keys(rows).sort(), ['ps_aors', 'ps_auths', 'ps_endpoints']);
   assert.equal(rows.ps_endpoints.identify_by, 'ip');
+});
+
+test('the AOR is qualified as often as the client says, and not at all with 0', () => {
+  assert.equal(pjsipRowsFor(base).ps_aors.qualify_frequency, 15);
+  assert.equal(pjsipRowsFor({ ...base, qualify_frequency: 0 }).ps_aors.qualify_frequency, 0);
+  assert.equal(
+    pjsipRowsFor({ ...base, sip_mode: 'registering', qualify_frequency: 30 }).ps_aors.qualify_frequency,
+    30,
+  );
 });

@@ -29,7 +29,18 @@ export interface ClientSip {
   codecs: string;
   auth_username: string | null;
   auth_password: string | null;
+  qualify_frequency: number;
 }
+
+/**
+ * Seconds between the OPTIONS Asterisk sends to a client's contacts. A contact whose last OPTIONS
+ * went unanswered is not dialled (Dial fails at once, CHANUNAVAIL, and routing moves on) until an
+ * OPTIONS is answered again; with qualify off (0) every call tries the contact and a dead buyer
+ * costs each caller the whole dial timeout. 15 s bounds both the time a dead buyer still gets
+ * calls and the time a recovered one is still skipped to about 18 s (qualify_timeout is 3 s), for
+ * four OPTIONS a minute per PBX. Facts: docs/asterisk-notes.md §9.
+ */
+export const DEFAULT_QUALIFY_FREQUENCY = 15;
 
 export type Row = Record<string, string | number | null>;
 
@@ -109,7 +120,7 @@ function rawRowsFor(c: ClientSip): PjsipRows {
       contact: registering ? null : contactUri(c),
       max_contacts: registering ? 1 : null,
       remove_existing: registering ? 'yes' : null,
-      qualify_frequency: 60,
+      qualify_frequency: c.qualify_frequency,
     },
     ps_auths: hasAuth
       ? { id, auth_type: 'userpass', username: c.auth_username, password: c.auth_password }

@@ -19,6 +19,7 @@ export interface Client {
   auth_username: string | null;
   has_password: boolean;
   max_concurrency: number | null;
+  qualify_frequency: number;
   timezone: string;
   business_hours: BusinessHours | null;
   notes: string | null;
@@ -41,6 +42,7 @@ export interface FormState {
   auth_username: string;
   auth_password: string;
   max_concurrency: string;
+  qualify_frequency: string;
   timezone: string;
   business_hours: BusinessHours | null;
   notes: string;
@@ -59,6 +61,7 @@ function initial(c: Client | null): FormState {
     auth_username: c?.auth_username ?? '',
     auth_password: '',
     max_concurrency: c?.max_concurrency?.toString() ?? '',
+    qualify_frequency: c?.qualify_frequency.toString() ?? '',
     timezone: c?.timezone ?? 'UTC',
     business_hours: c?.business_hours ?? null,
     notes: c?.notes ?? '',
@@ -81,6 +84,8 @@ function toBody(f: FormState, editing: Client | null): Record<string, unknown> {
     business_hours: cleanHours(f.business_hours),
     notes: f.notes.trim() || null,
   };
+  // Left empty: the API's default for a new client, the stored value for an edited one.
+  if (f.qualify_frequency.trim() !== '') body.qualify_frequency = Number(f.qualify_frequency);
   const user = f.auth_username.trim();
   if (user === '') {
     body.auth_username = null;

@@ -66,6 +66,25 @@ export function SipFields(props: {
             />
           )}
         </Field>
+        <Field
+          label="Qualify every (s)"
+          error={e.qualify_frequency}
+          hint="How often Asterisk checks the client answers (SIP OPTIONS); while it does not, calls skip it. 0 = never; default 15"
+        >
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              type="number"
+              min={0}
+              max={86400}
+              step={1}
+              placeholder="15"
+              value={f.qualify_frequency}
+              onChange={(ev) => set('qualify_frequency', ev.target.value)}
+            />
+          )}
+        </Field>
         <Field label="Transport" error={e.sip_transport}>
           {(id, d) => (
             <select
