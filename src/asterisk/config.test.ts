@@ -117,8 +117,9 @@ test('realtime and CDR files point at the database; values libpq cannot take are
 });
 
 test('sorcery.conf names pjsip.conf before realtime for every type it maps, so pjsip.conf objects stay', () => {
-  const mappings = asteriskConfig(options)
-    ['sorcery.conf']!.split('\n')
+  const sorcery = asteriskConfig(options)['sorcery.conf']!;
+  const mappings = sorcery
+    .split('\n')
     .filter((l) => /^\w+=/.test(l))
     .map((l) => l.split('=', 2) as [string, string]);
   const types = [...new Set(mappings.map(([type]) => type))];
