@@ -17,10 +17,13 @@ export interface AsteriskConfigOptions {
   database: { host: string; port: number; name: string; user: string; password: string } | undefined;
 }
 
+/** The generated dialplan's file name, which extensions.conf must #include. */
+export const DIALPLAN_FILE = 'extensions_capconduit.conf';
+
 /** Every generated file, by name. */
 export function asteriskConfig(o: AsteriskConfigOptions): Record<string, string> {
   return {
-    'extensions_capconduit.conf': extensionsConf(o),
+    [DIALPLAN_FILE]: extensionsConf(o),
     'res_pgsql.conf': resPgsqlConf(o),
     'extconfig.conf': extconfigConf(),
     'sorcery.conf': sorceryConf(),
