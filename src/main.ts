@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { asteriskConfig, databaseFromUrl, parseFallback } from './asterisk/config.js';
 import { pino } from 'pino';
 import { generatePassword } from './auth/tokens.js';
+import { runAsteriskCheck } from './cli/asterisk-check.js';
 import { progressBar } from './cli/progress.js';
 import { ConfigError, loadConfig, parseRoles, type Config } from './config.js';
 import { migrate } from './db/migrate.js';
@@ -141,10 +142,28 @@ cid
     }),
   );
 
+type AsteriskConfigOpts = {
+  out?: string;
+  check?: string;
+  agi?: string[];
+  onUnavailable: string;
+  onReject: string;
+};
+
+/** `asterisk-config --check DIR`: reports instead of writing; the exit code says whether anything is an error. */
+async function checkAsteriskDir(dir: string, out: string | undefined, c: Config): Promise<void> {
+  if (out !== undefined) throw new Error('asterisk-config takes --out or --check, not both');
+  process.exitCode = await runAsteriskCheck(dir, c.databaseUrl, (line) => console.log(line));
+}
+
 program
   .command('asterisk-config')
   .description('write the Asterisk configuration CapConduit needs (dialplan, realtime, CDR) into a directory')
-  .requiredOption('--out <dir>', 'directory to write the files to')
+  .option('--out <dir>', 'directory to write the files to')
+  .option(
+    '--check <dir>',
+    'instead, report what an Asterisk config directory (e.g. /etc/asterisk) lacks; exit 1 on errors',
+  )
   .option('--agi <host:port...>', 'FastAGI servers the dialplan calls, in order (default: AGI_HOST:AGI_PORT)')
   .option(
     '--on-unavailable <spec>',
@@ -152,8 +171,10 @@ program
     'congestion',
   )
   .option('--on-reject <spec>', 'what a rejected caller hears (same forms)', 'busy')
-  .action((opts: { out: string; agi?: string[]; onUnavailable: string; onReject: string }) => {
+  .action(async (opts: AsteriskConfigOpts) => {
     const c = config();
+    if (opts.check !== undefined) return checkAsteriskDir(opts.check, opts.out, c);
+    if (opts.out === undefined) throw new Error('asterisk-config needs --out DIR (or --check DIR)');
     const host = c.agiHost === '0.0.0.0' || c.agiHost === '::' ? '127.0.0.1' : c.agiHost;
     const files = asteriskConfig({
       agi: opts.agi ?? [`${host}:${c.agiPort}`],

@@ -70,6 +70,17 @@ export function createClientsRepo(db: Queryable) {
       );
     },
 
+    /** Where Asterisk reaches each active client (for asterisk-config --check). */
+    sipTargets(): Promise<
+      Pick<ClientFields, 'client_identifier' | 'sip_mode' | 'sip_host' | 'sip_port' | 'sip_transport'>[]
+    > {
+      return many(
+        db,
+        `SELECT client_identifier, sip_mode, sip_host, sip_port, sip_transport
+           FROM clients WHERE status = 'active' ORDER BY client_identifier`,
+      );
+    },
+
     directory(): Promise<{ id: number; name: string; status: string }[]> {
       return many(db, `SELECT id, name, status FROM clients WHERE status = 'active' ORDER BY name`);
     },
