@@ -26,6 +26,9 @@ test('the carrier is the endpoint whose context is capconduit-inbound, in pjsip.
   assert.deepEqual(summary(pjsip({ 'pjsip.conf': CARRIER })), [
     'ok pjsip.conf:7 endpoint carrier sends its calls into capconduit-inbound',
   ]);
+  assert.deepEqual(summary(pjsip({ 'pjsip.conf': '#include trunks.conf\n', 'trunks.conf': CARRIER })), [
+    'ok trunks.conf:7 endpoint carrier sends its calls into capconduit-inbound',
+  ]);
   assert.deepEqual(
     summary(
       pjsip({

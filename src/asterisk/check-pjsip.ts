@@ -25,6 +25,8 @@ interface Endpoint {
   id: string;
   context: string | undefined;
   at: string;
+  /** A pjsip_wizard.conf endpoint gets its identify from remote_hosts, not from an identify section. */
+  wizard: boolean;
 }
 
 function endpoints(confs: Confs): Endpoint[] {
@@ -32,12 +34,14 @@ function endpoints(confs: Confs): Endpoint[] {
     id: s.name,
     context: applied(s, 'context')?.value,
     at: where(s),
+    wizard: false,
   }));
   // res_pjsip_config_wizard: a type=wizard section makes an endpoint of its name, `endpoint/x` its options.
   const wizard = objectsOfType(confs['pjsip_wizard.conf'], 'wizard').map((s) => ({
     id: s.name,
     context: applied(s, 'endpoint/context')?.value,
     at: where(s),
+    wizard: true,
   }));
   return [...conf, ...wizard];
 }
@@ -69,7 +73,7 @@ function identifiesOf(pjsip: Conf | undefined, endpoint: string): ConfSection[] 
 
 function carrierFindings(c: Endpoint, pjsip: Conf | undefined): Finding[] {
   const found = [ok(c.at, `endpoint ${c.id} sends its calls into ${CONTEXTS.inbound}`)];
-  if (c.at.startsWith('pjsip.conf') && identifiesOf(pjsip, c.id).length === 0)
+  if (!c.wizard && identifiesOf(pjsip, c.id).length === 0)
     found.push(
       warning(
         c.at,

@@ -184,7 +184,7 @@ function checkFamily(family: string, why: string, vars: ConfVar[]): Finding {
   if (!v)
     return error(
       'extconfig.conf',
-      `[settings] has no ${family} => pgsql,capconduit (${why}); without it res_pjsip fails to load`,
+      `[settings] has no ${family} => pgsql,capconduit (${why}): a realtime mapping to a family extconfig.conf lacks fails, and in [res_pjsip] it stops res_pjsip from loading`,
     );
   const [driver = '', , table] = v.value.split(',').map((s) => s.trim());
   if (table && table !== family)
