@@ -218,6 +218,11 @@ for (const kind of backends()) {
         assert.equal(res.status, 400, `qualify_frequency ${JSON.stringify(bad)}`);
       }
       assert.equal((await row(t.db, 'ps_aors', 'qualified'))?.qualify_frequency, '0');
+      // Callers other than the API (seed-demo, scripts) get the same rule from the service.
+      await assert.rejects(
+        t.services.clients.update(created.body.id as number, { qualify_frequency: 90_000 }),
+        /qualify_frequency is whole seconds from 0 \(never\) to 86400/,
+      );
     });
 
     test('a clash with a PJSIP object made outside CapConduit rolls the whole client back', async () => {

@@ -14,7 +14,7 @@ import {
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
-import { SUPPORTED_CODECS } from './pjsip.js';
+import { DEFAULT_QUALIFY_FREQUENCY, MAX_QUALIFY_FREQUENCY, SUPPORTED_CODECS } from './pjsip.js';
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('disabled')]);
 const SipMode = Type.Union([Type.Literal('static'), Type.Literal('registering')]);
@@ -60,9 +60,8 @@ const editable = {
   max_concurrency: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 })),
   qualify_frequency: Type.Integer({
     minimum: 0,
-    maximum: 86_400,
-    description:
-      'Seconds between the OPTIONS Asterisk sends to check the client is reachable; 0 = never (default 15). An unreachable client is skipped until it answers again.',
+    maximum: MAX_QUALIFY_FREQUENCY,
+    description: `Seconds between the OPTIONS Asterisk sends to check the client is reachable; 0 = never (default ${DEFAULT_QUALIFY_FREQUENCY}). An unreachable client is skipped until it answers again.`,
   }),
   timezone: Timezone,
   business_hours: Nullable(BusinessHours),

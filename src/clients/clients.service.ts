@@ -4,7 +4,7 @@ import { AppError, conflict, notFound } from '../shared/errors.js';
 import { assertValidHours } from '../shared/hours.js';
 import { toPage, type Page, type PageRequest } from '../shared/types.js';
 import { createClientsRepo, type ClientFields, type ClientRecord } from './clients.repo.js';
-import { DEFAULT_QUALIFY_FREQUENCY, pjsipRowsFor } from './pjsip.js';
+import { DEFAULT_QUALIFY_FREQUENCY, MAX_QUALIFY_FREQUENCY, pjsipRowsFor } from './pjsip.js';
 import { createPjsipRepo } from './pjsip.repo.js';
 
 /** A client as the API shows it: the SIP password is write-only. */
@@ -52,6 +52,13 @@ function assertSipComplete(c: ClientFields): void {
   }
   if (c.sip_mode === 'registering' && c.auth_username === null) {
     throw new AppError('validation_failed', 'a registering client needs auth_username and auth_password');
+  }
+  const q = c.qualify_frequency;
+  if (!Number.isInteger(q) || q < 0 || q > MAX_QUALIFY_FREQUENCY) {
+    throw new AppError(
+      'validation_failed',
+      `qualify_frequency is whole seconds from 0 (never) to ${MAX_QUALIFY_FREQUENCY}, which Asterisk accepts`,
+    );
   }
 }
 

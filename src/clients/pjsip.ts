@@ -41,6 +41,8 @@ export interface ClientSip {
  * four OPTIONS a minute per PBX. Facts: docs/asterisk-notes.md §9.
  */
 export const DEFAULT_QUALIFY_FREQUENCY = 15;
+/** Asterisk's own bound for qualify_frequency (res/res_pjsip/location.c, PARSE_IN_RANGE 0–86400). */
+export const MAX_QUALIFY_FREQUENCY = 86_400;
 
 export type Row = Record<string, string | number | null>;
 
