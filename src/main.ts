@@ -3,7 +3,7 @@ import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { asteriskConfig, databaseFromUrl, parseFallback } from './asterisk/config.js';
+import { asteriskConfig, databaseFromUrl, parseFallback, pbxName } from './asterisk/config.js';
 import { pino } from 'pino';
 import { generatePassword } from './auth/tokens.js';
 import { progressBar } from './cli/progress.js';
@@ -145,6 +145,10 @@ program
   .command('asterisk-config')
   .description('write the Asterisk configuration CapConduit needs (dialplan, realtime, CDR) into a directory')
   .requiredOption('--out <dir>', 'directory to write the files to')
+  .requiredOption(
+    '--pbx <name>',
+    "this PBX's name (letters, digits, _ . -), sent with every request: generate one set of files per PBX",
+  )
   .option('--agi <host:port...>', 'FastAGI servers the dialplan calls, in order (default: AGI_HOST:AGI_PORT)')
   .option(
     '--on-unavailable <spec>',
@@ -152,10 +156,11 @@ program
     'congestion',
   )
   .option('--on-reject <spec>', 'what a rejected caller hears (same forms)', 'busy')
-  .action((opts: { out: string; agi?: string[]; onUnavailable: string; onReject: string }) => {
+  .action((opts: { out: string; pbx: string; agi?: string[]; onUnavailable: string; onReject: string }) => {
     const c = config();
     const host = c.agiHost === '0.0.0.0' || c.agiHost === '::' ? '127.0.0.1' : c.agiHost;
     const files = asteriskConfig({
+      pbx: pbxName(opts.pbx),
       agi: opts.agi ?? [`${host}:${c.agiPort}`],
       onUnavailable: parseFallback(opts.onUnavailable),
       onReject: parseFallback(opts.onReject),

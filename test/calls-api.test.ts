@@ -37,23 +37,43 @@ for (const kind of backends()) {
     test('route_info → route_info with dial_status → log_call, as a curl-based PBX would', async () => {
       const first = await pbx(
         'GET',
-        `/api/internal/route_info?uniqueid=h1&did=${encodeURIComponent(sc.did)}&caller_id=%2B13125550100`,
+        `/api/internal/route_info?pbx=pbx1&uniqueid=h1&did=${encodeURIComponent(sc.did)}&caller_id=%2B13125550100`,
       );
       assert.equal(first.status, 200);
       assert.equal(first.body.status, 'dial');
       assert.equal(first.body.link_id, sc.links[0]);
+      assert.equal(first.body.max_seconds, 14_400);
 
       const blocked = await pbx(
         'GET',
-        `/api/internal/route_info?uniqueid=h2&did=${encodeURIComponent(sc.did)}`,
+        `/api/internal/route_info?pbx=pbx1&uniqueid=h2&did=${encodeURIComponent(sc.did)}`,
       );
       assert.equal(blocked.body.link_id, sc.links[1]);
 
-      const next = await pbx('GET', '/api/internal/route_info?uniqueid=h1&dial_status=BUSY');
-      assert.deepEqual([next.body.status, next.body.link_id, next.body.attempt], ['dial', sc.links[1], 2]);
+      const ids = (d: any) => `pbx=pbx1&call_id=${d.call_id}&attempt_id=${d.attempt_id}`;
+      const next = await pbx(
+        'GET',
+        `/api/internal/route_info?uniqueid=h1&${ids(first.body)}&dial_status=BUSY`,
+      );
+      assert.deepEqual(
+        [next.body.status, next.body.link_id, next.body.call_id],
+        ['dial', sc.links[1], first.body.call_id],
+      );
+      // The same request again (a retry) changes nothing and gets the same answer.
+      const repeated = await pbx(
+        'GET',
+        `/api/internal/route_info?uniqueid=h1&${ids(first.body)}&dial_status=BUSY`,
+      );
+      assert.deepEqual(repeated.body, next.body);
 
-      const logged = await pbx('POST', '/api/internal/log_call', {
+      const end = {
+        pbx: 'pbx1',
         uniqueid: 'h1',
+        call_id: next.body.call_id,
+        attempt_id: next.body.attempt_id,
+      };
+      const logged = await pbx('POST', '/api/internal/log_call', {
+        ...end,
         dial_status: 'ANSWER',
         answered_time: 95,
         duration: 110,
@@ -61,12 +81,18 @@ for (const kind of backends()) {
       });
       assert.deepEqual(logged.body.status, 'logged');
       const again = await pbx('POST', '/api/internal/log_call', {
-        uniqueid: 'h1',
+        ...end,
         dial_status: 'ANSWER',
         answered_time: 95,
       });
       assert.deepEqual(again.body, { status: 'duplicate', call_id: logged.body.call_id });
-      await pbx('POST', '/api/internal/log_call', { uniqueid: 'h2', dial_status: 'NOANSWER' });
+      await pbx('POST', '/api/internal/log_call', {
+        pbx: 'pbx1',
+        uniqueid: 'h2',
+        call_id: blocked.body.call_id,
+        attempt_id: blocked.body.attempt_id,
+        dial_status: 'NOANSWER',
+      });
     });
 
     test('log_call validates like every other route', async () => {

@@ -9,12 +9,22 @@ import { cdrPgsqlConf, extconfigConf, resPgsqlConf, sorceryConf } from './realti
 export { parseFallback, CONTEXTS, type Fallback } from './dialplan.js';
 
 export interface AsteriskConfigOptions {
+  /** This PBX's name, sent with every request (Asterisk's uniqueids repeat across PBXs). */
+  pbx: string;
   /** FastAGI servers as host:port, tried in order when one cannot be reached. */
   agi: string[];
   onUnavailable: Fallback;
   /** What a caller hears when CapConduit rejects the call (caps reached, closed, …). */
   onReject: Fallback;
   database: { host: string; port: number; name: string; user: string; password: string } | undefined;
+}
+
+/** A PBX name as the dialplan sends it (`--pbx`); throws for one it could not carry. */
+export function pbxName(name: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(name)) {
+    throw new Error(`--pbx "${name}": use 1-40 letters, digits, _ . or -`);
+  }
+  return name;
 }
 
 /** Every generated file, by name. */
