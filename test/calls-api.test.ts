@@ -95,6 +95,30 @@ for (const kind of backends()) {
       });
     });
 
+    test('log_call for a call never routed needs its did: no anonymous answered call with billsec is made up', async () => {
+      const unknown = await pbx('POST', '/api/internal/log_call', {
+        pbx: 'pbx1',
+        uniqueid: 'never-routed',
+        dial_status: 'ANSWER',
+        answered_time: 95,
+      });
+      assert.equal(unknown.status, 404);
+      assert.match(unknown.body.error.message, /give its did/);
+      const withDid = await pbx('POST', '/api/internal/log_call', {
+        pbx: 'pbx1',
+        uniqueid: 'never-routed',
+        attempt_id: null,
+        fallback: true,
+        did: '15551230000',
+        dial_status: 'NOANSWER',
+      });
+      assert.equal(withDid.body.status, 'logged');
+      const row = await t.db.query<any>(
+        `SELECT routing_status, cost, billable FROM calls WHERE uniqueid = 'never-routed'`,
+      );
+      assert.deepEqual(row.rows[0], { routing_status: 'unrouted', cost: '0.0000', billable: false });
+    });
+
     test('log_call validates like every other route', async () => {
       assert.equal((await pbx('POST', '/api/internal/log_call', { uniqueid: 'x', billsec: -1 })).status, 400);
       assert.equal((await pbx('POST', '/api/internal/log_call', { billsec: 1 })).status, 400);
@@ -145,6 +169,11 @@ for (const kind of backends()) {
         0,
       );
       assert.equal((await admin.get(`/api/calls?caller=3125550100`)).body.total, 1);
+      // typed as people write numbers, matched against the E.164 the calls store
+      assert.equal(
+        (await admin.get(`/api/calls?caller=${encodeURIComponent('(312) 555-0100')}`)).body.total,
+        1,
+      );
       assert.equal((await admin.get(`/api/calls?did=${encodeURIComponent(sc.did.slice(2))}`)).body.total, 2);
     });
 

@@ -128,6 +128,92 @@ for (const kind of backends()) {
       );
     });
 
+    test('an attempt the CDR shows no Dial to was never dialled (not CHANUNAVAIL); a buyer calling in is not an inbound call', async () => {
+      const sc = await scenario(t.s, { links: [{}] });
+      const p1 = callFlow(t.s, 'pbx1');
+      await p1.route('rc-5', sc.did);
+      const start = t.clock.now();
+      t.clock.advance(60_000);
+      await cdr(t.db, {
+        uniqueid: 'rc-5',
+        start,
+        end: new Date(start.getTime() + 5000),
+        disposition: 'NO ANSWER',
+        billsec: 0,
+        dst: sc.did,
+        userfield: 'capconduit pbx=pbx1',
+      });
+      await cdr(t.db, {
+        uniqueid: 'rc-6',
+        start,
+        end: new Date(start.getTime() + 5000),
+        disposition: 'ANSWERED',
+        billsec: 12,
+        dst: '15551230000',
+        dcontext: 'capconduit-from-clients',
+      });
+
+      assert.equal(await t.s.reconcile.run(), 1);
+      const attempts = await t.db.query<any>(
+        `SELECT a.state, a.dial_status FROM call_attempts a JOIN calls c ON c.id = a.call_id WHERE c.uniqueid = 'rc-5'`,
+      );
+      assert.deepEqual(attempts.rows, [{ state: 'not_dialed', dial_status: null }]);
+      const buyer = await t.db.query<any>(`SELECT count(*) AS n FROM calls WHERE uniqueid = 'rc-6'`);
+      assert.equal(buyer.rows[0].n, 0);
+    });
+
+    test('CDRs name their PBX: the same uniqueid on two PBXs is reconciled to the right call', async () => {
+      const sc = await scenario(t.s, { links: [{ max_concurrency: 5 }] });
+      const [a, b] = [callFlow(t.s, 'pbx-a'), callFlow(t.s, 'pbx-b')];
+      await a.route('rc-7', sc.did);
+      await b.route('rc-7', sc.did);
+      const start = t.clock.now();
+      t.clock.advance(60_000);
+      await cdr(t.db, {
+        uniqueid: 'rc-7',
+        start,
+        end: new Date(start.getTime() + 40_000),
+        disposition: 'ANSWERED',
+        billsec: 33,
+        dst: sc.did,
+        dialled: sc.clients[0]!.identifier,
+        userfield: 'capconduit pbx=pbx-b',
+      });
+
+      assert.equal(await t.s.reconcile.run(), 1);
+      const calls = await t.db.query<any>(
+        `SELECT pbx, state, billsec FROM calls WHERE uniqueid = 'rc-7' ORDER BY pbx`,
+      );
+      assert.deepEqual(calls.rows, [
+        { pbx: 'pbx-a', state: 'dialing', billsec: 0 },
+        { pbx: 'pbx-b', state: 'ended', billsec: 33 },
+      ]);
+      await a.end('rc-7', 'NOANSWER');
+    });
+
+    test('a PBX that writes CDRs for answered calls only is named (cdr.conf unanswered = no)', async () => {
+      const sc = await scenario(t.s, { links: [{ max_concurrency: 50 }] });
+      const p = callFlow(t.s, 'pbx-nocdr');
+      for (let i = 0; i < 6; i++) {
+        const id = `rc-nocdr-${i}`;
+        await p.route(id, sc.did);
+        await p.end(id, i === 0 ? 'ANSWER' : 'NOANSWER', { billsec: 20 });
+        if (i === 0) {
+          const now = t.clock.now();
+          await cdr(t.db, {
+            uniqueid: id,
+            start: now,
+            end: now,
+            disposition: 'ANSWERED',
+            billsec: 20,
+            dst: sc.did,
+          });
+        }
+      }
+      t.clock.advance(60_000);
+      assert.ok((await t.s.reconcile.pbxsWithoutUnansweredCdrs()).includes('pbx-nocdr'));
+    });
+
     test('CDRs younger than the settle time are left to the hangup handler', async () => {
       const sc = await scenario(t.s, { links: [{}] });
       await c.route('rc-4', sc.did);

@@ -94,11 +94,6 @@ export function sqlList(values: readonly string[]): string {
   return values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
 }
 
-/** The transition a call in `from` makes on `event`, or undefined when the event changes nothing. */
-export function transition(from: CallState | null, event: CallEvent, to: CallState): Transition | undefined {
-  return CALL_TRANSITIONS.find((t) => t.from === from && t.event === event && t.to === to);
-}
-
 /** Markdown table of CALL_TRANSITIONS, as docs/architecture.md shows it. */
 export function transitionTable(): string {
   const rows = CALL_TRANSITIONS.map((t) => `| ${t.from ?? '—'} | ${t.event} | ${t.to} | ${t.when} |`);
