@@ -13,6 +13,8 @@ import type { Db, Queryable, QueryResult } from '../src/db/db.js';
 import { migrate } from '../src/db/migrate.js';
 import { withRetry } from '../src/db/retry.js';
 import { createPostgresDb, statementName } from '../src/db/postgres.js';
+import { endCallStatement, unroutedStatement } from '../src/calls/call-end.sql.js';
+import { nextStatement, rejectStatement, routeStatement } from '../src/routing/routing.sql.js';
 import { createServices } from '../src/services.js';
 import { systemClock } from '../src/shared/clock.js';
 import { runScript } from '../test/helpers/agi-client.js';
@@ -119,23 +121,28 @@ async function cycle(
     const d = held.pop();
     if (d) live.set(d, live.get(d)! - 1);
   };
-  const r1 = await runScript(port, { script: `route?did=${encodeURIComponent(did)}`, uniqueid });
+  // As the generated dialplan asks: the PBX named, the call and attempt passed back.
+  const r1 = await runScript(port, { script: `route?pbx=bench&did=${encodeURIComponent(did)}`, uniqueid });
   t.requestMs.push(r1.ms);
+  const ids = (v: Record<string, string>) =>
+    `pbx=bench&call=${v.CC_CALL ?? ''}&attempt=${v.CC_ATTEMPT ?? ''}`;
+  let last = r1.vars;
   if (r1.vars.CC_STATUS === 'dial') take(r1.vars.CC_DIAL);
   let billsec = '0';
   let status = 'NOANSWER';
   if (r1.vars.CC_STATUS === 'dial') {
     drop(); // the PBX drops the busy leg before asking for the next target
-    const r2 = await runScript(port, { script: 'next?status=BUSY', uniqueid });
+    const r2 = await runScript(port, { script: `next?${ids(r1.vars)}&status=BUSY`, uniqueid });
     t.requestMs.push(r2.ms);
     if (r2.vars.CC_STATUS === 'dial') {
+      last = r2.vars;
       take(r2.vars.CC_DIAL);
       status = 'ANSWER';
       billsec = String(20 + (t.cycles % 60));
     }
   }
   const r3 = await runScript(port, {
-    script: 'hangup',
+    script: `hangup?${ids(last)}&did=&fallback=`,
     uniqueid,
     args: [status, billsec, billsec, billsec, '16'],
   });
@@ -226,9 +233,14 @@ async function main(): Promise<void> {
     // 2. Correctness after both phases.
     const all = [...t1.uniqueids, ...t2.uniqueids];
     const logged = (
-      await db.query<{ n: number }>('SELECT count(*) AS n FROM call_logs WHERE uniqueid = ANY($1)', [all])
+      await db.query<{ n: number }>(
+        `SELECT count(*) AS n FROM calls WHERE pbx = 'bench' AND uniqueid = ANY($1) AND state = 'ended'`,
+        [all],
+      )
     ).rows[0]!.n;
-    const stillLive = (await db.query<{ n: number }>('SELECT count(*) AS n FROM live_calls')).rows[0]!.n;
+    const stillLive = (
+      await db.query<{ n: number }>(`SELECT count(*) AS n FROM calls WHERE state NOT IN ('ended', 'expired')`)
+    ).rows[0]!.n;
     const dbOvershoot = (
       await db.query<{ n: number }>(
         `SELECT count(*) AS n FROM campaign_client_settings
@@ -251,21 +263,52 @@ async function main(): Promise<void> {
         routingCacheMs: 600_000,
       },
     });
+    const pbx = 'bench-raw';
     for (const [i, did] of setup.dids.entries()) {
-      await s.routing.route({ uniqueid: `warm-${i}`, did });
-      await s.callEnd.finish({ uniqueid: `warm-${i}`, dialStatus: 'NOANSWER', source: 'agi' });
+      const d = await s.routing.route({ pbx, uniqueid: `warm-${i}`, did });
+      const attemptId = d.action === 'dial' ? d.attemptId : null;
+      await s.callEnd.finish({
+        pbx,
+        uniqueid: `warm-${i}`,
+        callId: d.callId,
+        attemptId,
+        dialStatus: 'NOANSWER',
+        source: 'agi',
+      });
     }
     // One recorded cycle per DID, so the replay spreads over campaigns as the real run does.
     const templates: (typeof rec.log)[] = [];
     for (const [i, did] of setup.dids.entries()) {
       rec.log.length = 0;
-      await s.routing.route({ uniqueid: `template-${i}`, did });
-      await s.routing.next(`template-${i}`, 'BUSY');
-      await s.callEnd.finish({ uniqueid: `template-${i}`, dialStatus: 'ANSWER', billsec: 40, source: 'agi' });
+      const uniqueid = `template-${i}`;
+      const d1 = await s.routing.route({ pbx, uniqueid, did });
+      if (d1.action !== 'dial') throw new Error(`template call ${i} was not routed`);
+      const d2 = await s.routing.next({
+        pbx,
+        uniqueid,
+        callId: d1.callId,
+        attemptId: d1.attemptId,
+        status: 'BUSY',
+      });
+      const attemptId = d2.action === 'dial' ? d2.attemptId : null;
+      await s.callEnd.finish({
+        pbx,
+        uniqueid,
+        callId: d1.callId,
+        attemptId,
+        dialStatus: 'ANSWER',
+        billsec: 40,
+        source: 'agi',
+      });
       templates.push(
         rec.log.map((x) => ({ ...x, params: x.params.map((v) => (v === `template-${i}` ? 'template' : v)) })),
       );
     }
+    const legends = new Map(
+      [routeStatement(), rejectStatement(), nextStatement(), endCallStatement(), unroutedStatement()].map(
+        (st) => [st.sql, st.legend.map((l) => l.split(' ')[1])],
+      ),
+    );
     const pool = new pg.Pool({ connectionString: target.url, max: 20 });
     pool.on('error', (err) => console.error('raw pool:', err.message));
     let r = 0;
@@ -273,12 +316,27 @@ async function main(): Promise<void> {
     const ordered = async () => {
       const id = `raw-${++r}`;
       const log = templates[r % templates.length]!;
-      const params = (p: unknown[]) => p.map((v) => (v === 'template' ? id : v));
+      // The call and attempt ids a statement returns are what the next one is given, as the PBX does.
+      const ids: Record<string, unknown> = {};
+      const params = (sql: string, p: unknown[]) => {
+        const names = legends.get(sql);
+        return p.map((v, j) => {
+          const name = names?.[j];
+          if (name === 'callId' && ids.call_id !== undefined) return ids.call_id;
+          if (name === 'attempt' && ids.attempt_id !== undefined) return ids.attempt_id;
+          return v === 'template' ? id : v;
+        });
+      };
       let i = 0;
       while (i < log.length) {
         const st = log[i]!;
         if (st.tx === 0) {
-          await pool.query({ name: statementName(st.sql), text: st.sql, values: params(st.params) });
+          const res = await pool.query({
+            name: statementName(st.sql),
+            text: st.sql,
+            values: params(st.sql, st.params),
+          });
+          for (const k of ['call_id', 'attempt_id']) if (res.rows[0]?.[k] != null) ids[k] = res.rows[0][k];
           i++;
           continue;
         }
@@ -289,7 +347,7 @@ async function main(): Promise<void> {
           try {
             await c.query('BEGIN');
             for (const x of stmts)
-              await c.query({ name: statementName(x.sql), text: x.sql, values: params(x.params) });
+              await c.query({ name: statementName(x.sql), text: x.sql, values: params(x.sql, x.params) });
             await c.query('COMMIT');
           } catch (err) {
             await c.query('ROLLBACK').catch(() => undefined);

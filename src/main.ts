@@ -3,7 +3,7 @@ import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { asteriskConfig, databaseFromUrl, parseFallback } from './asterisk/config.js';
+import { asteriskConfig, databaseFromUrl, parseFallback, pbxName } from './asterisk/config.js';
 import { pino } from 'pino';
 import { generatePassword } from './auth/tokens.js';
 import { runAsteriskCheck } from './cli/asterisk-check.js';
@@ -144,6 +144,7 @@ cid
 
 type AsteriskConfigOpts = {
   out?: string;
+  pbx?: string;
   check?: string;
   agi?: string[];
   onUnavailable: string;
@@ -161,6 +162,10 @@ program
   .description('write the Asterisk configuration CapConduit needs (dialplan, realtime, CDR) into a directory')
   .option('--out <dir>', 'directory to write the files to')
   .option(
+    '--pbx <name>',
+    "this PBX's name (letters, digits, _ . -), sent with every request: generate one set of files per PBX",
+  )
+  .option(
     '--check <dir>',
     'instead, report what an Asterisk config directory (e.g. /etc/asterisk) lacks; exit 1 on errors',
   )
@@ -175,8 +180,10 @@ program
     const c = config();
     if (opts.check !== undefined) return checkAsteriskDir(opts.check, opts.out, c);
     if (opts.out === undefined) throw new Error('asterisk-config needs --out DIR (or --check DIR)');
+    if (opts.pbx === undefined) throw new Error('asterisk-config --out needs --pbx NAME');
     const host = c.agiHost === '0.0.0.0' || c.agiHost === '::' ? '127.0.0.1' : c.agiHost;
     const files = asteriskConfig({
+      pbx: pbxName(opts.pbx),
       agi: opts.agi ?? [`${host}:${c.agiPort}`],
       onUnavailable: parseFallback(opts.onUnavailable),
       onReject: parseFallback(opts.onReject),

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo, Server } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createCallerIdAgiHandlers } from './agi/callerid.scripts.js';
@@ -35,7 +36,12 @@ export async function prepare(config: Config, log: Logger): Promise<{ db: Db; se
   });
   const report = await migrate(db);
   if (report.applied.length > 0) log.info({ applied: report.applied }, 'migrations applied');
-  const services = createServices({ db, clock: systemClock, config });
+  const services = createServices({
+    db,
+    clock: systemClock,
+    config: { ...config, journalDir: join(config.dataDir, 'journal') },
+    log,
+  });
   return { db, services };
 }
 
@@ -80,6 +86,18 @@ function banner(url: string, config: Config, creds: Credential[] | undefined): s
     '',
   );
   return lines.join('\n');
+}
+
+/** Says which PBXs write no CDRs for unanswered calls (cdr.conf `unanswered = no`). */
+async function warnMissingCdrs(services: Services, log: Logger): Promise<number> {
+  const pbxs = await services.reconcile.pbxsWithoutUnansweredCdrs();
+  for (const pbx of pbxs) {
+    log.warn(
+      { pbx },
+      'this PBX writes no CDRs for unanswered calls: set unanswered = yes in its cdr.conf, or calls rejected while CapConduit is unreachable go unlogged (docs/asterisk.md)',
+    );
+  }
+  return 0;
 }
 
 /** Starts the requested roles in this process and stops them cleanly on SIGTERM/SIGINT. */
@@ -140,10 +158,28 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
             everyMs: config.sweepIntervalMs,
             run: () => services.callEnd.expire(),
           },
+          // A PBX that restarted lost its channels: their slots come back now, not at expiry.
+          {
+            name: 'release-restarted-pbx',
+            everyMs: config.sweepIntervalMs,
+            run: () => services.callEnd.reapRestarted(),
+          },
+          { name: 'check-cdr-settings', everyMs: 3600_000, run: () => warnMissingCdrs(services, log) },
         ],
         { log: log.child({ role: 'worker' }), metrics },
       )
     : undefined;
+  // Call ends journaled while PostgreSQL was away are written as soon as it is back.
+  const journal =
+    roles.includes('agi') || roles.includes('api')
+      ? startWorker(
+          [{ name: 'replay-call-end-journal', everyMs: 2000, run: () => services.callEnd.replayJournal() }],
+          {
+            log: log.child({ role: 'journal' }),
+            metrics,
+          },
+        )
+      : undefined;
   log.info({ roles, ms: Date.now() - started, url, agiPort }, 'started');
   if (url) process.stdout.write(`${banner(url, config, creds)}\n`);
   if (agiPort !== undefined) process.stdout.write(`  FastAGI listening on ${config.agiHost}:${agiPort}\n\n`);
@@ -159,6 +195,7 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
       timer.unref();
       await new Promise<void>((resolve) => (agi ? agi.close(() => resolve()) : resolve()));
       await worker?.stop();
+      await journal?.stop();
       await app?.close();
       await db.close();
       log.info('stopped');

@@ -3,6 +3,8 @@ import { createCallerIdService } from './callerid/callerid.service.js';
 import { createCallerIdImport } from './callerid/import.service.js';
 import { createCallerIdManagement } from './callerid/manage.service.js';
 import { createCallerIdStats } from './callerid/stats.service.js';
+import { pino, type Logger } from 'pino';
+import { createCallEndJournal } from './calls/call-end.journal.js';
 import { createCallEndService } from './calls/call-end.service.js';
 import { createCallsService } from './calls/calls.service.js';
 import { createLiveCallsService } from './calls/live.service.js';
@@ -28,17 +30,33 @@ export interface ServiceConfig {
   defaultPhoneRegion: string;
   /** ROUTING_CACHE_MS: reuse of a DID's routing context (decisions are always checked live). */
   routingCacheMs?: number;
-  /** How often the live-calls feed reads live_calls while someone watches. */
+  /** How often the live-calls feed reads the open calls while someone watches. */
   liveCallsIntervalMs?: number;
+  /** Where call ends wait on disk while PostgreSQL is away (DATA_DIR/journal); none: they are not kept. */
+  journalDir?: string | undefined;
 }
 
 /** Wires every service with exactly the dependencies it uses. */
-export function createServices(deps: { db: Db; clock: Clock; config: ServiceConfig; random?: () => number }) {
+export function createServices(deps: {
+  db: Db;
+  clock: Clock;
+  config: ServiceConfig;
+  random?: () => number;
+  log?: Logger;
+}) {
   const { db, clock, config } = deps;
+  const log = deps.log ?? pino({ level: 'silent' });
   const auth = createAuthService({ db, clock, policy: config });
   const settings = createSettingsService({ db, clock });
   const campaigns = createCampaignsService({ db, clock });
-  const callEnd = createCallEndService({ db, clock, settings });
+  const callEnd = createCallEndService({
+    db,
+    clock,
+    settings,
+    defaultRegion: config.defaultPhoneRegion,
+    log,
+    ...(config.journalDir ? { journal: createCallEndJournal(config.journalDir, log) } : {}),
+  });
   const links = createLinksService({ db, clock, campaigns });
   return {
     auth,
@@ -61,7 +79,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: ServiceConf
       contextCacheMs: config.routingCacheMs,
     }),
     callEnd,
-    reconcile: createReconcileService({ db, clock, callEnd }),
+    reconcile: createReconcileService({ db, clock, callEnd, log }),
     calls: createCallsService({ db }),
     liveCalls: createLiveCallsService({ db, clock, intervalMs: config.liveCallsIntervalMs }),
     callerId: createCallerIdService({ db, clock, settings, defaultRegion: config.defaultPhoneRegion }),

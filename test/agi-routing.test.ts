@@ -61,32 +61,39 @@ for (const kind of backends()) {
       const id = call();
 
       const routed = await runScript(port, {
-        script: `route?did=${encodeURIComponent(sc.did)}`,
+        script: `route?pbx=pbx1&did=${encodeURIComponent(sc.did)}`,
         uniqueid: id,
       });
-      const next = await runScript(port, { script: 'next?status=BUSY', uniqueid: id });
+      const ids = (v: Record<string, string>) => `pbx=pbx1&call=${v.CC_CALL}&attempt=${v.CC_ATTEMPT}`;
+      const next = await runScript(port, { script: `next?${ids(routed.vars)}&status=BUSY`, uniqueid: id });
       const hangup = await runScript(port, {
-        script: 'hangup',
+        script: `hangup?${ids(next.vars)}&did=&fallback=`,
         uniqueid: id,
         args: ['ANSWER', '42', '43', '50', '16'],
       });
 
       assert.deepEqual(routed.vars, {
+        CC_CALL: routed.vars.CC_CALL,
+        CC_ATTEMPT: routed.vars.CC_ATTEMPT,
         CC_DIAL: `PJSIP/${sc.clients[0]!.identifier}`,
         CC_TIMEOUT: '20',
-        CC_ATTEMPT: '1',
+        CC_MAXSEC: '14400',
         CC_STATUS: 'dial',
       });
+      assert.match(routed.vars.CC_CALL!, /^\d+$/);
       assert.deepEqual(next.vars, {
+        CC_CALL: routed.vars.CC_CALL,
+        CC_ATTEMPT: next.vars.CC_ATTEMPT,
         CC_DIAL: `PJSIP/${sc.clients[1]!.identifier}`,
         CC_TIMEOUT: '20',
-        CC_ATTEMPT: '2',
+        CC_MAXSEC: '14400',
         CC_STATUS: 'dial',
       });
+      assert.notEqual(next.vars.CC_ATTEMPT, routed.vars.CC_ATTEMPT);
       assert.deepEqual(hangup.commands, ['SET VARIABLE CC_LOGGED "1"']);
       const log = (
         await t.db.query<any>(
-          'SELECT billsec, duration, hangup_cause, link_id, source FROM call_logs WHERE uniqueid = $1',
+          'SELECT billsec, duration, hangup_cause, link_id, source FROM calls WHERE uniqueid = $1',
           [id],
         )
       ).rows[0];
@@ -99,7 +106,7 @@ for (const kind of backends()) {
       });
     });
 
-    test('a PBX that vanishes before hearing the decision holds no slot', async () => {
+    test('a decision the PBX never heard is answered again to the retry, and settled as not dialled at hangup', async () => {
       const sc = await scenario(t.s, { links: [{ max_concurrency: 1 }] });
       const id = call();
       const done = requestFinished();
@@ -107,24 +114,36 @@ for (const kind of backends()) {
       s.on('error', () => undefined);
       s.resume();
       s.on('connect', () =>
-        s.end(agiHeader({ script: `route?did=${encodeURIComponent(sc.did)}`, uniqueid: id })),
+        s.end(agiHeader({ script: `route?pbx=pbx1&did=${encodeURIComponent(sc.did)}`, uniqueid: id })),
       );
       await done;
-      assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
-      assert.equal(
-        (await t.db.query<any>('SELECT count(*) AS n FROM live_calls WHERE uniqueid = $1', [id])).rows[0].n,
-        0,
-      );
+      // Another node may have handed the same reservation out: it is kept, never undone here.
+      assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 1);
+
       const retried = await runScript(port, {
-        script: `route?did=${encodeURIComponent(sc.did)}`,
+        script: `route?pbx=pbx1&did=${encodeURIComponent(sc.did)}`,
         uniqueid: id,
       });
       assert.equal(retried.vars.CC_STATUS, 'dial');
+      assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 1);
+
+      // The caller gives up before any dial: the hangup names no attempt.
+      await runScript(port, {
+        script: 'hangup?pbx=pbx1&call=&attempt=&did=&fallback=unavailable',
+        uniqueid: id,
+        args: [''],
+      });
+      assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
+      const attempt = await t.db.query<any>(
+        'SELECT a.state, a.dial_status FROM call_attempts a JOIN calls c ON c.id = a.call_id WHERE c.uniqueid = $1',
+        [id],
+      );
+      assert.deepEqual(attempt.rows, [{ state: 'not_dialed', dial_status: null }]);
     });
 
     test('a rejected call tells the dialplan why', async () => {
       const r = await runScript(port, { script: 'route', uniqueid: call(), args: ['15550001111'] });
-      assert.deepEqual(r.vars, { CC_REASON: 'unknown_did', CC_STATUS: 'reject' });
+      assert.deepEqual(r.vars, { CC_CALL: r.vars.CC_CALL, CC_REASON: 'unknown_did', CC_STATUS: 'reject' });
     });
 
     test('the recorded hangup handler of a real Asterisk logs the call (DIALSTATUS as agi_arg_1)', async () => {
@@ -143,7 +162,7 @@ for (const kind of backends()) {
       );
       assert.deepEqual(written, ['SET VARIABLE CC_LOGGED "1"\n']);
       const log = (
-        await t.db.query<any>('SELECT routing_status, dial_status, did FROM call_logs WHERE uniqueid = $1', [
+        await t.db.query<any>('SELECT routing_status, dial_status, did FROM calls WHERE uniqueid = $1', [
           'harness-1795261893.1218',
         ])
       ).rows[0];
@@ -180,8 +199,49 @@ for (const kind of backends()) {
       );
       assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
       assert.equal((await linkCounters(t.db, sc.links[1]!)).in_flight, 0);
-      const n = await t.db.query<any>('SELECT count(*) AS n FROM call_logs WHERE uniqueid = ANY($1)', [ids]);
+      const n = await t.db.query<any>('SELECT count(*) AS n FROM calls WHERE uniqueid = ANY($1)', [ids]);
       assert.equal(n.rows[0].n, 200);
+    });
+
+    test('two PBXs on default settings send the same uniqueids: 200 calls through both nodes stay exact and all are logged', async () => {
+      const sc = await scenario(t.s, {
+        links: [{ max_concurrency: 10 }, { forwarding_priority: 2, max_concurrency: 40 }],
+      });
+      const ports = other ? [port, Number(other.match[1])] : [port];
+      // Asterisk without systemname: epoch second and a counter, the same on both PBXs.
+      const uniqueids = Array.from({ length: 100 }, (_, i) => `1795400000.${i}`);
+      const calls = uniqueids.flatMap((id) => ['pbx-a', 'pbx-b'].map((pbx) => ({ pbx, id })));
+
+      const routed = await Promise.all(
+        calls.map((c, i) =>
+          runScript(ports[i % ports.length]!, {
+            script: `route?pbx=${c.pbx}&did=${encodeURIComponent(sc.did)}`,
+            uniqueid: c.id,
+          }),
+        ),
+      );
+
+      const byTarget = (ident: string) => routed.filter((r) => r.vars.CC_DIAL === `PJSIP/${ident}`).length;
+      assert.equal(byTarget(sc.clients[0]!.identifier), 10);
+      assert.equal(byTarget(sc.clients[1]!.identifier), 40);
+      assert.equal(new Set(routed.map((r) => r.vars.CC_CALL)).size, 200);
+      await Promise.all(
+        calls.map((c, i) =>
+          runScript(ports[(i + 1) % ports.length]!, {
+            script: `hangup?pbx=${c.pbx}&call=${routed[i]!.vars.CC_CALL}&attempt=${routed[i]!.vars.CC_ATTEMPT ?? ''}&did=&fallback=`,
+            uniqueid: c.id,
+            args: [routed[i]!.vars.CC_STATUS === 'dial' ? 'ANSWER' : '', '60'],
+          }),
+        ),
+      );
+      assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
+      assert.equal((await linkCounters(t.db, sc.links[1]!)).in_flight, 0);
+      const logged = await t.db.query<any>(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE billable) AS converted FROM calls
+          WHERE uniqueid = ANY($1) AND state = 'ended'`,
+        [uniqueids],
+      );
+      assert.deepEqual(logged.rows[0], { n: 200, converted: 50 });
     });
 
     test('200 simultaneous calls against total and daily caps: exact, and exact again after they convert', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from './helpers/db.js';
+import { callFlow, reason } from './helpers/calls.js';
 import { scenario } from './helpers/scenario.js';
 import { linkCounters, startServices, type TestServices } from './helpers/services.js';
 
@@ -10,8 +11,10 @@ const call = () => `end-${process.pid}.${++uid}`;
 for (const kind of backends()) {
   describe(`call end, billing and expiry on ${kind}`, () => {
     let t: TestServices;
+    let c: ReturnType<typeof callFlow>;
     before(async () => {
       t = await startServices(kind);
+      c = callFlow(t.s);
       const admin = await t.s.users.create({
         email: `a${process.pid}@x.example`,
         name: 'a',
@@ -30,19 +33,12 @@ for (const kind of backends()) {
         links: [{ payout: '2.5', min_billable_duration: 60 }],
       });
       const id = call();
-      await t.s.routing.route({ uniqueid: id, did: sc.did, callerId: '+13125550111' });
+      await c.route(id, sc.did, '+13125550111');
       t.clock.advance(70_000);
 
-      const end = await t.s.callEnd.finish({
-        uniqueid: id,
-        dialStatus: 'ANSWER',
-        billsec: 61,
-        duration: 70,
-        hangupCause: 16,
-        source: 'agi',
-      });
+      const end = await c.end(id, 'ANSWER', { billsec: 61, duration: 70, hangupCause: 16 });
 
-      const log = (await t.db.query<any>('SELECT * FROM call_logs WHERE id = $1', [end.callId])).rows[0];
+      const log = (await t.db.query<any>('SELECT * FROM calls WHERE id = $1', [end.callId])).rows[0];
       assert.equal(log.cost, '0.0550'); // 66 s × 0.05 / 60
       assert.equal(log.payout, '2.5000');
       assert.equal(log.billable, true);
@@ -66,27 +62,25 @@ for (const kind of backends()) {
       const admin = sc.admin;
       await t.s.users.update(admin, sc.seller.id, { billing_rate_per_minute: '0.60' });
       const id = call();
-      await t.s.routing.route({ uniqueid: id, did: sc.did });
-      const end = await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'ANSWER', billsec: 6, source: 'agi' });
-      const log = (await t.db.query<any>('SELECT cost FROM call_logs WHERE id = $1', [end.callId])).rows[0];
+      await c.route(id, sc.did);
+      const end = await c.end(id, 'ANSWER', { billsec: 6 });
+      const log = (await t.db.query<any>('SELECT cost FROM calls WHERE id = $1', [end.callId])).rows[0];
       assert.equal(log.cost, '0.0600');
     });
 
     test('hangup is idempotent: a repeated report changes nothing', async () => {
       const sc = await scenario(t.s, { links: [{ total_calls_allowed: 10 }] });
       const id = call();
-      await t.s.routing.route({ uniqueid: id, did: sc.did });
-      const report = { uniqueid: id, dialStatus: 'ANSWER', billsec: 120, source: 'agi' as const };
-
+      await c.route(id, sc.did);
       const results = await Promise.all([
-        t.s.callEnd.finish(report),
-        t.s.callEnd.finish(report),
-        t.s.callEnd.finish(report),
+        c.end(id, 'ANSWER', { billsec: 120 }),
+        c.end(id, 'ANSWER', { billsec: 120 }),
+        c.end(id, 'ANSWER', { billsec: 120 }),
       ]);
 
       assert.deepEqual(results.map((r) => r.status).sort(), ['duplicate', 'duplicate', 'logged']);
       assert.equal(
-        (await t.db.query<any>('SELECT count(*) AS n FROM call_logs WHERE uniqueid = $1', [id])).rows[0].n,
+        (await t.db.query<any>('SELECT count(*) AS n FROM calls WHERE uniqueid = $1', [id])).rows[0].n,
         1,
       );
       assert.equal((await t.s.balances.ledger(sc.seller.id, { limit: 10, offset: 0 })).total, 2);
@@ -101,11 +95,11 @@ for (const kind of backends()) {
     test('a call that was never answered is not charged and gives its window slot back', async () => {
       const sc = await scenario(t.s, { links: [{ daily_cap: 5 }] });
       const id = call();
-      await t.s.routing.route({ uniqueid: id, did: sc.did });
+      await c.route(id, sc.did);
       assert.equal((await linkCounters(t.db, sc.links[0]!)).day_count, 1);
-      const end = await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'CANCEL', source: 'agi' });
+      const end = await c.end(id, 'CANCEL');
       const log = (
-        await t.db.query<any>('SELECT cost, billable, disposition FROM call_logs WHERE id = $1', [end.callId])
+        await t.db.query<any>('SELECT cost, billable, disposition FROM calls WHERE id = $1', [end.callId])
       ).rows[0];
       assert.deepEqual(log, { cost: '0.0000', billable: false, disposition: 'NO ANSWER' });
       assert.deepEqual(await linkCounters(t.db, sc.links[0]!), {
@@ -118,13 +112,12 @@ for (const kind of backends()) {
 
     test('a rejected call is logged with its reason when its hangup arrives', async () => {
       const id = call();
-      await t.s.routing.route({ uniqueid: id, did: '+14155559999' });
-      const end = await t.s.callEnd.finish({ uniqueid: id, dialStatus: '', source: 'agi' });
+      await c.route(id, '+14155559999');
+      const end = await c.end(id, '');
       const log = (
-        await t.db.query<any>(
-          'SELECT routing_status, reject_reason, disposition FROM call_logs WHERE id = $1',
-          [end.callId],
-        )
+        await t.db.query<any>('SELECT routing_status, reject_reason, disposition FROM calls WHERE id = $1', [
+          end.callId,
+        ])
       ).rows[0];
       assert.deepEqual(log, {
         routing_status: 'rejected',
@@ -135,17 +128,9 @@ for (const kind of backends()) {
 
     test('a hangup for a call CapConduit never routed is still logged', async () => {
       const id = call();
-      const end = await t.s.callEnd.finish({
-        uniqueid: id,
-        dialStatus: 'ANSWER',
-        billsec: 33,
-        did: '15551234567',
-        source: 'agi',
-      });
+      const end = await c.end(id, 'ANSWER', { billsec: 33, did: '15551234567' });
       const log = (
-        await t.db.query<any>('SELECT routing_status, billsec, cost FROM call_logs WHERE id = $1', [
-          end.callId,
-        ])
+        await t.db.query<any>('SELECT routing_status, billsec, cost FROM calls WHERE id = $1', [end.callId])
       ).rows[0];
       assert.deepEqual(log, { routing_status: 'unrouted', billsec: 33, cost: '0.0000' });
     });
@@ -153,23 +138,21 @@ for (const kind of backends()) {
     test('a reservation whose hangup never arrives expires after the maximum call length', async () => {
       const sc = await scenario(t.s, { links: [{ max_concurrency: 1 }] });
       const id = call();
-      await t.s.routing.route({ uniqueid: id, did: sc.did });
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), {
-        action: 'reject',
-        reason: 'all_candidates_capped',
-      });
+      await c.route(id, sc.did);
+      assert.equal(reason(await c.route(call(), sc.did)), 'all_candidates_capped');
 
-      t.clock.advance(4 * 3600_000 - 1000);
+      // Asterisk ends the call at 4 h (TIMEOUT(absolute)); its hangup has 5 minutes more to arrive.
+      t.clock.advance(4 * 3600_000 + 300_000 - 1000);
       assert.equal(await t.s.callEnd.expire(), 0);
       t.clock.advance(2000);
       assert.ok((await t.s.callEnd.expire()) >= 1);
 
       assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
       const log = (
-        await t.db.query<any>('SELECT routing_status, source FROM call_logs WHERE uniqueid = $1', [id])
+        await t.db.query<any>('SELECT routing_status, source FROM calls WHERE uniqueid = $1', [id])
       ).rows[0];
       assert.deepEqual(log, { routing_status: 'expired', source: 'expired' });
-      assert.equal((await t.s.routing.route({ uniqueid: call(), did: sc.did })).action, 'dial');
+      assert.equal((await c.route(call(), sc.did)).action, 'dial');
     });
 
     test('the balance always equals the sum of its ledger rows', async () => {

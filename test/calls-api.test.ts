@@ -37,23 +37,43 @@ for (const kind of backends()) {
     test('route_info → route_info with dial_status → log_call, as a curl-based PBX would', async () => {
       const first = await pbx(
         'GET',
-        `/api/internal/route_info?uniqueid=h1&did=${encodeURIComponent(sc.did)}&caller_id=%2B13125550100`,
+        `/api/internal/route_info?pbx=pbx1&uniqueid=h1&did=${encodeURIComponent(sc.did)}&caller_id=%2B13125550100`,
       );
       assert.equal(first.status, 200);
       assert.equal(first.body.status, 'dial');
       assert.equal(first.body.link_id, sc.links[0]);
+      assert.equal(first.body.max_seconds, 14_400);
 
       const blocked = await pbx(
         'GET',
-        `/api/internal/route_info?uniqueid=h2&did=${encodeURIComponent(sc.did)}`,
+        `/api/internal/route_info?pbx=pbx1&uniqueid=h2&did=${encodeURIComponent(sc.did)}`,
       );
       assert.equal(blocked.body.link_id, sc.links[1]);
 
-      const next = await pbx('GET', '/api/internal/route_info?uniqueid=h1&dial_status=BUSY');
-      assert.deepEqual([next.body.status, next.body.link_id, next.body.attempt], ['dial', sc.links[1], 2]);
+      const ids = (d: any) => `pbx=pbx1&call_id=${d.call_id}&attempt_id=${d.attempt_id}`;
+      const next = await pbx(
+        'GET',
+        `/api/internal/route_info?uniqueid=h1&${ids(first.body)}&dial_status=BUSY`,
+      );
+      assert.deepEqual(
+        [next.body.status, next.body.link_id, next.body.call_id],
+        ['dial', sc.links[1], first.body.call_id],
+      );
+      // The same request again (a retry) changes nothing and gets the same answer.
+      const repeated = await pbx(
+        'GET',
+        `/api/internal/route_info?uniqueid=h1&${ids(first.body)}&dial_status=BUSY`,
+      );
+      assert.deepEqual(repeated.body, next.body);
 
-      const logged = await pbx('POST', '/api/internal/log_call', {
+      const end = {
+        pbx: 'pbx1',
         uniqueid: 'h1',
+        call_id: next.body.call_id,
+        attempt_id: next.body.attempt_id,
+      };
+      const logged = await pbx('POST', '/api/internal/log_call', {
+        ...end,
         dial_status: 'ANSWER',
         answered_time: 95,
         duration: 110,
@@ -61,12 +81,42 @@ for (const kind of backends()) {
       });
       assert.deepEqual(logged.body.status, 'logged');
       const again = await pbx('POST', '/api/internal/log_call', {
-        uniqueid: 'h1',
+        ...end,
         dial_status: 'ANSWER',
         answered_time: 95,
       });
       assert.deepEqual(again.body, { status: 'duplicate', call_id: logged.body.call_id });
-      await pbx('POST', '/api/internal/log_call', { uniqueid: 'h2', dial_status: 'NOANSWER' });
+      await pbx('POST', '/api/internal/log_call', {
+        pbx: 'pbx1',
+        uniqueid: 'h2',
+        call_id: blocked.body.call_id,
+        attempt_id: blocked.body.attempt_id,
+        dial_status: 'NOANSWER',
+      });
+    });
+
+    test('log_call for a call never routed needs its did: no anonymous answered call with billsec is made up', async () => {
+      const unknown = await pbx('POST', '/api/internal/log_call', {
+        pbx: 'pbx1',
+        uniqueid: 'never-routed',
+        dial_status: 'ANSWER',
+        answered_time: 95,
+      });
+      assert.equal(unknown.status, 404);
+      assert.match(unknown.body.error.message, /give its did/);
+      const withDid = await pbx('POST', '/api/internal/log_call', {
+        pbx: 'pbx1',
+        uniqueid: 'never-routed',
+        attempt_id: null,
+        fallback: true,
+        did: '15551230000',
+        dial_status: 'NOANSWER',
+      });
+      assert.equal(withDid.body.status, 'logged');
+      const row = await t.db.query<any>(
+        `SELECT routing_status, cost, billable FROM calls WHERE uniqueid = 'never-routed'`,
+      );
+      assert.deepEqual(row.rows[0], { routing_status: 'unrouted', cost: '0.0000', billable: false });
     });
 
     test('log_call validates like every other route', async () => {
@@ -119,6 +169,11 @@ for (const kind of backends()) {
         0,
       );
       assert.equal((await admin.get(`/api/calls?caller=3125550100`)).body.total, 1);
+      // typed as people write numbers, matched against the E.164 the calls store
+      assert.equal(
+        (await admin.get(`/api/calls?caller=${encodeURIComponent('(312) 555-0100')}`)).body.total,
+        1,
+      );
       assert.equal((await admin.get(`/api/calls?did=${encodeURIComponent(sc.did.slice(2))}`)).body.total, 2);
     });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createRoutingService } from '../src/routing/routing.service.js';
 import { backends } from './helpers/db.js';
+import { callFlow, reason } from './helpers/calls.js';
 import { scenario } from './helpers/scenario.js';
 import { linkCounters, startServices, type TestServices } from './helpers/services.js';
 
@@ -11,8 +12,10 @@ const call = () => `test-${process.pid}.${++uid}`;
 for (const kind of backends()) {
   describe(`routing decisions on ${kind}`, () => {
     let t: TestServices;
+    let c: ReturnType<typeof callFlow>;
     before(async () => {
       t = await startServices(kind);
+      c = callFlow(t.s);
     });
     after(() => t.close());
 
@@ -20,26 +23,31 @@ for (const kind of backends()) {
       const sc = await scenario(t.s, { links: [{ forwarding_priority: 2 }, { forwarding_priority: 1 }] });
       const id = call();
 
-      const first = await t.s.routing.route({ uniqueid: id, did: sc.did });
-      const second = await t.s.routing.next(id, 'BUSY');
-      const third = await t.s.routing.next(id, 'NOANSWER');
+      const first = await c.route(id, sc.did);
+      const second = await c.next(id, 'BUSY');
+      const third = await c.next(id, 'NOANSWER');
 
       assert.deepEqual(first, {
         action: 'dial',
+        callId: c.known(id)!.callId,
+        attemptId: first.action === 'dial' ? first.attemptId : 0,
         dial: `PJSIP/${sc.clients[1]!.identifier}`,
         timeout: 30,
+        maxSeconds: 14_400,
         linkId: sc.links[1],
         clientId: sc.clients[1]!.id,
-        attempt: 1,
       });
       assert.equal(second.action === 'dial' && second.linkId, sc.links[0]);
-      assert.equal(second.action === 'dial' && second.attempt, 2);
-      assert.deepEqual(third, { action: 'reject', reason: 'no_more_candidates' });
+      assert.notEqual(
+        second.action === 'dial' && second.attemptId,
+        first.action === 'dial' && first.attemptId,
+      );
+      assert.equal(reason(third), 'no_more_candidates');
       assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
       assert.equal((await linkCounters(t.db, sc.links[1]!)).in_flight, 0);
 
-      const end = await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'NOANSWER', source: 'agi' });
-      const { rows } = await t.db.query<any>('SELECT * FROM call_logs WHERE id = $1', [end.callId]);
+      const end = await c.end(id, 'NOANSWER');
+      const { rows } = await t.db.query<any>('SELECT * FROM calls WHERE id = $1', [end.callId]);
       const attempts = await t.db.query<any>(
         'SELECT link_id, dial_status FROM call_attempts WHERE call_id = $1 ORDER BY seq',
         [end.callId],
@@ -56,11 +64,8 @@ for (const kind of backends()) {
     test('the attempt limit stops failover', async () => {
       const sc = await scenario(t.s, { campaign: { max_attempts: 1 }, links: [{}, {}] });
       const id = call();
-      await t.s.routing.route({ uniqueid: id, did: sc.did });
-      assert.deepEqual(await t.s.routing.next(id, 'CHANUNAVAIL'), {
-        action: 'reject',
-        reason: 'attempts_exhausted',
-      });
+      await c.route(id, sc.did);
+      assert.equal(reason(await c.next(id, 'CHANUNAVAIL')), 'attempts_exhausted');
     });
 
     test('round robin rotates through the best level and keeps its place across calls', async () => {
@@ -76,9 +81,9 @@ for (const kind of backends()) {
       const picked: number[] = [];
       for (let i = 0; i < 6; i++) {
         const id = call();
-        const d = await t.s.routing.route({ uniqueid: id, did: sc.did });
+        const d = await c.route(id, sc.did);
         if (d.action === 'dial') picked.push(sc.links.indexOf(d.linkId));
-        await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'ANSWER', billsec: 5, source: 'agi' });
+        await c.end(id, 'ANSWER', { billsec: 5 });
       }
       assert.deepEqual(picked, [0, 1, 2, 0, 1, 2]);
     });
@@ -92,9 +97,9 @@ for (const kind of backends()) {
       const calls = 600;
       for (let i = 0; i < calls; i++) {
         const id = call();
-        const d = await t.s.routing.route({ uniqueid: id, did: sc.did });
+        const d = await c.route(id, sc.did);
         if (d.action === 'dial') counts[sc.links.indexOf(d.linkId)]!++;
-        await t.s.callEnd.finish({ uniqueid: id, dialStatus: 'NOANSWER', source: 'agi' });
+        await c.end(id, 'NOANSWER');
       }
       const share = counts[1]! / calls;
       // expected 0.75; 4 standard deviations of a binomial proportion at n=600 is ±0.071
@@ -115,12 +120,12 @@ for (const kind of backends()) {
         });
         const id = call();
         const tried: number[] = [];
-        let d = await t.s.routing.route({ uniqueid: id, did: sc.did });
+        let d = await c.route(id, sc.did);
         while (d.action === 'dial') {
           tried.push(sc.links.indexOf(d.linkId));
-          d = await t.s.routing.next(id, 'NOANSWER');
+          d = await c.next(id, 'NOANSWER');
         }
-        assert.deepEqual(d, { action: 'reject', reason: 'no_more_candidates' });
+        assert.equal(reason(d), 'no_more_candidates');
         assert.deepEqual(tried.slice(0, 2).sort(), [0, 1]);
         assert.deepEqual(tried.slice(2), [3, 2]);
       });
@@ -130,19 +135,19 @@ for (const kind of backends()) {
       const sc = await scenario(t.s, { links: [{ max_concurrency: 2 }, { forwarding_priority: 2 }] });
       const ids = [call(), call(), call()];
       const d = [];
-      for (const id of ids) d.push(await t.s.routing.route({ uniqueid: id, did: sc.did }));
+      for (const id of ids) d.push(await c.route(id, sc.did));
 
       assert.deepEqual(
         d.map((x) => x.action === 'dial' && sc.links.indexOf(x.linkId)),
         [0, 0, 1],
       );
-      const live = await t.db.query<any>('SELECT trace FROM live_calls WHERE uniqueid = $1', [ids[2]]);
+      const live = await t.db.query<any>('SELECT trace FROM calls WHERE uniqueid = $1', [ids[2]]);
       const skipped = live.rows[0].trace.find((e: any) => e.outcome === 'skipped');
       assert.equal(skipped.link_id, sc.links[0]);
       assert.deepEqual(skipped.caps, [{ cap: 'max_concurrency', limit: 2, used: 2 }]);
 
-      await t.s.routing.next(ids[0]!, 'BUSY'); // releases one slot at once
-      const again = await t.s.routing.route({ uniqueid: call(), did: sc.did });
+      await c.next(ids[0]!, 'BUSY'); // releases one slot at once
+      const again = await c.route(call(), sc.did);
       assert.equal(again.action === 'dial' && again.linkId, sc.links[0]);
     });
 
@@ -152,11 +157,8 @@ for (const kind of backends()) {
       await t.s.links.update(b.seller, b.links[0]!, { status: 'paused' });
       await t.s.links.create(b.seller, b.campaignId, { client_id: a.clients[0]!.id });
 
-      assert.equal((await t.s.routing.route({ uniqueid: call(), did: a.did })).action, 'dial');
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: b.did }), {
-        action: 'reject',
-        reason: 'all_candidates_capped',
-      });
+      assert.equal((await c.route(call(), a.did)).action, 'dial');
+      assert.equal(reason(await c.route(call(), b.did)), 'all_candidates_capped');
     });
 
     test('total cap counts only calls that reached min_billable_duration; reaching it notifies the seller once', async () => {
@@ -164,26 +166,18 @@ for (const kind of backends()) {
         links: [{ total_calls_allowed: 1, min_billable_duration: 30, payout: '10' }],
       });
       const short = call();
-      await t.s.routing.route({ uniqueid: short, did: sc.did });
-      await t.s.callEnd.finish({ uniqueid: short, dialStatus: 'ANSWER', billsec: 29, source: 'agi' });
+      await c.route(short, sc.did);
+      await c.end(short, 'ANSWER', { billsec: 29 });
       assert.equal((await linkCounters(t.db, sc.links[0]!)).current_total_calls, 0);
 
       const long = call();
-      await t.s.routing.route({ uniqueid: long, did: sc.did });
-      const end = await t.s.callEnd.finish({
-        uniqueid: long,
-        dialStatus: 'ANSWER',
-        billsec: 30,
-        source: 'agi',
-      });
+      await c.route(long, sc.did);
+      const end = await c.end(long, 'ANSWER', { billsec: 30 });
 
       assert.equal((await linkCounters(t.db, sc.links[0]!)).current_total_calls, 1);
-      const log = await t.db.query<any>('SELECT billable, payout FROM call_logs WHERE id = $1', [end.callId]);
+      const log = await t.db.query<any>('SELECT billable, payout FROM calls WHERE id = $1', [end.callId]);
       assert.deepEqual(log.rows[0], { billable: true, payout: '10.0000' });
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), {
-        action: 'reject',
-        reason: 'all_candidates_capped',
-      });
+      assert.equal(reason(await c.route(call(), sc.did)), 'all_candidates_capped');
       const notes = await t.s.notifications.list(sc.seller, {}, { limit: 10, offset: 0 });
       assert.equal(notes.items.filter((n) => n.kind === 'cap_reached').length, 1);
     });
@@ -195,16 +189,13 @@ for (const kind of backends()) {
         links: [{ daily_cap: 1 }],
       });
       const a = call();
-      await t.s.routing.route({ uniqueid: a, did: sc.did });
-      await t.s.callEnd.finish({ uniqueid: a, dialStatus: 'ANSWER', billsec: 60, source: 'agi' });
+      await c.route(a, sc.did);
+      await c.end(a, 'ANSWER', { billsec: 60 });
 
       t.clock.set('2026-11-24T04:55:00Z'); // 23:55 New York, still the same day
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), {
-        action: 'reject',
-        reason: 'all_candidates_capped',
-      });
+      assert.equal(reason(await c.route(call(), sc.did)), 'all_candidates_capped');
       t.clock.set('2026-11-24T05:01:00Z'); // 00:01 New York, a new day (05:01 UTC, same UTC day)
-      assert.equal((await t.s.routing.route({ uniqueid: call(), did: sc.did })).action, 'dial');
+      assert.equal((await c.route(call(), sc.did)).action, 'dial');
     });
 
     test('business hours are read in the campaign time zone, across the UTC date line', async () => {
@@ -214,19 +205,13 @@ for (const kind of backends()) {
         links: [{}],
       });
       t.clock.set('2026-11-23T16:59:00Z'); // Monday 08:59 in Los Angeles
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), {
-        action: 'reject',
-        reason: 'closed',
-      });
+      assert.equal(reason(await c.route(call(), sc.did)), 'closed');
       t.clock.set('2026-11-23T17:00:00Z'); // 09:00
-      assert.equal((await t.s.routing.route({ uniqueid: call(), did: sc.did })).action, 'dial');
+      assert.equal((await c.route(call(), sc.did)).action, 'dial');
       t.clock.set('2026-11-24T00:59:00Z'); // Tuesday in UTC, still Monday 16:59 in Los Angeles
-      assert.equal((await t.s.routing.route({ uniqueid: call(), did: sc.did })).action, 'dial');
+      assert.equal((await c.route(call(), sc.did)).action, 'dial');
       t.clock.set('2026-11-24T01:00:00Z'); // 17:00: closed
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: sc.did }), {
-        action: 'reject',
-        reason: 'closed',
-      });
+      assert.equal(reason(await c.route(call(), sc.did)), 'closed');
       t.clock.set('2026-11-23T15:00:00Z');
     });
 
@@ -240,9 +225,9 @@ for (const kind of backends()) {
         ],
       });
       const id = call();
-      const d = await t.s.routing.route({ uniqueid: id, did: sc.did });
+      const d = await c.route(id, sc.did);
       assert.equal(d.action === 'dial' && d.linkId, sc.links[3]);
-      const live = await t.db.query<any>('SELECT trace FROM live_calls WHERE uniqueid = $1', [id]);
+      const live = await t.db.query<any>('SELECT trace FROM calls WHERE uniqueid = $1', [id]);
       assert.deepEqual(
         live.rows[0].trace.filter((e: any) => e.outcome === 'skipped').map((e: any) => e.reason),
         ['client_closed', 'client_disabled', 'link_paused'],
@@ -257,46 +242,26 @@ for (const kind of backends()) {
         contextCacheMs: 60_000,
       });
       const sc = await scenario(t.s, { links: [{}] });
-      assert.equal((await cached.route({ uniqueid: call(), did: sc.did })).action, 'dial');
+      const cachedCall = (did: string) => cached.route({ pbx: 'test-pbx', uniqueid: call(), did });
+      assert.equal((await cachedCall(sc.did)).action, 'dial');
 
       await t.s.campaigns.update(sc.seller, sc.campaignId, { status: 'paused' });
-      assert.deepEqual(await cached.route({ uniqueid: call(), did: sc.did }), {
-        action: 'reject',
-        reason: 'campaign_inactive',
-      });
+      assert.equal(reason(await cachedCall(sc.did)), 'campaign_inactive');
       await t.s.campaigns.update(sc.seller, sc.campaignId, { status: 'active' });
       await t.s.balances.adjust(sc.admin, sc.seller.id, { amount: '-1000', note: 'drain' });
-      assert.deepEqual(await cached.route({ uniqueid: call(), did: sc.did }), {
-        action: 'reject',
-        reason: 'insufficient_balance',
-      });
+      assert.equal(reason(await cachedCall(sc.did)), 'insufficient_balance');
       await t.s.balances.topUp(sc.admin, sc.seller.id, { amount: '5' });
       await t.s.links.update(sc.seller, sc.links[0]!, { status: 'paused' });
-      assert.deepEqual(await cached.route({ uniqueid: call(), did: sc.did }), {
-        action: 'reject',
-        reason: 'all_candidates_capped',
-      });
+      assert.equal(reason(await cachedCall(sc.did)), 'all_candidates_capped');
     });
 
     test('rejections say why: unknown DID, paused campaign, low balance', async () => {
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: '+14155550000' }), {
-        action: 'reject',
-        reason: 'unknown_did',
-      });
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: 'garbage' }), {
-        action: 'reject',
-        reason: 'unknown_did',
-      });
+      assert.equal(reason(await c.route(call(), '+14155550000')), 'unknown_did');
+      assert.equal(reason(await c.route(call(), 'garbage')), 'unknown_did');
       const paused = await scenario(t.s, { campaign: { status: 'paused' }, links: [{}] });
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: paused.did }), {
-        action: 'reject',
-        reason: 'campaign_inactive',
-      });
+      assert.equal(reason(await c.route(call(), paused.did)), 'campaign_inactive');
       const broke = await scenario(t.s, { balance: '0', links: [{}] });
-      assert.deepEqual(await t.s.routing.route({ uniqueid: call(), did: broke.did }), {
-        action: 'reject',
-        reason: 'insufficient_balance',
-      });
+      assert.equal(reason(await c.route(call(), broke.did)), 'insufficient_balance');
     });
   });
 }

@@ -1,39 +1,68 @@
 import type { CallEndService } from '../calls/call-end.service.js';
-import type { RouteDecision } from '../routing/decisions.js';
+import type { CallRef, RouteDecision } from '../routing/decisions.js';
 import type { RoutingService } from '../routing/routing.service.js';
+import { cleanText } from '../shared/phone.js';
 import { setVariable, setVariables, type AgiRequest } from './protocol.js';
 import type { AgiHandler } from './server.js';
 import type { AgiSession } from './session.js';
 
 /**
- * The channel variables the generated dialplan reads after each request:
+ * The channel variables the generated dialplan reads after each request (docs/asterisk.md):
  *   CC_STATUS  dial | reject | error
- *   CC_DIAL    PJSIP/<endpoint>      (dial)
- *   CC_TIMEOUT seconds for Dial()    (dial)
- *   CC_ATTEMPT 1, 2, …               (dial)
- *   CC_REASON  why not               (reject, error)
+ *   CC_CALL    CapConduit's call id         (passed back on every later request)
+ *   CC_ATTEMPT the attempt to dial          (dial; passed back, so a repeated request is recognised)
+ *   CC_DIAL    PJSIP/<endpoint>, CC_TIMEOUT seconds for Dial(), CC_MAXSEC the call's longest life (dial)
+ *   CC_REASON  why not                      (reject, error)
  */
 async function answer(session: AgiSession, d: RouteDecision): Promise<void> {
   // One command: CC_STATUS last, so a dialplan never sees a status without its values.
   await session.command(
     d.action === 'dial'
-      ? setVariables({ CC_DIAL: d.dial, CC_TIMEOUT: d.timeout, CC_ATTEMPT: d.attempt, CC_STATUS: 'dial' })
-      : setVariables({ CC_REASON: d.reason, CC_STATUS: 'reject' }),
+      ? setVariables({
+          CC_CALL: d.callId,
+          CC_ATTEMPT: d.attemptId,
+          CC_DIAL: d.dial,
+          CC_TIMEOUT: d.timeout,
+          CC_MAXSEC: d.maxSeconds,
+          CC_STATUS: 'dial',
+        })
+      : setVariables({
+          ...(d.callId === undefined ? {} : { CC_CALL: d.callId }),
+          CC_REASON: d.reason,
+          CC_STATUS: 'reject',
+        }),
   );
+}
+
+/** A query parameter: undefined when absent, '' when present and empty. */
+function query(req: AgiRequest, name: string): string | undefined {
+  const q = req.query.get(name);
+  return q === null ? undefined : cleanText(q, 150);
 }
 
 /** A value from the query string, else positional argument `n` (1-based), else undefined. */
 function param(req: AgiRequest, name: string, n?: number): string | undefined {
-  const q = req.query.get(name);
-  if (q !== null && q !== '') return q;
+  const q = query(req, name);
+  if (q !== undefined && q !== '') return q;
   const a = n === undefined ? undefined : req.args[n - 1];
-  return a === undefined || a === '' ? undefined : a;
+  const v = a === undefined ? '' : cleanText(a, 150);
+  return v === '' ? undefined : v;
 }
 
+/** A whole number of seconds from the PBX, or undefined for anything else ('', '1e+40', 'abc'). */
 function int(v: string | undefined): number | undefined {
-  if (v === undefined || !/^\d+(\.\d+)?$/.test(v.trim())) return undefined;
+  if (v === undefined || !/^\d{1,9}(\.\d+)?$/.test(v.trim())) return undefined;
   return Math.round(Number(v));
 }
+
+/** An id the dialplan passed back: a number, null when it passed an empty value, undefined when it passed none. */
+function id(req: AgiRequest, name: string): number | null | undefined {
+  const v = query(req, name);
+  if (v === undefined) return undefined;
+  return /^\d{1,15}$/.test(v) ? Number(v) : null;
+}
+
+const PBX_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
 
 /** Tells the dialplan CapConduit could not decide, so it takes its configured fallback. */
 async function answerError(session: AgiSession, reason: string): Promise<void> {
@@ -44,69 +73,78 @@ async function answerError(session: AgiSession, reason: string): Promise<void> {
 export function createAgiHandlers(deps: {
   routing: RoutingService;
   callEnd: CallEndService;
-  pbxName?: (session: AgiSession) => string;
 }): Record<string, AgiHandler> {
-  const pbx = deps.pbxName ?? ((s: AgiSession) => s.remoteAddress);
+  /**
+   * The call a request is about. The generated dialplan names its PBX (`pbx=`); a dialplan that
+   * does not is identified by its address, which two PBXs on one host would share.
+   */
+  function callOf(session: AgiSession, req: AgiRequest): CallRef | string {
+    const uniqueid = cleanText(req.env.uniqueid ?? '', 150);
+    if (!uniqueid) return 'missing_uniqueid';
+    const pbx = query(req, 'pbx') || session.remoteAddress;
+    if (!PBX_NAME.test(pbx) && pbx !== session.remoteAddress) return 'bad_pbx_name';
+    const call = id(req, 'call');
+    return { pbx, uniqueid, ...(typeof call === 'number' ? { callId: call } : {}) };
+  }
 
-  /** Decides, then tells the dialplan; a decision the PBX never received is undone at once. */
-  async function deliver(
-    session: AgiSession,
-    uniqueid: string,
-    decide: () => Promise<RouteDecision>,
-  ): Promise<void> {
+  /**
+   * Decides, then tells the dialplan. A decision the PBX may not have received is left as it is:
+   * the dialplan asks another node, which answers the same decision, and the hangup says what was
+   * dialled (an attempt never received is settled then as not dialled).
+   */
+  async function deliver(session: AgiSession, decide: () => Promise<RouteDecision>): Promise<void> {
     const decision = await decide().catch(async (err: unknown) => {
       await answerError(session, 'routing_unavailable');
       throw err;
     });
-    try {
-      await answer(session, decision);
-    } catch (err) {
-      // Asterisk never learnt the target, so it will not dial it: give the slot back now.
-      if (decision.action === 'dial') await deps.routing.abandon(uniqueid);
-      throw err;
-    }
+    await answer(session, decision);
   }
 
-  /** agi://host:4573/route?did=${EXTEN} — first routing decision of an inbound call. */
+  /** agi://host:4573/route?pbx=NAME&did=${CC_DID} — the first routing decision of an inbound call. */
   const route: AgiHandler = async (session, req) => {
-    const uniqueid = req.env.uniqueid;
+    const call = callOf(session, req);
     const did = param(req, 'did', 1) ?? req.env.extension ?? req.env.dnid;
-    if (!uniqueid || !did) return answerError(session, 'missing_uniqueid_or_did');
+    if (typeof call === 'string') return answerError(session, call);
+    if (!did) return answerError(session, 'missing_did');
     const callerId = req.env.callerid && req.env.callerid !== 'unknown' ? req.env.callerid : undefined;
-    await deliver(session, uniqueid, () =>
-      deps.routing.route({ uniqueid, did, callerId, pbx: pbx(session) }),
-    );
+    await deliver(session, () => deps.routing.route({ ...call, did: cleanText(did, 64), callerId }));
   };
 
-  /** agi://host:4573/next?status=${DIALSTATUS} — after a failed Dial, the next candidate. */
+  /** agi://host:4573/next?pbx=NAME&call=${CC_CALL}&attempt=${CC_ATTEMPT}&status=${DIALSTATUS} — after a failed Dial. */
   const next: AgiHandler = async (session, req) => {
-    const uniqueid = req.env.uniqueid;
+    const call = callOf(session, req);
     const status = param(req, 'status', 1);
-    if (!uniqueid || !status) return answerError(session, 'missing_uniqueid_or_status');
-    await deliver(session, uniqueid, () => deps.routing.next(uniqueid, status));
+    if (typeof call === 'string') return answerError(session, call);
+    if (!status) return answerError(session, 'missing_status');
+    const attemptId = id(req, 'attempt');
+    await deliver(session, () => deps.routing.next({ ...call, attemptId, status }));
   };
 
   /**
-   * agi://host:4573/hangup,${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}
-   * — from the hangup handler (a dead channel): the call is logged and billed once, then
-   * CC_LOGGED=1 is set.
+   * agi://host:4573/hangup?pbx=NAME&call=${CC_CALL}&attempt=${CC_ATTEMPT}&did=…&fallback=…,${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}
+   * — from the hangup handler (a dead channel): the call is logged and billed once (or journaled
+   * while PostgreSQL is away), then CC_LOGGED=1 is set. Figures the PBX garbles are left out; the
+   * call is still logged.
    */
   const hangup: AgiHandler = async (session, req) => {
-    const uniqueid = req.env.uniqueid;
-    if (!uniqueid) return;
+    const call = callOf(session, req);
+    if (typeof call === 'string') return;
     const answered = int(param(req, 'answeredtime', 2));
-    await deps.callEnd.finish({
-      uniqueid,
+    const did =
+      query(req, 'did') || (req.env.dnid && req.env.dnid !== 'unknown' ? req.env.dnid : req.env.extension);
+    await deps.callEnd.record({
+      ...call,
+      attemptId: id(req, 'attempt'),
       dialStatus: param(req, 'dialstatus', 1) ?? '',
       billsec: answered ?? int(param(req, 'billsec', 3)),
       duration: int(param(req, 'duration', 4)),
       hangupCause: int(param(req, 'cause', 5)),
-      did: req.env.dnid && req.env.dnid !== 'unknown' ? req.env.dnid : req.env.extension,
+      fallback: (query(req, 'fallback') ?? '') !== '',
+      did,
       callerId: req.env.callerid && req.env.callerid !== 'unknown' ? req.env.callerid : undefined,
       source: 'agi',
-      pbx: pbx(session),
     });
-    // Tells the dialplan this node logged the call, so it does not try the next node.
+    // Tells the dialplan this node has the call end, so it does not try the next node.
     await session.command(setVariable('CC_LOGGED', '1'));
   };
 

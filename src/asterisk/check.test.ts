@@ -20,6 +20,7 @@ const summary = (fs: Finding[]) =>
 
 test('the files asterisk-config generates, next to a carrier trunk, pass the check', () => {
   const generated = asteriskConfig({
+    pbx: 'pbx1',
     agi: ['10.0.0.5:4573'],
     onUnavailable: parseFallback('congestion'),
     onReject: parseFallback('busy'),

@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { asteriskConfig, databaseFromUrl, parseFallback, type AsteriskConfigOptions } from './config.js';
+import {
+  asteriskConfig,
+  databaseFromUrl,
+  parseFallback,
+  pbxName,
+  type AsteriskConfigOptions,
+} from './config.js';
+import { MAX_DIALS } from './dialplan.js';
 
 const options: AsteriskConfigOptions = {
+  pbx: 'pbx1',
   agi: ['10.0.0.5:4573', '10.0.0.6:4573'],
   onUnavailable: parseFallback('goto:ivr-sorry,s,1'),
   onReject: parseFallback('busy'),
@@ -74,14 +82,15 @@ test('each AGI request tries every configured node in order until one answers', 
   assert.deepEqual(
     routeAgi.map((l) => l.args),
     [
-      'agi://10.0.0.5:4573/route?did=${URIENCODE(${CC_DID})}',
-      'agi://10.0.0.6:4573/route?did=${URIENCODE(${CC_DID})}',
+      'agi://10.0.0.5:4573/route?pbx=pbx1&did=${URIENCODE(${CC_DID})}',
+      'agi://10.0.0.6:4573/route?pbx=pbx1&did=${URIENCODE(${CC_DID})}',
     ],
   );
   const hangup = lines.filter((l) => l.context === 'capconduit-hangup' && l.app === 'AGI');
   assert.equal(
     hangup[0]!.args,
-    'agi://10.0.0.5:4573/hangup,${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}',
+    'agi://10.0.0.5:4573/hangup?pbx=pbx1&call=${CC_CALL}&attempt=${CC_ATTEMPT}&did=${URIENCODE(${CC_DID})}' +
+      '&fallback=${CC_FALLBACK},${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}',
   );
 });
 
@@ -91,15 +100,66 @@ test('the fallback when CapConduit is unreachable is the configured one', () => 
   );
   assert.deepEqual(
     unavailable.map((l) => l.app),
-    ['Log', 'Goto', 'Hangup'],
+    ['Set', 'Log', 'Goto', 'Hangup'],
   );
-  assert.equal(unavailable[1]!.args, 'ivr-sorry,s,1');
+  assert.equal(unavailable[0]!.args, 'CC_FALLBACK=unavailable');
+  assert.equal(unavailable[2]!.args, 'ivr-sorry,s,1');
   assert.throws(() => parseFallback('teleport'), /unknown fallback/);
   assert.deepEqual(parseFallback('dial:PJSIP/backup,20'), {
     kind: 'dial',
     target: 'PJSIP/backup',
     timeout: 20,
   });
+});
+
+test('every later request names the PBX, the call and the attempt it is about', () => {
+  const lines = parse(asteriskConfig(options)['extensions_capconduit.conf']!);
+  for (const script of ['/next?', '/hangup?']) {
+    const agi = lines.filter((l) => l.app === 'AGI' && l.args.includes(script));
+    assert.equal(agi.length, 2, script);
+    for (const l of agi) assert.match(l.args, /\?pbx=pbx1&call=\$\{CC_CALL\}&attempt=\$\{CC_ATTEMPT\}/);
+  }
+});
+
+test('a loop guard: one attempt is never dialled twice, and a call makes at most MAX_DIALS dials', () => {
+  const route = parse(asteriskConfig(options)['extensions_capconduit.conf']!).filter(
+    (l) => l.context === 'capconduit-route',
+  );
+  const dial = route.findIndex((l) => l.app === 'Dial');
+  const before = route.slice(
+    route.findIndex((l) => l.label === 'dial'),
+    dial,
+  );
+  assert.deepEqual(
+    before.map((l) => `${l.app}(${l.args})`),
+    [
+      'GotoIf($["${CC_ATTEMPT}" = "${CC_DIALED}"]?loop)',
+      'Set(CC_DIALS=$[${CC_DIALS} + 1])',
+      `GotoIf($[\${CC_DIALS} > ${MAX_DIALS}]?loop)`,
+      'Set(CC_DIALED=${CC_ATTEMPT})',
+    ],
+  );
+  assert.ok(route.some((l) => l.label === 'loop'));
+});
+
+test('Asterisk itself bounds the call (TIMEOUT(absolute) from the route answer) before any Dial', () => {
+  const route = parse(asteriskConfig(options)['extensions_capconduit.conf']!).filter(
+    (l) => l.context === 'capconduit-route',
+  );
+  const timeout = route.findIndex((l) => l.args === 'TIMEOUT(absolute)=${CC_MAXSEC}');
+  assert.ok(timeout > 0 && timeout < route.findIndex((l) => l.app === 'Dial'));
+});
+
+test('the dialled number stays the extension, so it is the CDR dst; the CDR names the PBX', () => {
+  const lines = parse(asteriskConfig(options)['extensions_capconduit.conf']!);
+  const gotos = lines.filter(
+    (l) => l.app === 'Goto' && /capconduit-(route|rejected|unavailable),/.test(l.args),
+  );
+  assert.ok(gotos.length >= 3);
+  for (const g of gotos) assert.match(g.args, /,\$\{EXTEN\},1$/);
+  assert.ok(lines.some((l) => l.args === 'CDR(userfield)=capconduit pbx=pbx1'));
+  assert.throws(() => pbxName('two words'), /letters, digits/);
+  assert.equal(pbxName('pbx-2.east'), 'pbx-2.east');
 });
 
 test('realtime and CDR files point at the database; values libpq cannot take are refused', () => {

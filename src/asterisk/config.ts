@@ -9,6 +9,8 @@ import { cdrConf, cdrPgsqlConf, extconfigConf, resPgsqlConf, sorceryConf } from 
 export { parseFallback, CONTEXTS, type Fallback } from './dialplan.js';
 
 export interface AsteriskConfigOptions {
+  /** This PBX's name, sent with every request (Asterisk's uniqueids repeat across PBXs). */
+  pbx: string;
   /** FastAGI servers as host:port, tried in order when one cannot be reached. */
   agi: string[];
   onUnavailable: Fallback;
@@ -19,6 +21,14 @@ export interface AsteriskConfigOptions {
 
 /** The generated dialplan's file name, which extensions.conf must #include. */
 export const DIALPLAN_FILE = 'extensions_capconduit.conf';
+
+/** A PBX name as the dialplan sends it (`--pbx`); throws for one it could not carry. */
+export function pbxName(name: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(name)) {
+    throw new Error(`--pbx "${name}": use 1-40 letters, digits, _ . or -`);
+  }
+  return name;
+}
 
 /** Every generated file, by name. */
 export function asteriskConfig(o: AsteriskConfigOptions): Record<string, string> {

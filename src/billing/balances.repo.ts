@@ -34,21 +34,56 @@ export interface LedgerEntry {
   createdBy: number | null;
 }
 
+/** A ledger posting as SQL expressions (parameters or columns of `from`). */
+export interface LedgerSql {
+  seller: string;
+  kind: string;
+  amount: string;
+  note: string;
+  reference: string;
+  createdBy: string;
+  /** Extra FROM items the expressions read (e.g. the CTE of a call that just ended), and a condition. */
+  from?: string;
+  where?: string;
+}
+
 /**
- * CTEs `lo`, `lu`, `lg` that move a seller's balance and write its ledger row; other
- * statements (the end of a call) embed them so the charge lands with everything else.
- * `lu.crossed_low` says whether the balance just fell below `lowThreshold`.
+ * CTEs `lo`, `lu`, `lg`, `ln` that move a seller's balance, write its ledger row and, when the
+ * balance just fell below `lowThreshold`, notify the seller: other statements (the end of a
+ * call) embed them so the charge lands with everything else, and the ledger row reads the same
+ * FROM items as the charge, so no money moves without its reason. The seller row is locked last
+ * (see src/routing/routing.sql.ts).
  */
-export function ledgerCtes(e: LedgerEntry, lowThreshold: string, add: (v: unknown) => string): string {
-  const seller = `${add(e.sellerId)}::bigint`;
-  const amount = `${add(e.amount)}::numeric`;
-  const low = `${add(lowThreshold)}::numeric`;
-  return `lo AS (SELECT id, balance FROM users WHERE id = ${seller} AND role = 'seller' FOR UPDATE),
-    lu AS (UPDATE users SET balance = users.balance + ${amount}, updated_at = now() FROM lo WHERE users.id = lo.id
-           RETURNING users.balance AS after, (lo.balance >= ${low} AND users.balance < ${low}) AS crossed_low),
+export function ledgerSql(e: LedgerSql, lowThreshold: string): string {
+  const from = e.from ? `, ${e.from}` : '';
+  const where = e.where ? ` AND ${e.where}` : '';
+  return `lo AS (SELECT u.id, u.balance, ${e.amount} AS amount FROM users u${from}
+            WHERE u.id = ${e.seller} AND u.role = 'seller'${where} FOR UPDATE OF u),
+    lu AS (UPDATE users SET balance = users.balance + lo.amount, updated_at = now() FROM lo WHERE users.id = lo.id
+           RETURNING users.id, users.balance AS after, (lo.balance >= ${lowThreshold} AND users.balance < ${lowThreshold}) AS crossed_low),
     lg AS (INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by)
-           SELECT ${seller}, ${add(e.kind)}, ${amount}, lu.after, ${add(e.note)}, ${add(e.reference)}, ${add(e.createdBy)}::bigint
-             FROM lu RETURNING ${LEDGER_COLUMNS})`;
+           SELECT lu.id, ${e.kind}, lo.amount, lu.after, ${e.note}, ${e.reference}, ${e.createdBy}
+             FROM lo JOIN lu ON lu.id = lo.id${from} WHERE true${where} RETURNING ${LEDGER_COLUMNS}),
+    ln AS (INSERT INTO notifications (user_id, kind, title, body, data)
+           SELECT lu.id, 'low_balance', 'Your balance is low',
+                  'Balance ' || lu.after || ' is below ' || ${lowThreshold} || '. Top up to keep calls flowing.',
+                  jsonb_build_object('balance', lu.after::text, 'threshold', (${lowThreshold})::text)
+             FROM lu WHERE lu.crossed_low RETURNING id)`;
+}
+
+/** `ledgerSql` for a posting given as values (a top-up, an adjustment). */
+export function ledgerCtes(e: LedgerEntry, lowThreshold: string, add: (v: unknown) => string): string {
+  return ledgerSql(
+    {
+      seller: `${add(e.sellerId)}::bigint`,
+      kind: `${add(e.kind)}::text`,
+      amount: `${add(e.amount)}::numeric`,
+      note: `${add(e.note)}::text`,
+      reference: `${add(e.reference)}::text`,
+      createdBy: `${add(e.createdBy)}::bigint`,
+    },
+    `${add(lowThreshold)}::numeric`,
+  );
 }
 
 export function createBalancesRepo(db: Queryable) {
@@ -84,13 +119,13 @@ export function createBalancesRepo(db: Queryable) {
      * Moves the balance and writes its ledger row in one statement; the row lock on the
      * seller serialises concurrent moves. Undefined when the id is not a seller.
      */
-    post(e: LedgerEntry, lowThreshold: string): Promise<(LedgerRow & { crossed_low: boolean }) | undefined> {
+    post(e: LedgerEntry, lowThreshold: string): Promise<LedgerRow | undefined> {
       const params: unknown[] = [];
       const ctes = ledgerCtes(e, lowThreshold, (v) => {
         params.push(v);
         return `$${params.length}`;
       });
-      return one(db, `WITH ${ctes} SELECT lg.*, lu.crossed_low FROM lg, lu`, params);
+      return one(db, `WITH ${ctes} SELECT lg.* FROM lg`, params);
     },
   };
 }

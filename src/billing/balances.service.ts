@@ -1,5 +1,4 @@
 import type { Db, Queryable } from '../db/db.js';
-import { notify } from '../notifications/notifications.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { toMoney } from '../shared/money.js';
@@ -25,25 +24,7 @@ export interface BalanceChange {
 export async function postToLedger(tx: Queryable, e: LedgerEntry, lowThreshold: string): Promise<LedgerRow> {
   const posted = await createBalancesRepo(tx).post(e, lowThreshold);
   if (!posted) throw notFound('seller', e.sellerId);
-  const { crossed_low, ...row } = posted;
-  if (crossed_low) await noticeLowBalance(tx, e.sellerId, row.balance_after, lowThreshold);
-  return row;
-}
-
-/** The seller's balance just fell below the threshold: tell them, in the same transaction. */
-export async function noticeLowBalance(
-  tx: Queryable,
-  sellerId: number,
-  balance: string,
-  threshold: string,
-): Promise<void> {
-  await notify(tx, {
-    userId: sellerId,
-    kind: 'low_balance',
-    title: 'Your balance is low',
-    body: `Balance ${balance} is below ${threshold}. Top up to keep calls flowing.`,
-    data: { balance, threshold },
-  });
+  return posted;
 }
 
 export function createBalancesService(deps: { db: Db; settings: SettingsService }) {

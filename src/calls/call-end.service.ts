@@ -1,236 +1,241 @@
-import { noticeLowBalance } from '../billing/balances.service.js';
-import { chargeFor } from '../billing/charges.js';
-import type { Db, Queryable } from '../db/db.js';
-import { withRetry } from '../db/retry.js';
-import { createRoutingRepo } from '../routing/routing.repo.js';
-import type { AttemptRecord, LiveCall, TraceEntry } from '../routing/routing.types.js';
-import { secondsBetween } from '../routing/routing.service.js';
+import type { Db } from '../db/db.js';
+import type { CallRef } from '../routing/decisions.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
-import { noticeCampaignCaps, noticeLinkCaps } from './cap-notices.js';
-import { createCallsRepo, type CallSource, type NewCallLog } from './calls.repo.js';
+import { AppError } from '../shared/errors.js';
+import { callNumber, cleanText } from '../shared/phone.js';
+import type { CallEndJournal } from './call-end.journal.js';
+import type { EndMode } from './call-end.sql.js';
+import { createCallsRepo, type CallKey } from './calls.repo.js';
+
+export type CallSource = 'agi' | 'http' | 'reconciled' | 'expired';
+
+/** Why a call ended without its own hangup report deciding it. */
+export type ReleaseReason = 'max_duration' | 'pbx_restarted' | 'channel_gone' | 'operator';
 
 /** What the PBX (or reconciliation) knows when a call ends. */
-export interface CallEndReport {
-  uniqueid: string;
+export interface CallEndReport extends CallRef {
+  /**
+   * The attempt the PBX dialled last (the dialplan's CC_ATTEMPT); null when it received none;
+   * undefined from a dialplan of an earlier version, which named none (taken as the current one).
+   */
+  attemptId?: number | null | undefined;
   /** DIALSTATUS of the last Dial ('' when Dial never ran). */
   dialStatus?: string | undefined;
   /** Seconds the answered call lasted (Dial's ANSWEREDTIME, else CDR(billsec)). */
   billsec?: number | undefined;
   duration?: number | undefined;
   hangupCause?: number | undefined;
+  /** The PBX took its fallback (CapConduit unreachable or undecided): DIALSTATUS is not an attempt's. */
+  fallback?: boolean | undefined;
   source: CallSource;
   /** For calls CapConduit never routed (it was down, or the PBX skipped it). */
   did?: string | undefined;
   callerId?: string | undefined;
   startedAt?: Date | undefined;
   endedAt?: Date | undefined;
-  pbx?: string | undefined;
 }
 
 export type CallEndResult = { status: 'logged' | 'duplicate'; callId: number | undefined };
 
-/** Asterisk CDR-style disposition for a call's last dial status. */
-export function dispositionFor(dialStatus: string, answered: boolean, dialled: boolean): string {
-  if (answered) return 'ANSWERED';
-  if (!dialled) return 'NOT DIALED';
-  switch (dialStatus) {
-    case 'BUSY':
-      return 'BUSY';
-    case 'NOANSWER':
-    case 'CANCEL':
-      return 'NO ANSWER';
-    case 'CONGESTION':
-      return 'CONGESTION';
-    case 'CHANUNAVAIL':
-      return 'FAILED';
-    default:
-      return 'UNKNOWN';
-  }
+const MAX_SECONDS = 864_000;
+
+/** A figure from a PBX: a whole number of seconds in range, or nothing (never NaN, never 1e40). */
+export function seconds(v: number | undefined): number | undefined {
+  if (v === undefined || !Number.isFinite(v) || v < 0 || v > MAX_SECONDS) return undefined;
+  return Math.round(v);
 }
 
-/**
- * Call end, once (SPEC step 6): in one transaction the live call is claimed, its slots move
- * from "in flight" to counted (or are given back), the call log and every attempt are written,
- * the seller is charged, and notifications are raised. A repeated report changes nothing.
- */
-export function createCallEndService(deps: { db: Db; clock: Clock; settings: SettingsService }) {
-  const { db, clock, settings } = deps;
+const DETAIL: Record<ReleaseReason, string> = {
+  max_duration: 'no hangup report arrived before the call expired',
+  pbx_restarted: 'released: its PBX restarted, so the channel is gone',
+  channel_gone: 'released: its PBX no longer has the channel',
+  operator: 'released by an operator',
+};
 
-  async function finish(report: CallEndReport): Promise<CallEndResult> {
-    const billing = {
-      rate: String(await settings.value('billing.rate_per_minute')),
+/**
+ * Call end, once (SPEC step 6): one statement settles the call's current attempt and every slot it
+ * holds, finishes the call, charges the seller and raises notices (call-end.sql.ts). A repeated
+ * report changes nothing; a report after an expiry replaces it. Calls CapConduit never routed are
+ * logged from the report. Expiry and releases go through the same statement.
+ */
+export function createCallEndService(deps: {
+  db: Db;
+  clock: Clock;
+  settings: SettingsService;
+  defaultRegion?: string;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Where call ends go while PostgreSQL cannot take them. */
+  journal?: CallEndJournal;
+}) {
+  const { db, clock, settings } = deps;
+  const repo = createCallsRepo(db);
+  const region = (deps.defaultRegion ?? 'US') as never;
+
+  async function billing() {
+    return {
+      defaultRate: String(await settings.value('billing.rate_per_minute')),
       increment: Number(await settings.value('billing.increment_seconds')),
       lowThreshold: String(await settings.value('balance.low_threshold')),
     };
-    return withRetry(() =>
-      db.transaction(async (tx) => {
-        const live = await createRoutingRepo(tx).takeLive(report.uniqueid);
-        if (!live) return logUnseen(tx, report);
-        return logLive(tx, live, report, billing);
-      }),
-    );
   }
 
-  async function logUnseen(tx: Queryable, report: CallEndReport): Promise<CallEndResult> {
-    const calls = createCallsRepo(tx);
-    const existing = await calls.exists(report.uniqueid);
-    if (existing) return { status: 'duplicate', callId: existing.id };
-    const ended = report.endedAt ?? clock.now();
-    const id = await calls.insert(
-      {
-        uniqueid: report.uniqueid,
-        did: report.did ?? null,
-        caller_id: report.callerId ?? null,
-        did_id: null,
-        campaign_id: null,
-        seller_id: null,
-        link_id: null,
-        client_id: null,
-        started_at: report.startedAt ?? new Date(ended.getTime() - (report.duration ?? 0) * 1000),
-        answered_at: null,
-        ended_at: ended,
-        duration: report.duration === undefined ? null : Math.max(0, report.duration),
-        billsec: Math.max(0, report.billsec ?? 0),
-        disposition:
-          report.dialStatus === 'ANSWER'
-            ? 'ANSWERED'
-            : dispositionFor(report.dialStatus ?? '', false, !!report.dialStatus),
-        dial_status: report.dialStatus || null,
-        hangup_cause: report.hangupCause ?? null,
-        routing_status: 'unrouted',
-        reject_reason: null,
-        billable: false,
-        cost: '0.0000',
-        payout: '0.0000',
-        trace: [
-          { at: ended.toISOString(), step: 'end', outcome: 'ended', detail: 'not routed by CapConduit' },
-        ],
-        source: report.source,
-        pbx: report.pbx ?? null,
-      },
-      [],
-    );
-    return { status: 'logged', callId: id };
-  }
-
-  async function logLive(
-    tx: Queryable,
-    live: LiveCall,
+  async function end(
     report: CallEndReport,
-    billing: { rate: string; increment: number; lowThreshold: string },
-  ): Promise<CallEndResult> {
-    const now = report.endedAt ?? clock.now();
-    const expired = report.source === 'expired';
-    const dialStatus = (report.dialStatus ?? '').trim().toUpperCase();
-    const dialling = live.link_id !== null && live.client_id !== null;
-    const answered = dialling && dialStatus === 'ANSWER';
-    const billsec = answered ? Math.max(0, Math.round(report.billsec ?? 0)) : 0;
-    const converted = answered && billsec >= (live.link_min_billable ?? 0);
-    const attempts: AttemptRecord[] = [...live.attempts];
-    const trace: TraceEntry[] = [...live.trace];
-    if (dialling) {
-      attempts.push({
-        link_id: live.link_id!,
-        client_id: live.client_id!,
-        dial_status: dialStatus || (expired ? 'UNKNOWN' : 'CANCEL'),
-        ring_seconds: Math.max(0, secondsBetween(live.attempt_started_at ?? live.started_at, now) - billsec),
-        started_at: (live.attempt_started_at ?? live.started_at).toISOString(),
-        ended_at: now.toISOString(),
-      });
-    }
-    trace.push({
-      at: now.toISOString(),
-      step: 'end',
-      outcome: answered ? 'answered' : 'ended',
-      ...(answered ? { link_id: live.link_id!, client_id: live.client_id! } : {}),
-      detail: expired
-        ? 'no hangup report arrived before the call expired'
-        : `DIALSTATUS=${dialStatus || '(unset)'}`,
-    });
-
-    const cost =
-      billsec > 0 ? chargeFor(billsec, billing.increment, live.rate_per_minute ?? billing.rate) : '0.0000';
-    const log: NewCallLog = {
-      uniqueid: live.uniqueid,
-      did: live.did,
-      caller_id: live.caller_id,
-      did_id: live.did_id,
-      campaign_id: live.campaign_id,
-      seller_id: live.seller_id,
-      link_id: answered ? live.link_id : null,
-      client_id: answered ? live.client_id : null,
-      started_at: live.started_at,
-      answered_at: answered ? new Date(now.getTime() - billsec * 1000) : null,
-      ended_at: now,
-      duration: Math.max(0, report.duration ?? secondsBetween(live.started_at, now)),
-      billsec,
-      disposition: dispositionFor(dialStatus, answered, attempts.length > 0),
-      dial_status: dialStatus || null,
-      hangup_cause: report.hangupCause ?? null,
-      routing_status: expired ? 'expired' : live.status === 'rejected' ? 'rejected' : 'routed',
-      reject_reason: live.reject_reason,
-      billable: converted,
-      cost,
-      payout: converted ? (live.link_payout ?? '0') : '0.0000',
-      trace,
+    mode: EndMode,
+    reason: ReleaseReason | 'hangup',
+  ): Promise<{ callId: number | null; changed: boolean }> {
+    const status = cleanText(report.dialStatus ?? '', 20).toUpperCase();
+    const row = await repo.endCall({
+      pbx: report.pbx,
+      uniqueid: report.uniqueid,
+      callId: report.callId ?? null,
+      attempt: report.attemptId ?? null,
+      legacy: report.attemptId === undefined && report.callId === undefined,
+      status,
+      billsec: seconds(report.billsec) ?? 0,
+      duration: seconds(report.duration) ?? null,
+      cause:
+        report.hangupCause !== undefined && report.hangupCause >= 0 && report.hangupCause <= 1000
+          ? Math.round(report.hangupCause)
+          : null,
+      endedAt: report.endedAt ?? clock.now(),
       source: report.source,
-      pbx: live.pbx ?? report.pbx ?? null,
-    };
-    // One statement: campaign, link and client slots released, log and attempts written.
-    const calls = createCallsRepo(tx);
-    const charged = live.seller_id !== null && cost !== '0.0000';
-    const ended = await calls.endCall(log, attempts, {
-      converted,
-      charge: charged
-        ? {
-            entry: {
-              sellerId: live.seller_id!,
-              kind: 'call_charge',
-              amount: `-${cost}`,
-              note: `${billsec}s call to ${live.did}`,
-              reference: live.uniqueid,
-              createdBy: null,
-            },
-            lowThreshold: billing.lowThreshold,
-          }
-        : undefined,
-      campaign:
-        live.campaign_reserved && live.campaign_id !== null
-          ? {
-              id: live.campaign_id,
-              windows: { hour: live.campaign_hour!, day: live.campaign_day!, month: live.campaign_month! },
-            }
-          : undefined,
-      link: dialling
-        ? {
-            id: live.link_id!,
-            windows: { hour: live.link_hour!, day: live.link_day!, month: live.link_month! },
-            clientId: live.client_reserved ? live.client_id : null,
-          }
-        : undefined,
+      fallback: report.fallback ?? false,
+      mode,
+      endReason: reason,
+      detail:
+        reason === 'hangup'
+          ? `DIALSTATUS=${status || '(unset)'}${report.fallback ? '; the PBX took its fallback' : ''}`
+          : DETAIL[reason],
+      ...(await billing()),
     });
-    const callId = ended.id;
-    if (converted && ended.campaign_full.length > 0) await noticeCampaignCaps(tx, live, ended.campaign_full);
-    if (converted && ended.link_after) await noticeLinkCaps(tx, live, ended.link_after);
-    if (ended.crossed_low && ended.balance_after !== undefined) {
-      await noticeLowBalance(tx, live.seller_id!, ended.balance_after, billing.lowThreshold);
-    }
-    return { status: 'logged', callId };
+    if (row.call_id !== null && !row.fresh)
+      throw new Error(`call ${row.call_id} kept changing under its end report`);
+    return { callId: row.call_id, changed: row.changed };
   }
 
-  /** Finishes calls whose hangup never arrived, releasing what they held. */
-  async function expire(limit = 100): Promise<number> {
-    const due = await createRoutingRepo(db).expired(clock.now(), limit);
+  /** Logs a call CapConduit never routed; undefined when a call with its key appeared meanwhile. */
+  async function unrouted(report: CallEndReport): Promise<CallEndResult | undefined> {
+    const ended = report.endedAt ?? clock.now();
+    const duration = seconds(report.duration);
+    const did = callNumber(report.did, region);
+    const caller = callNumber(report.callerId, region);
+    const status = cleanText(report.dialStatus ?? '', 20).toUpperCase();
+    const id = await repo.unrouted({
+      pbx: report.pbx,
+      uniqueid: report.uniqueid,
+      did: did?.value ?? null,
+      didRaw: did?.raw ?? null,
+      caller: caller?.value ?? null,
+      callerRaw: caller?.raw ?? null,
+      status,
+      billsec: status === 'ANSWER' ? (seconds(report.billsec) ?? 0) : 0,
+      duration: duration ?? null,
+      cause: report.hangupCause ?? null,
+      startedAt: report.startedAt ?? new Date(ended.getTime() - (duration ?? 0) * 1000),
+      endedAt: ended,
+      source: report.source,
+      detail: `not routed by CapConduit${report.fallback ? '; the PBX took its fallback' : ''}`,
+    });
+    return id === null ? undefined : { status: 'logged', callId: id };
+  }
+
+  /** The end of a call as its PBX (or a CDR) reports it: logged and billed once. */
+  async function finish(report: CallEndReport): Promise<CallEndResult> {
+    for (let i = 0; i < 3; i++) {
+      const r = await end(report, 'hangup', 'hangup');
+      if (r.callId !== null) return { status: r.changed ? 'logged' : 'duplicate', callId: r.callId };
+      if (report.source === 'http' && !report.did) {
+        throw new AppError(
+          'not_found',
+          `no call ${report.uniqueid} from PBX ${report.pbx} is known; to log a call CapConduit never routed, give its did`,
+        );
+      }
+      const logged = await unrouted(report);
+      if (logged) return logged;
+    }
+    throw new Error(`call ${report.pbx}/${report.uniqueid} could not be found nor logged`);
+  }
+
+  /**
+   * A call end from the PBX, never lost: written at once, or — when that fails (PostgreSQL away) —
+   * kept in the local journal and written when `replayJournal` next succeeds. Rejects only when
+   * neither could be done, so the PBX tries another node.
+   */
+  async function record(
+    report: CallEndReport,
+  ): Promise<CallEndResult | { status: 'journaled'; callId: undefined }> {
+    try {
+      return await finish(report);
+    } catch (err) {
+      if (!deps.journal || err instanceof AppError) throw err;
+      await deps.journal.append(report);
+      deps.log?.warn(
+        { err, pbx: report.pbx, uniqueid: report.uniqueid },
+        'call end journaled: the database did not take it',
+      );
+      return { status: 'journaled', callId: undefined };
+    }
+  }
+
+  /** Writes the journaled call ends (see call-end.journal.ts); returns how many. */
+  function replayJournal(): Promise<number> {
+    return deps.journal ? deps.journal.replay(finish) : Promise.resolve(0);
+  }
+
+  /** Ends an open call without a report from its PBX, releasing what it holds. */
+  async function release(call: CallKey, reason: ReleaseReason): Promise<boolean> {
+    const mode: EndMode = reason === 'max_duration' ? 'expire' : 'release';
+    const source: CallSource = 'expired';
+    const r = await end(
+      { pbx: call.pbx, uniqueid: call.uniqueid, callId: call.id, attemptId: null, source },
+      mode,
+      reason,
+    );
+    return r.changed;
+  }
+
+  /**
+   * Releases `calls` one by one; one that fails is logged and its expiry pushed back, so it can
+   * never hold up the rest. Returns how many were released.
+   */
+  async function releaseAll(calls: CallKey[], reason: ReleaseReason): Promise<number> {
     let n = 0;
-    for (const { uniqueid } of due) {
-      const r = await finish({ uniqueid, source: 'expired' });
-      if (r.status === 'logged') n++;
+    for (const call of calls) {
+      try {
+        if (await release(call, reason)) n++;
+      } catch (err) {
+        deps.log?.warn({ err, call: call.id, reason }, 'could not release a call; trying again later');
+        await repo.postpone(call.id, new Date(clock.now().getTime() + 60_000)).catch(() => undefined);
+      }
     }
     return n;
   }
 
-  return { finish, expire };
+  /** Finishes calls whose hangup never arrived by their expiry. */
+  async function expire(limit = 100): Promise<number> {
+    return releaseAll(await repo.due(clock.now(), limit), 'max_duration');
+  }
+
+  /** Releases the open calls of PBXs that restarted (their channels are gone). */
+  async function reapRestarted(): Promise<number> {
+    return releaseAll(await repo.restarted(60), 'pbx_restarted');
+  }
+
+  /**
+   * Given the channels a PBX has now (its uniqueids, as ARI lists them at `asOf`), releases its
+   * open calls that began before `asOf` and are not among them.
+   */
+  async function reconcileChannels(pbx: string, live: ReadonlySet<string>, asOf: Date): Promise<number> {
+    const open = await repo.openOf(pbx, new Date(asOf.getTime() - 10_000));
+    return releaseAll(
+      open.filter((c) => !live.has(c.uniqueid)),
+      'channel_gone',
+    );
+  }
+
+  return { finish, record, replayJournal, expire, reapRestarted, reconcileChannels, release };
 }
 
 export type CallEndService = ReturnType<typeof createCallEndService>;

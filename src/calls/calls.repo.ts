@@ -1,159 +1,89 @@
-import { one, type Queryable } from '../db/db.js';
-import { ledgerCtes, type LedgerEntry } from '../billing/balances.repo.js';
-import {
-  CAMPAIGN_FULL,
-  LINK_COUNTERS,
-  linkAfterRelease,
-  releaseSlot,
-  type LinkAfterRelease,
-  type LinkCountersRow,
-} from '../routing/caps.js';
-import type { AttemptRecord, TraceEntry, Windows } from '../routing/routing.types.js';
+import { many, one, type Queryable } from '../db/db.js';
+import { withRetry } from '../db/retry.js';
+import { whileStale } from '../routing/routing.repo.js';
+import { OPEN_STATES, sqlList } from './call-state.js';
+import { endCallStatement, unroutedStatement } from './call-end.sql.js';
 
-export type RoutingStatus = 'routed' | 'rejected' | 'unrouted' | 'expired';
-export type CallSource = 'agi' | 'http' | 'reconciled' | 'expired';
+const OPEN = sqlList(OPEN_STATES);
+const END = endCallStatement();
+const UNROUTED = unroutedStatement();
 
-export interface NewCallLog {
+export interface EndRow {
+  call_id: number | null;
+  state_before: string | null;
+  fresh: boolean;
+  changed: boolean;
+  cost: string | null;
+  notices: number;
+}
+
+/** A call to act on without a request from its PBX (expiry, a restarted PBX, a lost channel). */
+export interface CallKey {
+  id: number;
+  pbx: string;
   uniqueid: string;
-  did: string | null;
-  caller_id: string | null;
-  did_id: number | null;
-  campaign_id: number | null;
-  seller_id: number | null;
-  link_id: number | null;
-  client_id: number | null;
-  started_at: Date;
-  answered_at: Date | null;
-  ended_at: Date | null;
-  duration: number | null;
-  billsec: number;
-  disposition: string;
-  dial_status: string | null;
-  hangup_cause: number | null;
-  routing_status: RoutingStatus;
-  reject_reason: string | null;
-  billable: boolean;
-  cost: string;
-  payout: string;
-  trace: TraceEntry[];
-  source: CallSource;
-  pbx: string | null;
 }
 
-/** What a call held, to give back as it ends. Absent parts are skipped. */
-export interface CallRelease {
-  converted: boolean;
-  /** The seller's charge, posted to the ledger by the same statement. */
-  charge?: { entry: LedgerEntry; lowThreshold: string } | undefined;
-  campaign: { id: number; windows: Windows } | undefined;
-  link: { id: number; windows: Windows; clientId: number | null } | undefined;
-}
-
-function endCallSql(log: NewCallLog, attempts: AttemptRecord[], release: CallRelease | undefined) {
-  const params: unknown[] = [];
-  const add = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const cols = Object.keys(log) as (keyof NewCallLog)[];
-  const values = cols.map((c) => (c === 'trace' ? `${add(JSON.stringify(log[c]))}::jsonb` : add(log[c])));
-  const arrays = [
-    `${add(attempts.map((_, i) => i + 1))}::int[]`,
-    `${add(attempts.map((a) => a.link_id))}::bigint[]`,
-    `${add(attempts.map((a) => a.client_id))}::bigint[]`,
-    `${add(attempts.map((a) => a.dial_status))}::text[]`,
-    `${add(attempts.map((a) => a.ring_seconds))}::int[]`,
-    `${add(attempts.map((a) => a.started_at))}::timestamptz[]`,
-    `${add(attempts.map((a) => a.ended_at))}::timestamptz[]`,
-  ];
-  const insert = `c AS (
-      INSERT INTO call_logs (${cols.join(', ')}) VALUES (${values.join(', ')})
-      ON CONFLICT (uniqueid) DO NOTHING RETURNING id
-    ), a AS (
-      INSERT INTO call_attempts (call_id, seq, link_id, client_id, dial_status, ring_seconds, started_at, ended_at)
-      SELECT c.id, x.* FROM c, unnest(${arrays.join(', ')}) AS x(seq, link_id, client_id, dial_status, ring_seconds, started_at, ended_at)
-    )`;
-  if (!release) return { sql: `WITH ${insert} SELECT (SELECT id FROM c) AS id`, params };
-  const converted = `${add(release.converted)}::boolean`;
-  const cw = release.campaign?.windows;
-  const lw = release.link?.windows;
-  const sql = `WITH rc AS (
-      UPDATE campaigns t SET ${releaseSlot(converted, add(cw?.hour ?? null), add(cw?.day ?? null), add(cw?.month ?? null))}
-       WHERE t.id = ${add(release.campaign?.id ?? null)}::bigint RETURNING ${CAMPAIGN_FULL} AS full_caps
-    ), rl AS (
-      UPDATE campaign_client_settings t SET ${releaseSlot(converted, add(lw?.hour ?? null), add(lw?.day ?? null), add(lw?.month ?? null))},
-             current_total_calls = t.current_total_calls + CASE WHEN ${converted} THEN 1 ELSE 0 END
-       WHERE t.id = ${add(release.link?.id ?? null)}::bigint RETURNING ${LINK_COUNTERS}
-    ), rk AS (
-      UPDATE clients SET in_flight = clients.in_flight - 1 FROM rl
-       WHERE clients.id = ${add(release.link?.clientId ?? null)}::bigint RETURNING clients.id
-    ), ${insert}
-    ${release.charge ? `, ${ledgerCtes(release.charge.entry, release.charge.lowThreshold, add)}` : ''}
-    SELECT (SELECT full_caps FROM rc) AS campaign_full, (SELECT row_to_json(rl) FROM rl) AS link_after,
-           (SELECT id FROM c) AS id, (SELECT count(*) FROM rk) AS clients_released
-           ${release.charge ? ', (SELECT lu.after FROM lu) AS balance_after, (SELECT lu.crossed_low FROM lu) AS crossed_low, (SELECT count(*) FROM lg) AS posted' : ''}`;
-  return { sql, params };
-}
-
+/** The SQL of a call's end and of the calls the worker settles without a hangup. */
 export function createCallsRepo(db: Queryable) {
   return {
-    exists(uniqueid: string): Promise<{ id: number } | undefined> {
-      return one(db, 'SELECT id FROM call_logs WHERE uniqueid = $1', [uniqueid]);
+    /** call-end.sql.ts#endCallStatement. */
+    endCall(v: Parameters<typeof END.values>[0]): Promise<EndRow> {
+      return whileStale(async () => (await one<EndRow>(db, END.sql, END.values(v)))!);
     },
 
-    /** Inserts the log and its attempts in one statement; undefined if the uniqueid is logged already. */
-    async insert(log: NewCallLog, attempts: AttemptRecord[]): Promise<number | undefined> {
-      const q = endCallSql(log, attempts, undefined);
-      const row = await one<{ id: number | null }>(db, q.sql, q.params);
-      return row?.id ?? undefined;
+    /** call-end.sql.ts#unroutedStatement: null when a call with this (pbx, uniqueid) exists. */
+    async unrouted(v: Parameters<typeof UNROUTED.values>[0]): Promise<number | null> {
+      const row = await withRetry(() =>
+        one<{ call_id: number | null }>(db, UNROUTED.sql, UNROUTED.values(v)),
+      );
+      return row?.call_id ?? null;
+    },
+
+    /** Open calls past their expiry, oldest first. */
+    due(now: Date, limit: number): Promise<CallKey[]> {
+      return many(
+        db,
+        `SELECT id, pbx, uniqueid FROM calls WHERE state IN (${OPEN}) AND expires_at <= $1 ORDER BY expires_at LIMIT $2`,
+        [now, limit],
+      );
+    },
+
+    /** Pushes a call's expiry back (after it failed to expire), so it does not hold up the others. */
+    async postpone(id: number, until: Date): Promise<void> {
+      await db.query('UPDATE calls SET expires_at = $2 WHERE id = $1', [id, until]);
     },
 
     /**
-     * The end of a call in one statement: the campaign's and the link's (and client's) slots
-     * released, the log and its attempts inserted. Each step reads the one before, which fixes
-     * the lock order: campaign, link, client.
+     * Open calls of PBXs that have restarted since: Asterisk's uniqueid sequence starts again at
+     * 0 when it starts, so a call created well before the PBX's newest one (by the PBX's clock and
+     * by CapConduit's) but with a higher sequence belongs to a run of the PBX that has ended.
      */
-    async endCall(
-      log: NewCallLog,
-      attempts: AttemptRecord[],
-      release: CallRelease,
-    ): Promise<{
-      id: number | undefined;
-      campaign_full: string[];
-      link_after: LinkAfterRelease | undefined;
-      balance_after: string | undefined;
-      crossed_low: boolean;
-    }> {
-      const q = endCallSql(log, attempts, release);
-      const row = await one<{
-        id: number | null;
-        campaign_full: string[] | null;
-        link_after: LinkCountersRow | null;
-        balance_after?: string | null;
-        crossed_low?: boolean | null;
-      }>(db, q.sql, q.params);
-      return {
-        id: row?.id ?? undefined,
-        campaign_full: row?.campaign_full ?? [],
-        link_after: row?.link_after ? linkAfterRelease(row.link_after) : undefined,
-        balance_after: row?.balance_after ?? undefined,
-        crossed_low: row?.crossed_low ?? false,
-      };
+    restarted(marginSeconds: number): Promise<CallKey[]> {
+      return many(
+        db,
+        `WITH o AS (
+           SELECT id, pbx, uniqueid, uid_epoch, uid_seq, started_at FROM calls
+            WHERE state IN (${OPEN}) AND uid_epoch IS NOT NULL
+         ), newest AS (
+           SELECT DISTINCT ON (pbx) pbx, uid_epoch, uid_seq, started_at FROM o ORDER BY pbx, started_at DESC, id DESC
+         )
+         SELECT o.id, o.pbx, o.uniqueid FROM o JOIN newest n ON n.pbx = o.pbx
+          WHERE o.uid_epoch < n.uid_epoch - $1 AND o.uid_seq > n.uid_seq AND o.started_at < n.started_at
+          ORDER BY o.id`,
+        [marginSeconds],
+      );
     },
 
-    /** True the first time a (scope, cap, window) is noticed. */
-    async firstNotice(
-      scope: string,
-      scopeId: number,
-      cap: string,
-      windowStart: Date | null,
-    ): Promise<boolean> {
-      const res = await db.query(
-        `INSERT INTO cap_notices (scope, scope_id, cap, window_start) VALUES ($1, $2, $3, coalesce($4::timestamptz, '-infinity'))
-         ON CONFLICT DO NOTHING RETURNING cap`,
-        [scope, scopeId, cap, windowStart],
+    /** A PBX's open calls that began before `before`. */
+    openOf(pbx: string, before: Date): Promise<CallKey[]> {
+      return many(
+        db,
+        `SELECT id, pbx, uniqueid FROM calls WHERE pbx = $1 AND state IN (${OPEN}) AND started_at < $2 ORDER BY id`,
+        [pbx, before],
       );
-      return res.rows.length > 0;
     },
   };
 }
+
+export type CallsRepo = ReturnType<typeof createCallsRepo>;

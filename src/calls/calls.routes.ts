@@ -33,7 +33,9 @@ const Call = Type.Object({
   ended_at: Nullable(Timestamp),
   duration: Nullable(Type.Integer()),
   billsec: Type.Integer(),
-  disposition: Type.String(),
+  disposition: Nullable(
+    Type.String({ description: 'As Asterisk CDRs name it; null while the call is in progress' }),
+  ),
   dial_status: Nullable(Type.String()),
   hangup_cause: Nullable(Type.Integer()),
   routing_status: Type.String(),
@@ -41,16 +43,21 @@ const Call = Type.Object({
   billable: Type.Boolean(),
   cost: MoneyOut,
   payout: MoneyOut,
-  source: Type.String(),
+  source: Nullable(Type.String({ description: 'What reported the end: agi, http, reconciled, expired' })),
   attempt_count: Type.Integer(),
+  state: StringEnum(['dialing', 'rejected', 'exhausted', 'ended', 'expired'], {
+    description: 'The call state (docs/architecture.md); the call log lists ended and expired calls',
+  }),
 });
 
 const Attempt = Type.Object({
+  id: Type.Integer({ description: 'The id the dialplan passes back as CC_ATTEMPT' }),
   seq: Type.Integer(),
+  state: StringEnum(['dialing', 'failed', 'answered', 'unanswered', 'not_dialed', 'expired']),
   link_id: Nullable(Type.Integer()),
   client_id: Nullable(Type.Integer()),
   client_name: Nullable(Type.String()),
-  dial_status: Type.String(),
+  dial_status: Nullable(Type.String()),
   ring_seconds: Type.Integer(),
   started_at: Timestamp,
   ended_at: Nullable(Timestamp),
@@ -60,6 +67,13 @@ const CallDetail = Type.Object({
   ...Call.properties,
   recording: Nullable(Type.String()),
   pbx: Nullable(Type.String()),
+  did_raw: Nullable(
+    Type.String({ description: 'The dialled number as the PBX sent it (did is E.164 when it parses)' }),
+  ),
+  caller_id_raw: Nullable(Type.String({ description: 'The caller id as the PBX sent it' })),
+  end_reason: Nullable(
+    Type.String({ description: 'hangup, max_duration, pbx_restarted, channel_gone or operator' }),
+  ),
   attempts: Type.Array(Attempt),
   trace: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
     description: 'Every candidate considered and why it was skipped, reserved or failed',

@@ -6,16 +6,21 @@ import type { Services } from '../services.js';
 import type { LiveSnapshot } from './live.service.js';
 
 const LiveCall = Type.Object({
+  id: Type.Integer(),
   uniqueid: Type.String(),
-  status: StringEnum(['dialing', 'rejected']),
-  did: Type.String(),
+  status: StringEnum(['dialing', 'rejected', 'exhausted'], {
+    description: 'dialing a buyer; rejected or exhausted: the caller hears the reject treatment',
+  }),
+  did: Nullable(Type.String()),
   caller_id: Nullable(Type.String()),
   campaign_id: Nullable(Type.Integer()),
   campaign_name: Nullable(Type.String()),
   seller_id: Nullable(Type.Integer()),
   client_id: Nullable(Type.Integer()),
   client_name: Nullable(Type.String()),
-  attempt: Type.Integer({ description: 'Which dial attempt is running (1 = first target)' }),
+  attempt: Type.Integer({
+    description: 'How many buyers have been tried, the current one included (0 = none)',
+  }),
   started_at: Timestamp,
   pbx: Nullable(Type.String()),
 });

@@ -1,11 +1,15 @@
 import { many, type Db } from '../db/db.js';
+import { OPEN_STATES, sqlList } from './call-state.js';
+
+const OPEN = sqlList(OPEN_STATES);
 import type { Clock } from '../shared/clock.js';
 import { sellerScope, type Actor } from '../shared/types.js';
 
-/** A call Asterisk is handling now, as routing left it in `live_calls`. */
+/** A call Asterisk is handling now: an open call (src/calls/call-state.ts). */
 export interface LiveCall {
+  id: number;
   uniqueid: string;
-  status: 'dialing' | 'rejected';
+  status: 'dialing' | 'rejected' | 'exhausted';
   did: string;
   caller_id: string | null;
   campaign_id: number | null;
@@ -26,10 +30,11 @@ export interface LiveSnapshot {
 /** The most live calls one snapshot carries; a platform past this shows the newest. */
 const MAX_LIVE = 500;
 
-const SELECT = `SELECT lc.uniqueid, lc.status, lc.did, lc.caller_id, lc.campaign_id, cp.name AS campaign_name,
-  lc.seller_id, lc.client_id, cl.name AS client_name, jsonb_array_length(lc.attempts) + 1 AS attempt,
-  lc.started_at, lc.pbx
-  FROM live_calls lc LEFT JOIN campaigns cp ON cp.id = lc.campaign_id LEFT JOIN clients cl ON cl.id = lc.client_id`;
+const SELECT = `SELECT lc.id, lc.uniqueid, lc.state AS status, lc.did, lc.caller_id, lc.campaign_id, cp.name AS campaign_name,
+  lc.seller_id, a.client_id, cl.name AS client_name, lc.attempt_count AS attempt, lc.started_at, lc.pbx
+  FROM calls lc
+  LEFT JOIN call_attempts a ON a.id = lc.current_attempt_id AND lc.state = 'dialing'
+  LEFT JOIN campaigns cp ON cp.id = lc.campaign_id LEFT JOIN clients cl ON cl.id = a.client_id`;
 
 type Listener = (snapshot: LiveSnapshot) => void;
 
@@ -48,7 +53,8 @@ export function createLiveCallsService(deps: { db: Db; clock: Clock; intervalMs?
   function read(scope: number | null, limit = MAX_LIVE): Promise<LiveCall[]> {
     return many(
       db,
-      `${SELECT} WHERE ($1::bigint IS NULL OR lc.seller_id = $1) ORDER BY lc.started_at DESC, lc.uniqueid LIMIT $2`,
+      `${SELECT} WHERE lc.state IN (${OPEN}) AND ($1::bigint IS NULL OR lc.seller_id = $1)
+        ORDER BY lc.started_at DESC, lc.id DESC LIMIT $2`,
       [scope, limit],
     );
   }

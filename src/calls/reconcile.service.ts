@@ -1,48 +1,29 @@
-import { many, type Db } from '../db/db.js';
+import type { Db } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
 import type { CallEndService } from './call-end.service.js';
-
-/** One call as Asterisk's CDR table (cdr_pgsql) records it; a channel may leave several rows. */
-interface CdrCall {
-  uniqueid: string;
-  started: Date | null;
-  ended: Date | null;
-  answered: boolean;
-  billsec: number | null;
-  duration: number | null;
-  disposition: string | null;
-  dst: string | null;
-  src: string | null;
-}
+import { STATUS_OF_DISPOSITION } from './dispositions.js';
+import { createReconcileRepo, type CdrCall } from './reconcile.repo.js';
 
 /** Asterisk CDR disposition → the DIALSTATUS CapConduit records. */
 export function dialStatusFromDisposition(disposition: string | null, answered: boolean): string {
   if (answered) return 'ANSWER';
-  switch (disposition) {
-    case 'BUSY':
-      return 'BUSY';
-    case 'NO ANSWER':
-      return 'NOANSWER';
-    case 'CONGESTION':
-      return 'CONGESTION';
-    case 'FAILED':
-      return 'CHANUNAVAIL';
-    default:
-      return '';
-  }
+  return STATUS_OF_DISPOSITION[disposition ?? ''] ?? '';
 }
 
 /**
  * Reconciliation with Asterisk's own CDRs (written by cdr_pgsql, times in UTC). A CDR exists
- * only once Asterisk has destroyed the channel, so every CDR whose call is still "live" here
- * is a call whose hangup report never arrived: it is finished now (slots released, logged,
- * billed). A CDR of CapConduit's dialplan with no call log at all is logged too. Both go
- * through CallEndService.finish, so nothing is counted twice.
+ * only once Asterisk has destroyed the channel, so every CDR whose call is still open here is a
+ * call whose hangup report never arrived: it is finished now through CallEndService.finish (slots
+ * settled, logged, billed), the current attempt counting as dialled only when the CDR shows a Dial
+ * to its endpoint. A CDR of the inbound dialplan with no call at all (CapConduit was down) is
+ * logged as unrouted, with the dialled number the dialplan keeps as the CDR's dst.
+ * One bad row never stops the others; it is tried again after a pause.
  */
 export function createReconcileService(deps: {
   db: Db;
   clock: Clock;
   callEnd: CallEndService;
+  log?: { warn(obj: object, msg: string): void };
   /** How far back to look at CDRs. */
   lookbackMs?: number;
   /** CDRs younger than this are left to the hangup handler, which normally arrives first. */
@@ -50,53 +31,78 @@ export function createReconcileService(deps: {
 }) {
   const lookback = deps.lookbackMs ?? 24 * 3600_000;
   const settle = deps.settleMs ?? 10_000;
+  const repo = createReconcileRepo(deps.db);
+  /** Rows that failed, by uniqueid: when to try them again. */
+  const backoff = new Map<string, number>();
 
-  async function pending(limit: number): Promise<CdrCall[]> {
-    const now = deps.clock.now().getTime();
-    return many<CdrCall>(
-      deps.db,
-      `SELECT c.uniqueid,
-              min(c.start) AT TIME ZONE 'UTC' AS started,
-              max(c."end") AT TIME ZONE 'UTC' AS ended,
-              bool_or(c.disposition = 'ANSWERED') AS answered,
-              max(CASE WHEN c.disposition = 'ANSWERED' THEN c.billsec END) AS billsec,
-              max(c.duration) AS duration,
-              (array_agg(c.disposition ORDER BY c."end" DESC NULLS LAST))[1] AS disposition,
-              (array_agg(c.dst ORDER BY c.start))[1] AS dst,
-              (array_agg(c.src ORDER BY c.start))[1] AS src
-         FROM cdr c
-        WHERE c."end" >= ($1::timestamptz AT TIME ZONE 'UTC') AND c."end" < ($2::timestamptz AT TIME ZONE 'UTC')
-          AND c.uniqueid IS NOT NULL
-          AND (EXISTS (SELECT 1 FROM live_calls l WHERE l.uniqueid = c.uniqueid)
-               OR (c.dcontext LIKE 'capconduit-%' AND NOT EXISTS (SELECT 1 FROM call_logs g WHERE g.uniqueid = c.uniqueid)))
-        GROUP BY c.uniqueid
-        ORDER BY max(c."end")
-        LIMIT $3`,
-      [new Date(now - lookback), new Date(now - settle), limit],
-    );
+  async function apply(c: CdrCall): Promise<boolean> {
+    if (c.open.length > 1) {
+      deps.log?.warn(
+        { uniqueid: c.uniqueid },
+        'CDR without a PBX name matches calls of several PBXs; left to expiry',
+      );
+      return false;
+    }
+    const open = c.open[0];
+    const dialStatus = dialStatusFromDisposition(c.disposition, c.answered);
+    const r = await deps.callEnd.finish({
+      pbx: open?.pbx ?? c.pbx ?? '',
+      uniqueid: c.uniqueid,
+      ...(open ? { callId: open.id } : {}),
+      // The open call's current attempt was dialled only if the CDR shows a Dial to its endpoint.
+      attemptId: open && open.endpoint !== null && open.endpoint === c.dialled ? open.attempt_id : null,
+      dialStatus,
+      billsec: c.billsec ?? 0,
+      duration: c.duration ?? undefined,
+      did: c.dst ?? undefined,
+      callerId: c.src ?? undefined,
+      startedAt: c.started ?? undefined,
+      endedAt: c.ended ?? undefined,
+      source: 'reconciled',
+    });
+    return r.status === 'logged';
   }
 
   /** Finishes every call Asterisk has ended but CapConduit has not logged; returns how many. */
   async function run(limit = 500): Promise<number> {
+    const now = deps.clock.now().getTime();
     let n = 0;
-    for (const c of await pending(limit)) {
-      const r = await deps.callEnd.finish({
-        uniqueid: c.uniqueid,
-        dialStatus: dialStatusFromDisposition(c.disposition, c.answered),
-        billsec: c.billsec ?? 0,
-        duration: c.duration ?? undefined,
-        did: c.dst ?? undefined,
-        callerId: c.src ?? undefined,
-        startedAt: c.started ?? undefined,
-        endedAt: c.ended ?? undefined,
-        source: 'reconciled',
-      });
-      if (r.status === 'logged') n++;
+    for (const c of await repo.pending(new Date(now - lookback), new Date(now - settle), limit)) {
+      const key = `${c.pbx ?? ''}/${c.uniqueid}`;
+      if ((backoff.get(key) ?? 0) > now) continue;
+      try {
+        if (await apply(c)) n++;
+        backoff.delete(key);
+      } catch (err) {
+        deps.log?.warn({ err, uniqueid: c.uniqueid }, 'could not reconcile a CDR; trying again later');
+        backoff.set(key, now + 5 * 60_000);
+      }
     }
     return n;
   }
 
-  return { run };
+  /**
+   * PBXs that wrote CDRs for answered calls but none for a number of unanswered ones in the last
+   * hour: their cdr.conf has `unanswered = no`, so calls rejected while CapConduit is unreachable
+   * would leave no trace to reconcile.
+   */
+  async function pbxsWithoutUnansweredCdrs(): Promise<string[]> {
+    const now = deps.clock.now().getTime();
+    const rows = await repo.cdrCoverage(new Date(now - 3600_000), new Date(now - settle));
+    const by = new Map<string, { answeredCdr: number; unanswered: number; unansweredCdr: number }>();
+    for (const r of rows) {
+      const s = by.get(r.pbx) ?? { answeredCdr: 0, unanswered: 0, unansweredCdr: 0 };
+      if (r.answered && r.has_cdr) s.answeredCdr++;
+      if (!r.answered) s.unanswered++;
+      if (!r.answered && r.has_cdr) s.unansweredCdr++;
+      by.set(r.pbx, s);
+    }
+    return [...by]
+      .filter(([, s]) => s.answeredCdr > 0 && s.unanswered >= 5 && s.unansweredCdr === 0)
+      .map(([p]) => p);
+  }
+
+  return { run, pbxsWithoutUnansweredCdrs };
 }
 
 export type ReconcileService = ReturnType<typeof createReconcileService>;

@@ -114,8 +114,23 @@ export function createCampaignsRepo(db: Queryable) {
       await db.query(`UPDATE campaigns ${set} WHERE id = ${p.add(id)}`, p.values);
     },
 
-    async delete(id: number): Promise<void> {
-      await db.query('DELETE FROM campaigns WHERE id = $1', [id]);
+    /**
+     * Deletes a campaign that has no calls, in progress or on record (their log refers to it);
+     * returns how many it has otherwise, and deletes nothing.
+     */
+    async deleteUnused(id: number): Promise<{ deleted: boolean; calls: number; open: number }> {
+      const res = await db.query<{ id: number }>(
+        `DELETE FROM campaigns c WHERE c.id = $1 AND c.in_flight = 0
+            AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.campaign_id = c.id) RETURNING c.id`,
+        [id],
+      );
+      if (res.rows.length > 0) return { deleted: true, calls: 0, open: 0 };
+      const row = await db.query<{ calls: number; open: number }>(
+        `SELECT count(*)::int AS calls, count(*) FILTER (WHERE state IN ('dialing', 'rejected', 'exhausted'))::int AS open
+           FROM calls WHERE campaign_id = $1`,
+        [id],
+      );
+      return { deleted: false, calls: row.rows[0]?.calls ?? 0, open: row.rows[0]?.open ?? 0 };
     },
   };
 }

@@ -65,9 +65,17 @@ export function createCampaignsService(deps: { db: Db; clock: Clock }) {
     return get(actor, id);
   }
 
+  /** Deletes a campaign that never took a call; one with calls is archived instead, so its history stays whole. */
   async function remove(actor: Actor, id: number): Promise<void> {
     await get(actor, id);
-    await repo.delete(id);
+    const r = await repo.deleteUnused(id);
+    if (r.deleted) return;
+    throw conflict(
+      r.open > 0
+        ? `${r.open} call(s) in progress on this campaign; pause or archive it instead of deleting it`
+        : `this campaign has ${r.calls} call(s) on record; archive it instead, so their history stays whole`,
+      { calls: r.calls, in_progress: r.open },
+    );
   }
 
   async function dids(actor: Actor, id: number): Promise<DidRow[]> {

@@ -34,10 +34,13 @@ export async function seedDemoCalls(
     clock.set(new Date(opts.now.getTime() - span + Math.floor(((i + random()) / count) * span)));
     const uniqueid = `demo-${clock.now().getTime()}.${i}`;
     const callerId = `+1${pick(['212', '312', '415', '617', '713', '305'])}555${String(between(0, 9999)).padStart(4, '0')}`;
-    let decision = await s.routing.route({ uniqueid, did: pick(dids), callerId, pbx: 'demo' });
+    const ref = { pbx: 'demo', uniqueid };
+    let decision = await s.routing.route({ ...ref, did: pick(dids), callerId });
     let dialStatus = '';
     let billsec = 0;
+    let attemptId: number | null = null;
     while (decision.action === 'dial') {
+      attemptId = decision.attemptId;
       const roll = random();
       const ring = between(3, Math.min(decision.timeout, 20));
       clock.advance(ring * 1000);
@@ -48,9 +51,16 @@ export async function seedDemoCalls(
         break;
       }
       dialStatus = roll < 0.85 ? 'NOANSWER' : 'BUSY';
-      decision = await s.routing.next(uniqueid, dialStatus);
+      decision = await s.routing.next({ ...ref, callId: decision.callId, attemptId, status: dialStatus });
     }
-    await s.callEnd.finish({ uniqueid, dialStatus, billsec, source: 'agi', pbx: 'demo' });
+    await s.callEnd.finish({
+      ...ref,
+      callId: decision.callId,
+      attemptId,
+      dialStatus,
+      billsec,
+      source: 'agi',
+    });
   }
   return count;
 }

@@ -54,9 +54,9 @@ const SELECT = `SELECT l.id, l.campaign_id, l.client_id, cl.name AS client_name,
   l.forwarding_priority, l.weight, l.max_concurrency, l.total_calls_allowed, l.current_total_calls, l.hourly_cap,
   l.daily_cap, l.monthly_cap, l.payout, l.min_billable_duration, l.schedule, l.created_at, l.updated_at,
   l.in_flight,
-  CASE WHEN l.hour_start = date_trunc('hour', $1::timestamptz, c.timezone) THEN l.hour_count ELSE 0 END AS hour_count,
-  CASE WHEN l.day_start = date_trunc('day', $1::timestamptz, c.timezone) THEN l.day_count ELSE 0 END AS day_count,
-  CASE WHEN l.month_start = date_trunc('month', $1::timestamptz, c.timezone) THEN l.month_count ELSE 0 END AS month_count
+  CASE WHEN l.hour_start >= date_trunc('hour', $1::timestamptz, c.timezone) THEN l.hour_count ELSE 0 END AS hour_count,
+  CASE WHEN l.day_start >= date_trunc('day', $1::timestamptz, c.timezone) THEN l.day_count ELSE 0 END AS day_count,
+  CASE WHEN l.month_start >= date_trunc('month', $1::timestamptz, c.timezone) THEN l.month_count ELSE 0 END AS month_count
   FROM campaign_client_settings l JOIN clients cl ON cl.id = l.client_id JOIN campaigns c ON c.id = l.campaign_id`;
 
 export function createLinksRepo(db: Queryable) {
@@ -127,8 +127,22 @@ export function createLinksRepo(db: Queryable) {
       await db.query(`UPDATE campaign_client_settings ${set} WHERE id = ${p.add(id)}`, p.values);
     },
 
-    async delete(id: number): Promise<void> {
-      await db.query('DELETE FROM campaign_client_settings WHERE id = $1', [id]);
+    /**
+     * Deletes a link with no call in flight on it; returns the calls in flight when it has some
+     * (then nothing is deleted). The routing statements lock the link row, so a call taking a slot
+     * at the same moment is seen here.
+     */
+    async deleteIdle(id: number): Promise<{ deleted: boolean; in_flight: number }> {
+      const res = await db.query<{ id: number }>(
+        'DELETE FROM campaign_client_settings WHERE id = $1 AND in_flight = 0 RETURNING id',
+        [id],
+      );
+      if (res.rows.length > 0) return { deleted: true, in_flight: 0 };
+      const row = await db.query<{ in_flight: number }>(
+        'SELECT in_flight FROM campaign_client_settings WHERE id = $1',
+        [id],
+      );
+      return { deleted: false, in_flight: row.rows[0]?.in_flight ?? 0 };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { one, type Db } from '../db/db.js';
 import type { CampaignsService } from '../campaigns/campaigns.service.js';
 import type { Clock } from '../shared/clock.js';
-import { badRequest, notFound } from '../shared/errors.js';
+import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { assertValidHours, type BusinessHours } from '../shared/hours.js';
 import { toMoney } from '../shared/money.js';
 import { sellerScope, type Actor } from '../shared/types.js';
@@ -78,9 +78,16 @@ export function createLinksService(deps: { db: Db; clock: Clock; campaigns: Camp
     return get(actor, id);
   }
 
+  /** Deletes a link; refused while calls are in flight on it, since they hold its slots. */
   async function remove(actor: Actor, id: number): Promise<void> {
     await get(actor, id);
-    await repo.delete(id);
+    const r = await repo.deleteIdle(id);
+    if (!r.deleted && r.in_flight > 0) {
+      throw conflict(
+        `${r.in_flight} call(s) in progress on this link; pause it so it takes no new calls, and delete it once they have ended`,
+        { in_flight: r.in_flight },
+      );
+    }
   }
 
   /** Every link the actor may see, with its cap usage (the overview's gauges). */

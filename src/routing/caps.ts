@@ -12,8 +12,16 @@ export interface CapDef {
   used: string;
 }
 
+/**
+ * What counts in the current window. A row's window never moves back: when a node's clock is
+ * behind the row's (two nodes at the top of the hour), the call counts in the row's newer window,
+ * so one window can never be counted twice.
+ */
 const inWindow = (unit: 'hour' | 'day' | 'month') =>
-  `(CASE WHEN t.${unit}_start = w.${unit} THEN t.${unit}_count ELSE 0 END)`;
+  `(CASE WHEN t.${unit}_start >= w.${unit} THEN t.${unit}_count ELSE 0 END)`;
+
+/** The window a slot taken now counts in (see inWindow): never earlier than the row's. */
+export const slotWindow = (unit: 'hour' | 'day' | 'month') => `greatest(t.${unit}_start, w.${unit})`;
 
 const WINDOW_CAPS: CapDef[] = [
   { name: 'hourly_cap', limit: 't.hourly_cap', used: inWindow('hour') },
@@ -38,71 +46,39 @@ export const CAMPAIGN_CAPS: CapDef[] = [
 
 /** `(limit IS NULL OR used < limit) AND …`: room for one more call under every cap. */
 export function underCaps(caps: CapDef[]): string {
-  return caps.map((c) => `(${c.limit} IS NULL OR ${c.used} < ${c.limit})`).join(' AND ');
+  return `(${caps.map((c) => `(${c.limit} IS NULL OR ${c.used} < ${c.limit})`).join('\n        AND ')})`;
 }
 
-/** A JSON array of {cap, limit, used} for every cap, to say which one is full. */
-export function capUsage(caps: CapDef[]): string {
-  return `json_build_array(${caps
-    .map((c) => `json_build_object('cap', '${c.name}', 'limit', ${c.limit}, 'used', ${c.used})`)
-    .join(', ')})`;
+/** The starts of the windows `now` (a timestamptz expression) falls in, in time zone `tz`: select items hour, day, month. */
+export function windowStarts(now: string, tz: string): string {
+  return `date_trunc('hour', ${now}, ${tz}) AS hour, date_trunc('day', ${now}, ${tz}) AS day,
+           date_trunc('month', ${now}, ${tz}) AS month`;
 }
 
-/** Window starts of `$now` in time zone `tz` (SQL expressions), as a FROM item `w`. */
-export function windowsFrom(now: string, tz: string): string {
-  return `(SELECT date_trunc('hour', ${now}::timestamptz, ${tz}) AS hour,
-                  date_trunc('day', ${now}::timestamptz, ${tz}) AS day,
-                  date_trunc('month', ${now}::timestamptz, ${tz}) AS month) w`;
-}
-
-/** SET items that count one more call in the current windows. */
+/** SET items that count one more call in flight and in the current windows (`w`). */
 export const TAKE_SLOT = `in_flight = t.in_flight + 1,
-  hour_start = w.hour, hour_count = ${inWindow('hour')} + 1,
-  day_start = w.day, day_count = ${inWindow('day')} + 1,
-  month_start = w.month, month_count = ${inWindow('month')} + 1`;
+  hour_start = ${slotWindow('hour')}, hour_count = ${inWindow('hour')} + 1,
+  day_start = ${slotWindow('day')}, day_count = ${inWindow('day')} + 1,
+  month_start = ${slotWindow('month')}, month_count = ${inWindow('month')} + 1`;
 
 /**
- * SET items that end one call: it leaves in_flight, and unless it converted it gives back
- * the window slots it took (only while the row still counts that window). Parameters:
- * the converted flag and the call's hour/day/month window starts.
+ * SET items that settle one call's slot on a row. `held`: the call still holds the slot (it
+ * leaves in_flight). `converted`: the call counts for good. A window count changes only while
+ * the row still counts the call's window: a held call that did not convert gives its slot back
+ * (-1), a call already released (expired) that turns out converted takes it again (+1).
+ * Every release of a call's slots — failover, hangup, expiry, a late hangup — is this fragment.
  */
-export function releaseSlot(converted: string, hour: string, day: string, month: string): string {
-  const giveBack = (unit: string, start: string) =>
-    `${unit}_count = t.${unit}_count - CASE WHEN NOT ${converted} AND t.${unit}_start = ${start}::timestamptz THEN 1 ELSE 0 END`;
-  return `in_flight = t.in_flight - 1, ${giveBack('hour', hour)}, ${giveBack('day', day)}, ${giveBack('month', month)}`;
-}
-
-/** A link's counters as a release left them. */
-export interface LinkCountersRow {
-  current_total_calls: number;
-  total_calls_allowed: number | null;
-  hour_count: number;
-  day_count: number;
-  month_count: number;
-  hourly_cap: number | null;
-  daily_cap: number | null;
-  monthly_cap: number | null;
-}
-
-export interface LinkAfterRelease {
-  current_total_calls: number;
-  total_calls_allowed: number | null;
-  /** Per window cap: its count when the cap is full, else -1. */
-  counts: Record<string, number>;
-}
-
-/** Which of a link's caps a release left full. */
-export function linkAfterRelease(row: LinkCountersRow): LinkAfterRelease {
-  const fullCount = (count: number, cap: number | null) => (cap !== null && count >= cap ? count : -1);
-  return {
-    current_total_calls: row.current_total_calls,
-    total_calls_allowed: row.total_calls_allowed,
-    counts: {
-      hourly_cap: fullCount(row.hour_count, row.hourly_cap),
-      daily_cap: fullCount(row.day_count, row.daily_cap),
-      monthly_cap: fullCount(row.month_count, row.monthly_cap),
-    },
-  };
+export function settleSlot(
+  held: string,
+  converted: string,
+  hour: string,
+  day: string,
+  month: string,
+): string {
+  const delta = `(CASE WHEN ${converted} THEN 1 ELSE 0 END - CASE WHEN ${held} THEN 1 ELSE 0 END)`;
+  const count = (unit: string, start: string) =>
+    `${unit}_count = t.${unit}_count + CASE WHEN t.${unit}_start = ${start}::timestamptz THEN ${delta} ELSE 0 END`;
+  return `in_flight = t.in_flight - CASE WHEN ${held} THEN 1 ELSE 0 END, ${count('hour', hour)}, ${count('day', day)}, ${count('month', month)}`;
 }
 
 /** RETURNING list of a link release (the LinkCountersRow fields). */
@@ -114,3 +90,13 @@ export const CAMPAIGN_FULL = `array_remove(ARRAY[
   CASE WHEN t.hourly_cap IS NOT NULL AND t.hour_count >= t.hourly_cap THEN 'hourly_cap' END,
   CASE WHEN t.daily_cap IS NOT NULL AND t.day_count >= t.daily_cap THEN 'daily_cap' END,
   CASE WHEN t.monthly_cap IS NOT NULL AND t.month_count >= t.monthly_cap THEN 'monthly_cap' END], NULL)`;
+
+/** A JSON array of {cap, limit, used} for the caps of `caps` that are full (for the decision trace). */
+export function fullCapsJson(caps: CapDef[]): string {
+  return `to_jsonb(array_remove(ARRAY[${caps
+    .map(
+      (c) =>
+        `\n        CASE WHEN ${c.limit} IS NOT NULL AND ${c.used} >= ${c.limit} THEN jsonb_build_object('cap', '${c.name}', 'limit', ${c.limit}, 'used', ${c.used}) END`,
+    )
+    .join(',')}], NULL))`;
+}

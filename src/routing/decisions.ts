@@ -1,70 +1,68 @@
-/** What a routing request answers, and the rows a decision writes. */
-import { holding } from './candidates.js';
-import type { CandidateLink, RejectReason } from './routing.rules.js';
-import type { RoutingContext, TraceEntry, Windows } from './routing.types.js';
+/** What a routing request answers, and how a call's stored state reads as that answer. */
+import type { DecisionRow } from './routing.repo.js';
+import type { RejectReason } from './routing.rules.js';
 
-export type RouteDecision =
-  | { action: 'dial'; dial: string; timeout: number; linkId: number; clientId: number; attempt: number }
-  | { action: 'reject'; reason: RejectReason };
-
-export interface RouteRequest {
+/** A call as a request names it: the PBX, Asterisk's uniqueid, and CapConduit's call id when the PBX has it. */
+export interface CallRef {
+  pbx: string;
   uniqueid: string;
+  callId?: number | undefined;
+}
+
+export interface RouteRequest extends CallRef {
   did: string;
   callerId?: string | undefined;
-  pbx?: string | undefined;
 }
+
+/**
+ * After a failed dial. `attemptId`: the attempt the PBX dialled; `null` when it received none;
+ * `undefined` from a dialplan of an earlier version, which named none (taken as the current one).
+ */
+export interface NextRequest extends CallRef {
+  attemptId?: number | null | undefined;
+  status: string;
+}
+
+export type RouteDecision =
+  | {
+      action: 'dial';
+      callId: number;
+      attemptId: number;
+      dial: string;
+      timeout: number;
+      /** Longest the call may last; the dialplan makes Asterisk end it then (TIMEOUT(absolute)). */
+      maxSeconds: number;
+      linkId: number;
+      clientId: number;
+    }
+  | { action: 'reject'; callId: number | undefined; reason: RejectReason };
 
 /** The dial string for a client's PJSIP endpoint. */
 export const dialString = (clientIdentifier: string) => `PJSIP/${clientIdentifier}`;
 
-export function dialDecision(
-  link: Pick<CandidateLink, 'id' | 'client_id' | 'client_identifier'>,
-  timeout: number,
-  attempt: number,
-): RouteDecision {
-  return {
-    action: 'dial',
-    dial: dialString(link.client_identifier),
-    timeout,
-    linkId: link.id,
-    clientId: link.client_id,
-    attempt,
-  };
-}
-
-/** The live row of a call that has just taken its campaign slot and its first link. */
-export function newLiveRow(a: {
-  req: RouteRequest;
-  ctx: RoutingContext;
-  campaign: Windows;
-  plan: CandidateLink[];
-  link: CandidateLink;
-  trace: TraceEntry[];
-  now: Date;
-  maxSeconds: number;
-}) {
-  const { req, ctx, now } = a;
-  return {
-    uniqueid: req.uniqueid,
-    status: 'dialing' as const,
-    did: req.did,
-    caller_id: req.callerId ?? null,
-    did_id: ctx.did_id,
-    campaign_id: ctx.campaign_id,
-    seller_id: ctx.seller_id,
-    timezone: ctx.timezone,
-    dial_timeout: ctx.dial_timeout_seconds,
-    max_attempts: ctx.max_attempts,
-    rate_per_minute: ctx.billing_rate_per_minute,
-    campaign_reserved: true,
-    campaign_hour: a.campaign.hour,
-    campaign_day: a.campaign.day,
-    campaign_month: a.campaign.month,
-    plan: a.plan.map((l) => l.id),
-    ...holding(a.link, now),
-    trace: a.trace,
-    pbx: req.pbx ?? null,
-    started_at: now,
-    expires_at: new Date(now.getTime() + a.maxSeconds * 1000),
-  };
+/** The answer a call's stored state gives to any request about it. */
+export function decisionOf(row: DecisionRow, maxSeconds: number): RouteDecision {
+  switch (row.state) {
+    case 'dialing':
+      return {
+        action: 'dial',
+        callId: row.call_id,
+        attemptId: row.attempt_id!,
+        dial: dialString(row.client_identifier ?? ''),
+        timeout: row.dial_timeout,
+        maxSeconds,
+        linkId: row.link_id!,
+        clientId: row.client_id!,
+      };
+    case 'rejected':
+    case 'exhausted':
+      return {
+        action: 'reject',
+        callId: row.call_id,
+        reason: (row.reject_reason ?? 'no_more_candidates') as RejectReason,
+      };
+    case 'ended':
+    case 'expired':
+      return { action: 'reject', callId: row.call_id, reason: 'call_ended' };
+  }
 }

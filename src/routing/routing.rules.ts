@@ -20,7 +20,12 @@ export type RejectReason =
   | 'all_candidates_capped'
   | 'attempts_exhausted'
   | 'no_more_candidates'
-  | 'agi_undelivered';
+  /** A late request about a call that has ended. */
+  | 'call_ended'
+  /** A failover request for a call CapConduit has no record of. */
+  | 'unknown_call'
+  /** The dial ended with a status that calls for no other candidate (CANCEL, INVALIDARGS, …). */
+  | 'dial_ended';
 
 /** Why one link was passed over for this call. */
 export type SkipReason =

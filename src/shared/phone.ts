@@ -36,3 +36,29 @@ export function normalisePhone(
     areaCode: parsed.countryCallingCode === '1' ? national.slice(0, 3) : null,
   };
 }
+
+/** Printable text from a PBX or a request: control characters (NUL included) dropped, trimmed, cut to `max`. */
+export function cleanText(input: string, max = 80): string {
+  return input
+    .replace(/\p{Cc}/gu, '')
+    .trim()
+    .slice(0, max);
+}
+
+/** A number as a call carries it: E.164 when it parses, else the cleaned text; and the raw text as sent. */
+export interface CallNumber {
+  value: string;
+  raw: string;
+}
+
+/** Normalises a DID or caller id at the boundary, keeping what the PBX sent. */
+export function callNumber(
+  input: string | undefined,
+  defaultRegion: CountryCode = 'US',
+): CallNumber | undefined {
+  if (input === undefined) return undefined;
+  const raw = cleanText(input, 64);
+  if (raw === '') return undefined;
+  const n = normalisePhone(raw, defaultRegion);
+  return { value: 'error' in n ? raw : n.e164, raw };
+}

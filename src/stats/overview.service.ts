@@ -1,7 +1,11 @@
+import { ENDED_STATES, OPEN_STATES, sqlList } from '../calls/call-state.js';
 import { many, one, type Db } from '../db/db.js';
 import type { LinksService } from '../links/links.service.js';
 import type { Clock } from '../shared/clock.js';
 import { sellerScope, type Actor } from '../shared/types.js';
+
+const OPEN = sqlList(OPEN_STATES);
+const ENDED = sqlList(ENDED_STATES);
 
 export interface DayTotals {
   calls: number;
@@ -62,7 +66,7 @@ export function createOverviewService(deps: { db: Db; clock: Clock; links: Links
                 round(coalesce(sum(c.billsec), 0) / 60.0, 1)::float8 AS minutes,
                 coalesce(sum(c.cost), 0)::numeric(14,4)::text AS charges,
                 coalesce(sum(c.payout), 0)::numeric(14,4)::text AS payouts
-           FROM call_logs c WHERE ${range}`,
+           FROM calls c WHERE ${range} AND c.state IN (${ENDED})`,
         params,
       ),
       many<HourBucket>(
@@ -73,14 +77,15 @@ export function createOverviewService(deps: { db: Db; clock: Clock; links: Links
                                      AND c.routing_status NOT IN ('rejected', 'unrouted'))::int AS not_answered,
                 count(c.id) FILTER (WHERE c.routing_status IN ('rejected', 'unrouted'))::int AS rejected
            FROM generate_series(${day}, ${day} + interval '23 hours', interval '1 hour') AS h(hour)
-           LEFT JOIN call_logs c ON c.started_at >= h.hour AND c.started_at < h.hour + interval '1 hour'
+           LEFT JOIN calls c ON c.started_at >= h.hour AND c.started_at < h.hour + interval '1 hour'
+                                AND c.state IN (${ENDED})
                                 AND ($3::bigint IS NULL OR c.seller_id = $3)
           GROUP BY h.hour ORDER BY h.hour`,
         params,
       ),
       one<{ n: number }>(
         db,
-        `SELECT count(*)::int AS n FROM live_calls WHERE ($1::bigint IS NULL OR seller_id = $1)`,
+        `SELECT count(*)::int AS n FROM calls WHERE state IN (${OPEN}) AND ($1::bigint IS NULL OR seller_id = $1)`,
         [scope],
       ),
       deps.links.all(actor),

@@ -2,9 +2,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 
 export interface LiveCall {
+  id: number;
   uniqueid: string;
-  status: 'dialing' | 'rejected';
-  did: string;
+  status: 'dialing' | 'rejected' | 'exhausted';
+  did: string | null;
   caller_id: string | null;
   campaign_id: number | null;
   campaign_name: string | null;

@@ -22,11 +22,13 @@ import type { CallRow } from './Calls';
 // trace (every candidate link considered and why it was skipped, reserved or failed).
 
 interface Attempt {
+  id: number;
   seq: number;
+  state: 'dialing' | 'failed' | 'answered' | 'unanswered' | 'not_dialed' | 'expired';
   link_id: number | null;
   client_id: number | null;
   client_name: string | null;
-  dial_status: string;
+  dial_status: string | null;
   ring_seconds: number;
   started_at: string;
   ended_at: string | null;
@@ -37,6 +39,9 @@ type TraceEntry = Record<string, unknown>;
 interface CallDetail extends CallRow {
   recording: string | null;
   pbx: string | null;
+  did_raw: string | null;
+  caller_id_raw: string | null;
+  end_reason: string | null;
   attempts: Attempt[];
   trace: TraceEntry[];
 }
@@ -102,17 +107,23 @@ export function CallDetailPage() {
   );
 }
 
+/** A number as stored (E.164), with what the PBX sent when that differs. */
+function asSent(value: string | null, raw: string | null): ReactNode {
+  if (value === null) return '—';
+  return raw && raw !== value ? `${value} (sent as ${raw})` : value;
+}
+
 function CallFacts({ call: c }: { call: CallDetail }) {
   const facts: [string, ReactNode][] = [
     ['Unique ID', <code key="u">{c.uniqueid}</code>],
     ['Direction', c.direction],
-    ['DID', c.did ?? '—'],
-    ['Caller', c.caller_id ?? '—'],
+    ['DID', asSent(c.did, c.did_raw)],
+    ['Caller', asSent(c.caller_id, c.caller_id_raw)],
     ['Campaign', c.campaign_id ? <Link to={`/campaigns/${c.campaign_id}`}>{c.campaign_name}</Link> : '—'],
     ['Client', c.client_name ?? '—'],
     ['Routing status', <StatusBadge key="r" status={c.routing_status} />],
     ['Reject reason', c.reject_reason ? c.reject_reason.replace(/_/g, ' ') : '—'],
-    ['Disposition', <StatusBadge key="d" status={c.disposition} />],
+    ['Disposition', c.disposition ? <StatusBadge key="d" status={c.disposition} /> : 'in progress'],
     ['Dial status', c.dial_status ?? '—'],
     ['Hangup cause', c.hangup_cause ?? '—'],
     ['Started', dateTime(c.started_at)],
@@ -123,8 +134,9 @@ function CallFacts({ call: c }: { call: CallDetail }) {
     ['Billable', c.billable ? 'Yes' : 'No'],
     ['Cost', money(c.cost)],
     ['Payout', money(c.payout)],
-    ['Source', c.source],
-    ['PBX', c.pbx ?? '—'],
+    ['Source', c.source ?? '—'],
+    ['Ended by', c.end_reason ? c.end_reason.replace(/_/g, ' ') : '—'],
+    ['PBX', c.pbx || '—'],
     ['Recording', c.recording ?? '—'],
   ];
   return (
@@ -147,7 +159,7 @@ function AttemptsTable({ attempts }: { attempts: Attempt[] }) {
       header: 'Dial status',
       cell: (a) => (
         <div>
-          <StatusBadge status={a.dial_status} />
+          <StatusBadge status={a.state === 'not_dialed' ? 'NOT DIALED' : (a.dial_status ?? a.state)} />
         </div>
       ),
     },

@@ -44,7 +44,7 @@ export interface CallRow {
   billable: boolean;
   cost: string;
   payout: string;
-  source: string;
+  source: string | null;
   attempt_count: number;
 }
 

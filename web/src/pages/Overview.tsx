@@ -156,14 +156,14 @@ function LiveCallsCard({ live }: { live: ReturnType<typeof useLiveCalls> }) {
       <DataTable<LiveCall>
         caption="Calls in progress"
         rows={live.calls ?? undefined}
-        rowKey={(c) => c.uniqueid}
+        rowKey={(c) => c.id}
         empty={
           <Empty title="No calls right now">
             Calls appear here the moment Asterisk asks CapConduit where to send them.
           </Empty>
         }
         columns={[
-          { header: 'DID', cell: (c) => c.did },
+          { header: 'DID', cell: (c) => c.did ?? '—' },
           { header: 'Caller', cell: (c) => c.caller_id ?? '—' },
           { header: 'Campaign', cell: (c) => c.campaign_name ?? '—' },
           { header: 'Ringing', cell: (c) => c.client_name ?? '—' },

@@ -1,0 +1,236 @@
+/**
+ * The end of a call as one statement (one round trip, one commit): the call is locked, its
+ * current attempt settled (answered, unanswered, never dialled, expired), every slot it holds
+ * settled with the one `settleSlot` fragment, the call row finished, the seller charged from the
+ * finished row (no charge without its call), and cap-reached and low-balance notices raised.
+ * The same statement ends a call on its hangup, expires it, releases it when its PBX lost it,
+ * and applies a hangup that arrives after an expiry. Lock order and the `fresh` rule: see
+ * src/routing/routing.sql.ts. Full text in sql/end-call.sql.
+ */
+import { ledgerSql } from '../billing/balances.repo.js';
+import { namedParams } from '../db/named.js';
+import { CAMPAIGN_FULL, LINK_COUNTERS, settleSlot } from '../routing/caps.js';
+import { callLookup, isoTime, lockCall } from '../routing/routing.sql.js';
+import { OPEN_STATES, sqlList } from './call-state.js';
+import { dispositionSql } from './dispositions.js';
+
+const OPEN = sqlList(OPEN_STATES);
+
+export type EndMode = 'hangup' | 'expire' | 'release';
+
+const END_PARAMS = namedParams({
+  pbx: 'text',
+  uniqueid: 'text',
+  callId: 'bigint',
+  attempt: 'bigint',
+  /** A dialplan of an earlier version, which named no attempt: the report is about the current one. */
+  legacy: 'boolean',
+  status: 'text',
+  billsec: 'int',
+  duration: 'int',
+  cause: 'int',
+  endedAt: 'timestamptz',
+  source: 'text',
+  fallback: 'boolean',
+  mode: 'text',
+  endReason: 'text',
+  detail: 'text',
+  defaultRate: 'numeric',
+  increment: 'int',
+  lowThreshold: 'numeric',
+});
+
+/** The charge for `billsec` at `rate` per minute, billed in `inc`-second steps: as src/billing/charges.ts#chargeFor, exactly. */
+export function chargeSql(billsec: string, inc: string, rate: string): string {
+  return `(div(ceil(${billsec}::numeric / ${inc}) * ${inc} * ${rate} * 1000000 + 3000, 6000) / 10000.0)::numeric(14,4)`;
+}
+
+/** Caps of a link row (the `rl` RETURNING) that are full, with the window each counts in. */
+const LINK_FULL = `array_remove(ARRAY[
+  CASE WHEN rl.total_calls_allowed IS NOT NULL AND rl.current_total_calls >= rl.total_calls_allowed THEN 'total_calls_allowed' END,
+  CASE WHEN rl.hourly_cap IS NOT NULL AND rl.hour_count >= rl.hourly_cap THEN 'hourly_cap' END,
+  CASE WHEN rl.daily_cap IS NOT NULL AND rl.day_count >= rl.daily_cap THEN 'daily_cap' END,
+  CASE WHEN rl.monthly_cap IS NOT NULL AND rl.month_count >= rl.monthly_cap THEN 'monthly_cap' END], NULL)`;
+
+/** The window start a cap notice of cap `f.cap` is kept for (one notice per cap and window). */
+const windowOf = (hour: string, day: string, month: string) =>
+  `CASE f.cap WHEN 'hourly_cap' THEN ${hour} WHEN 'daily_cap' THEN ${day} WHEN 'monthly_cap' THEN ${month} ELSE '-infinity' END`;
+
+/** The statement; `values()` lays out its parameters. */
+export function endCallStatement() {
+  const p = END_PARAMS.ref;
+  const answered = `(st.outcome = 'answered')`;
+  const sql = `WITH ${lockCall(callLookup(p.pbx, p.uniqueid, p.callId))}, live AS (
+  SELECT f.* FROM fresh f
+   WHERE CASE ${p.mode} WHEN 'hangup' THEN f.state <> 'ended'
+                        WHEN 'expire' THEN f.state IN (${OPEN}) AND f.expires_at <= ${p.endedAt}
+                        ELSE f.state IN (${OPEN}) END
+), st AS (
+  -- what becomes of the current attempt, and what the call earns
+  SELECT live.id, live.seller_id, live.campaign_id, live.state = 'dialing' AS held, live.campaign_hour,
+         live.campaign_day, live.campaign_month, a.id AS attempt_id, a.seq AS attempt_seq, a.link_id, a.client_id,
+         a.client_reserved, a.hour_start, a.day_start, a.month_start, a.payout, o.outcome,
+         CASE WHEN o.outcome = 'answered' THEN ${p.billsec} ELSE 0 END AS billsec,
+         coalesce(o.outcome = 'answered' AND ${p.billsec} >= a.min_billable, false) AS converted,
+         CASE WHEN o.outcome = 'answered' AND ${p.billsec} > 0
+              THEN ${chargeSql(p.billsec, p.increment, `coalesce(live.rate_per_minute, ${p.defaultRate})`)}
+              ELSE 0 END AS cost
+    FROM live
+    LEFT JOIN call_attempts a ON a.id = live.current_attempt_id AND a.state IN ('dialing', 'expired')
+    CROSS JOIN LATERAL (SELECT CASE WHEN a.id IS NULL THEN NULL
+                                    WHEN ${p.mode} <> 'hangup' THEN 'expired'
+                                    WHEN (${p.legacy} OR a.id = ${p.attempt}) AND NOT ${p.fallback}
+                                      THEN CASE WHEN ${p.status} = 'ANSWER' THEN 'answered' ELSE 'unanswered' END
+                                    ELSE 'not_dialed' END AS outcome) o
+), cam AS (
+  SELECT t.id FROM campaigns t JOIN st ON t.id = st.campaign_id
+   WHERE st.campaign_hour IS NOT NULL AND (st.held OR st.converted)
+   FOR UPDATE OF t
+), lx AS (
+  SELECT t.id FROM campaign_client_settings t JOIN st ON t.id = st.link_id
+   WHERE (st.held OR st.converted) AND (SELECT count(*) FROM cam) >= 0
+   FOR UPDATE OF t
+), lk AS (
+  SELECT k.id FROM clients k JOIN st ON k.id = st.client_id
+   WHERE st.held AND st.client_reserved AND (SELECT count(*) FROM lx) >= 0
+   FOR UPDATE OF k
+), rc AS (
+  UPDATE campaigns t SET ${settleSlot('st.held', 'st.converted', 'st.campaign_hour', 'st.campaign_day', 'st.campaign_month')}
+    FROM st, cam WHERE t.id = cam.id
+  RETURNING t.id, ${CAMPAIGN_FULL} AS full_caps
+), rl AS (
+  UPDATE campaign_client_settings t SET ${settleSlot('st.held', 'st.converted', 'st.hour_start', 'st.day_start', 'st.month_start')},
+         current_total_calls = t.current_total_calls + CASE WHEN st.converted THEN 1 ELSE 0 END
+    FROM st, lx WHERE t.id = lx.id
+  RETURNING t.id, ${LINK_COUNTERS}
+), rk AS (
+  -- the client's slot is released whether or not its link still exists
+  UPDATE clients k SET in_flight = k.in_flight - 1 FROM lk WHERE k.id = lk.id
+  RETURNING k.id
+), fa AS (
+  UPDATE call_attempts a SET state = st.outcome, ended_at = ${p.endedAt},
+         dial_status = CASE WHEN st.outcome IN ('answered', 'unanswered') THEN nullif(${p.status}, '')
+                            WHEN st.outcome = 'expired' THEN 'UNKNOWN' ELSE a.dial_status END,
+         ring_seconds = greatest(0, round(extract(epoch FROM ${p.endedAt} - a.started_at)) - st.billsec)::int
+    FROM st WHERE a.id = st.attempt_id AND st.outcome IS NOT NULL
+  RETURNING a.id
+), upd AS (
+  UPDATE calls c SET version = c.version + 1,
+         state = CASE WHEN ${p.mode} = 'hangup' THEN 'ended' ELSE 'expired' END,
+         end_reason = ${p.endReason}, ended_at = ${p.endedAt},
+         answered_at = CASE WHEN ${answered} THEN ${p.endedAt} - make_interval(secs => st.billsec) END,
+         duration = coalesce(${p.duration}, greatest(0, round(extract(epoch FROM ${p.endedAt} - c.started_at)))::int),
+         billsec = st.billsec,
+         dial_status = CASE WHEN st.outcome IN ('answered', 'unanswered') THEN nullif(${p.status}, '') ELSE c.dial_status END,
+         disposition = ${dispositionSql(`CASE WHEN st.outcome IN ('answered', 'unanswered') THEN nullif(${p.status}, '') ELSE c.dial_status END`, answered, `(${p.mode} <> 'hangup' AND st.held)`)},
+         hangup_cause = ${p.cause},
+         routing_status = CASE WHEN ${p.mode} <> 'hangup' THEN 'expired' WHEN c.attempt_count = 0 THEN 'rejected' ELSE 'routed' END,
+         link_id = CASE WHEN ${answered} THEN st.link_id END,
+         client_id = CASE WHEN ${answered} THEN st.client_id END,
+         billable = st.converted, cost = st.cost,
+         payout = CASE WHEN st.converted THEN st.payout ELSE 0 END,
+         source = ${p.source},
+         trace = c.trace || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+                   'at', ${isoTime(p.endedAt)}, 'step', 'end', 'outcome', CASE WHEN ${answered} THEN 'answered' ELSE 'ended' END,
+                   'link_id', CASE WHEN ${answered} THEN st.link_id END, 'client_id', CASE WHEN ${answered} THEN st.client_id END,
+                   'detail', ${p.detail}
+                     || CASE WHEN st.outcome = 'not_dialed' THEN '; attempt ' || st.attempt_seq || ' was reserved but never dialled' ELSE '' END
+                     || CASE WHEN c.state = 'expired' THEN '; arrived after the call had expired' ELSE '' END)))
+    FROM st WHERE c.id = st.id
+  RETURNING c.id, c.seller_id, c.cost, c.uniqueid, c.did, c.billsec, c.campaign_id
+), ${ledgerSql(
+    {
+      seller: 'upd.seller_id',
+      kind: "'call_charge'",
+      amount: '-upd.cost',
+      note: "upd.billsec || 's call to ' || coalesce(upd.did, '?')",
+      reference: 'upd.uniqueid',
+      createdBy: 'NULL::bigint',
+      from: 'upd',
+      where: 'upd.cost > 0 AND (SELECT count(*) FROM rk) >= 0',
+    },
+    p.lowThreshold,
+  )}, cn AS (
+  INSERT INTO cap_notices (scope, scope_id, cap, window_start)
+  SELECT 'campaign', rc.id, f.cap, ${windowOf('st.campaign_hour', 'st.campaign_day', 'st.campaign_month')}
+    FROM rc, st, unnest(rc.full_caps) AS f(cap) WHERE st.converted
+  ON CONFLICT DO NOTHING
+  RETURNING scope_id, cap
+), kn AS (
+  INSERT INTO cap_notices (scope, scope_id, cap, window_start)
+  SELECT 'link', rl.id, f.cap, ${windowOf('st.hour_start', 'st.day_start', 'st.month_start')}
+    FROM rl, st, unnest(${LINK_FULL}) AS f(cap) WHERE st.converted
+  ON CONFLICT DO NOTHING
+  RETURNING scope_id, cap
+), nt AS (
+  INSERT INTO notifications (user_id, kind, title, body, data)
+  SELECT st.seller_id, 'cap_reached', 'Campaign cap reached: ' || cp.name,
+         array_to_string(n.caps, ', ') || ' reached on campaign ' || cp.name || '; new calls are rejected until it resets.',
+         jsonb_build_object('campaign_id', cp.id, 'caps', to_jsonb(n.caps))
+    FROM st JOIN campaigns cp ON cp.id = st.campaign_id, (SELECT array_agg(cap ORDER BY cap) AS caps FROM cn) n
+   WHERE n.caps IS NOT NULL AND st.seller_id IS NOT NULL
+  UNION ALL
+  SELECT st.seller_id, 'cap_reached', 'Cap reached: ' || cp.name || ' → ' || cl.name,
+         array_to_string(n.caps, ', ') || ' reached for ' || cl.name || ' on campaign ' || cp.name
+           || '; calls go to the next client until it resets.',
+         jsonb_build_object('link_id', st.link_id, 'client_id', st.client_id, 'campaign_id', cp.id, 'caps', to_jsonb(n.caps))
+    FROM st JOIN campaigns cp ON cp.id = st.campaign_id JOIN clients cl ON cl.id = st.client_id,
+         (SELECT array_agg(cap ORDER BY cap) AS caps FROM kn) n
+   WHERE n.caps IS NOT NULL AND st.seller_id IS NOT NULL
+  RETURNING id
+)
+SELECT lc.id AS call_id, lc.state AS state_before, fresh.id IS NOT NULL AS fresh, upd.id IS NOT NULL AS changed,
+       upd.cost, (SELECT count(*) FROM nt) + (SELECT count(*) FROM ln) AS notices,
+       CASE WHEN upd.id IS NULL
+              OR ((SELECT count(*) FROM lg) = CASE WHEN upd.cost > 0 AND upd.seller_id IS NOT NULL THEN 1 ELSE 0 END
+                  AND (SELECT count(*) FROM rk) = (SELECT count(*) FROM lk)
+                  AND (SELECT count(*) FROM fa) = CASE WHEN st.outcome IS NULL THEN 0 ELSE 1 END)
+            THEN true
+            ELSE ('capconduit invariant: the end of call ' || upd.id || ' was written only in part')::boolean END AS consistent
+  FROM (SELECT 1) one LEFT JOIN lc ON true LEFT JOIN fresh ON true LEFT JOIN upd ON true LEFT JOIN st ON true`;
+  return { sql, values: END_PARAMS.values, legend: END_PARAMS.legend };
+}
+
+const UNROUTED_PARAMS = namedParams({
+  pbx: 'text',
+  uniqueid: 'text',
+  did: 'text',
+  didRaw: 'text',
+  caller: 'text',
+  callerRaw: 'text',
+  status: 'text',
+  billsec: 'int',
+  duration: 'int',
+  cause: 'int',
+  startedAt: 'timestamptz',
+  endedAt: 'timestamptz',
+  source: 'text',
+  detail: 'text',
+});
+
+/**
+ * A call CapConduit never routed (it was unreachable, or the PBX went straight to its fallback),
+ * logged from what the PBX reports: no link, no charge, no payout. Written only when no call
+ * with this (pbx, uniqueid) exists, exactly once.
+ */
+export function unroutedStatement() {
+  const p = UNROUTED_PARAMS.ref;
+  const sql = `WITH prior AS (
+  SELECT count(*) AS n FROM calls c WHERE c.pbx = ${p.pbx} AND c.uniqueid = ${p.uniqueid}
+), ins AS (
+  INSERT INTO calls (id, pbx, uniqueid, generation, state, did, did_raw, caller_id, caller_id_raw, routing_status,
+                     started_at, ended_at, duration, billsec, disposition, dial_status, hangup_cause, source, end_reason,
+                     trace, expires_at)
+  SELECT nextval('calls_id_seq'), ${p.pbx}, ${p.uniqueid}, 0, 'ended', ${p.did}, ${p.didRaw}, ${p.caller}, ${p.callerRaw},
+         'unrouted', ${p.startedAt}, ${p.endedAt}, ${p.duration}, ${p.billsec},
+         ${dispositionSql(`nullif(${p.status}, '')`, `(${p.status} = 'ANSWER')`, 'false')}, nullif(${p.status}, ''), ${p.cause},
+         ${p.source}, 'hangup',
+         jsonb_build_array(jsonb_build_object('at', ${isoTime(p.endedAt)}, 'step', 'end', 'outcome', 'ended', 'detail', ${p.detail})),
+         ${p.endedAt}
+    FROM prior WHERE prior.n = 0
+  ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
+  RETURNING id
+)
+SELECT ins.id AS call_id FROM (SELECT 1) one LEFT JOIN ins ON true`;
+  return { sql, values: UNROUTED_PARAMS.values, legend: UNROUTED_PARAMS.legend };
+}
