@@ -7,6 +7,7 @@
  *   BENCH_SECONDS        length of each phase (default 10)
  *   BENCH_CONCURRENCY    calls in progress in the throughput phases (default 48)
  *   BENCH_RATE           offered calls/s in the latency phase (default 300)
+ *   BENCH_SERVER_NODE_ARGS  node flags for the server (e.g. `--cpu-prof`)
  */
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from '../src/db/db.js';
@@ -215,6 +216,7 @@ async function main(): Promise<void> {
       ['--roles', 'agi'],
       { DATABASE_URL: target.url, DATABASE_POOL_SIZE: '20' },
       /FastAGI listening on \S+:(\d+)/,
+      (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
     );
     const port = Number(server.match[1]);
     const live = new Map<string, number>();

@@ -285,10 +285,13 @@ export function nextStatement() {
   SELECT t.id FROM campaigns t JOIN fresh ON t.id = fresh.campaign_id JOIN cur ON true FOR UPDATE OF t
 ), w AS (
   SELECT ${windowStarts(p.now, 'fresh.timezone')} FROM fresh
+), tried AS (
+  -- the links this call has tried, by its own attempts (the index on call_id, never a table scan)
+  SELECT coalesce(array_agg(a.link_id) FILTER (WHERE a.link_id IS NOT NULL), '{}') AS links
+    FROM call_attempts a WHERE a.call_id = (SELECT id FROM fresh)
 ), ranked AS (
-  SELECT u.id, u.pos FROM fresh CROSS JOIN LATERAL unnest(fresh.plan) WITH ORDINALITY AS u(id, pos)
-   WHERE EXISTS (SELECT 1 FROM cur) AND fresh.attempt_count < fresh.max_attempts
-     AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.call_id = fresh.id AND a.link_id = u.id)
+  SELECT u.id, u.pos FROM fresh, tried CROSS JOIN LATERAL unnest(fresh.plan) WITH ORDINALITY AS u(id, pos)
+   WHERE EXISTS (SELECT 1 FROM cur) AND fresh.attempt_count < fresh.max_attempts AND u.id <> ALL (tried.links)
 ), lx AS (
   SELECT t.* FROM campaign_client_settings t JOIN cam ON true
    WHERE t.id IN (SELECT id FROM ranked UNION ALL SELECT link_id FROM cur)
