@@ -105,14 +105,14 @@ WITH lc AS (
                      || CASE WHEN st.outcome = 'not_dialed' THEN '; attempt ' || st.attempt_seq || ' was reserved but never dialled' ELSE '' END
                      || CASE WHEN c.state = 'expired' THEN '; arrived after the call had expired' ELSE '' END)))
     FROM st WHERE c.id = st.id
-  RETURNING c.id, c.seller_id, c.cost, c.uniqueid, c.did, c.billsec, c.campaign_id
+  RETURNING c.id, c.seller_id, c.cost, c.pbx, c.uniqueid, c.did, c.billsec, c.campaign_id
 ), lo AS (SELECT u.id, u.balance, -upd.cost AS amount FROM users u, upd
             WHERE u.id = upd.seller_id AND u.role = 'seller' AND upd.cost > 0 AND (SELECT count(*) FROM rk) >= 0 FOR UPDATE OF u),
     lu AS (UPDATE users SET balance = users.balance + lo.amount, updated_at = now() FROM lo WHERE users.id = lo.id
            RETURNING users.id, users.balance AS after, (lo.balance >= $18::numeric AND users.balance < $18::numeric) AS crossed_low),
-    lg AS (INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by)
-           SELECT lu.id, 'call_charge', lo.amount, lu.after, upd.billsec || 's call to ' || coalesce(upd.did, '?'), upd.uniqueid, NULL::bigint
-             FROM lo JOIN lu ON lu.id = lo.id, upd WHERE true AND upd.cost > 0 AND (SELECT count(*) FROM rk) >= 0 RETURNING id, seller_id, kind, amount, balance_after, note, reference, created_by, created_at),
+    lg AS (INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by, call_id)
+           SELECT lu.id, 'call_charge', lo.amount, lu.after, upd.billsec || 's call to ' || coalesce(upd.did, '?'), CASE WHEN upd.pbx = '' THEN upd.uniqueid ELSE upd.pbx || '/' || upd.uniqueid END, NULL::bigint, upd.id
+             FROM lo JOIN lu ON lu.id = lo.id, upd WHERE true AND upd.cost > 0 AND (SELECT count(*) FROM rk) >= 0 RETURNING id, seller_id, kind, amount, balance_after, note, reference, created_by, call_id, created_at),
     ln AS (INSERT INTO notifications (user_id, kind, title, body, data)
            SELECT lu.id, 'low_balance', 'Your balance is low',
                   'Balance ' || lu.after || ' is below ' || $18::numeric || '. Top up to keep calls flowing.',

@@ -12,22 +12,26 @@
 -- $11 startedAt timestamptz
 -- $12 endedAt timestamptz
 -- $13 source text
--- $14 detail text
+-- $14 reason text
+-- $15 detail text
 
 WITH prior AS (
   SELECT count(*) AS n FROM calls c WHERE c.pbx = $1::text AND c.uniqueid = $2::text
+), d AS (
+  SELECT d.id, d.campaign_id, cp.seller_id FROM dids d LEFT JOIN campaigns cp ON cp.id = d.campaign_id
+   WHERE d.number = $3::text
 ), ins AS (
-  INSERT INTO calls (id, pbx, uniqueid, generation, state, did, did_raw, caller_id, caller_id_raw, routing_status,
-                     started_at, ended_at, duration, billsec, disposition, dial_status, hangup_cause, source, end_reason,
-                     trace, expires_at)
+  INSERT INTO calls (id, pbx, uniqueid, generation, state, did, did_raw, caller_id, caller_id_raw, did_id, campaign_id,
+                     seller_id, routing_status, reject_reason, started_at, ended_at, duration, billsec, disposition,
+                     dial_status, hangup_cause, source, end_reason, trace, expires_at)
   SELECT nextval('calls_id_seq'), $1::text, $2::text, 0, 'ended', $3::text, $4::text, $5::text, $6::text,
-         'unrouted', $11::timestamptz, $12::timestamptz, $9::int, $8::int,
+         d.id, d.campaign_id, d.seller_id, 'unrouted', $14::text, $11::timestamptz, $12::timestamptz, $9::int, $8::int,
          CASE WHEN ($7::text = 'ANSWER') THEN 'ANSWERED' WHEN false THEN 'UNKNOWN' WHEN nullif($7::text, '') IS NULL THEN 'NOT DIALED'
     ELSE CASE nullif($7::text, '') WHEN 'BUSY' THEN 'BUSY' WHEN 'NOANSWER' THEN 'NO ANSWER' WHEN 'CANCEL' THEN 'NO ANSWER' WHEN 'CONGESTION' THEN 'CONGESTION' WHEN 'CHANUNAVAIL' THEN 'FAILED' ELSE 'UNKNOWN' END END, nullif($7::text, ''), $10::int,
          $13::text, 'hangup',
-         jsonb_build_array(jsonb_build_object('at', to_char($12::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'step', 'end', 'outcome', 'ended', 'detail', $14::text)),
+         jsonb_build_array(jsonb_build_object('at', to_char($12::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'step', 'end', 'outcome', 'ended', 'detail', $15::text)),
          $12::timestamptz
-    FROM prior WHERE prior.n = 0
+    FROM prior LEFT JOIN d ON true WHERE prior.n = 0
   ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
   RETURNING id
 )

@@ -49,7 +49,7 @@ for (const kind of backends()) {
       assert.deepEqual(
         ledger.items.map((e) => [e.kind, e.amount, e.reference]),
         [
-          ['call_charge', '-0.0550', id],
+          ['call_charge', '-0.0550', `${c.pbx}/${id}`],
           ['topup', '10.0000', null],
         ],
       );

@@ -64,12 +64,20 @@ for (const kind of backends()) {
       const id = `1795261893.${++uid}`;
       await c.route(id, sc.did);
       await assert.rejects(t.s.links.remove(sc.seller, sc.links[0]!), /in progress on this link/);
-      await c.end(id, 'ANSWER', { billsec: 10 });
+      await c.end(id, 'NOANSWER');
       await t.s.links.remove(sc.seller, sc.links[0]!);
       const client = await t.db.query<any>('SELECT in_flight FROM clients WHERE id = $1', [
         sc.clients[0]!.id,
       ]);
       assert.equal(client.rows[0].in_flight, 0);
+    });
+
+    test('a link whose caps count converted calls cannot be deleted either: a new one would start them from zero', async () => {
+      const sc = await scenario(t.s, { links: [{ daily_cap: 10 }] });
+      const id = `1795261893.${++uid}`;
+      await c.route(id, sc.did);
+      await c.end(id, 'ANSWER', { billsec: 10 });
+      await assert.rejects(t.s.links.remove(sc.seller, sc.links[0]!), /caps count 1 converted call/);
     });
 
     test("a call's end releases its client even when its link row is gone", async () => {
@@ -120,19 +128,20 @@ for (const kind of backends()) {
       await t.db.query('UPDATE campaigns SET in_flight = 1 WHERE id = $1', [bad.campaignId]);
     });
 
-    test('the calls of a PBX that restarted are released as soon as it sends a new call', async () => {
+    test('the calls of a PBX that restarted are released once it has made one new call, even a short one', async () => {
       const sc = await scenario(t.s, { links: [{ max_concurrency: 5 }] });
       const p = callFlow(t.s, 'pbx-restart');
       await p.route('1795200000.900', sc.did);
       await p.route('1795200001.901', sc.did);
-      t.clock.advance(10 * 60_000);
+      t.clock.advance(10_000);
       assert.equal(await t.s.callEnd.reapRestarted(), 0);
 
-      // Asterisk restarted: its counter began again at 0.
-      await p.route('1795200700.3', sc.did);
+      // Asterisk restarted 12 s later: its counter began again at 0, and the first call was short.
+      await p.route('1795200013.3', sc.did);
+      await p.end('1795200013.3', 'NOANSWER');
       assert.equal(await t.s.callEnd.reapRestarted(), 2);
 
-      assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 1);
+      assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 0);
       const ended = await t.db.query<any>(
         `SELECT end_reason FROM calls WHERE pbx = 'pbx-restart' AND state = 'expired'`,
       );
@@ -140,6 +149,18 @@ for (const kind of backends()) {
         ended.rows.map((r: any) => r.end_reason),
         ['pbx_restarted', 'pbx_restarted'],
       );
+    });
+
+    test('a PBX clock stepped back within one run releases nothing', async () => {
+      const sc = await scenario(t.s, { links: [{ max_concurrency: 5 }] });
+      const p = callFlow(t.s, 'pbx-clockstep');
+      await p.route('1795210000.50', sc.did);
+      t.clock.advance(1000);
+      // The PBX clock went back 2 minutes; its counter kept counting.
+      await p.route('1795209880.51', sc.did);
+      t.clock.advance(1000);
+      assert.equal(await t.s.callEnd.reapRestarted(), 0);
+      assert.equal((await linkCounters(t.db, sc.links[0]!)).in_flight, 2);
     });
 
     test("a PBX's live channel list releases its calls that are gone (what the ARI connector feeds)", async () => {

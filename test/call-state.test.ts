@@ -150,7 +150,7 @@ for (const kind of backends()) {
 
     test('every charge has its call: a ledger row exists only with the call it bills', async () => {
       const { rows } = await t.db.query<any>(
-        `SELECT l.id FROM balance_ledger l LEFT JOIN calls c ON c.uniqueid = l.reference AND c.cost = -l.amount
+        `SELECT l.id FROM balance_ledger l LEFT JOIN calls c ON c.id = l.call_id AND c.cost = -l.amount
           WHERE l.kind = 'call_charge' AND c.id IS NULL`,
       );
       assert.deepEqual(rows, []);

@@ -64,10 +64,18 @@ function id(req: AgiRequest, name: string): number | null | undefined {
 
 const PBX_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
 
-/** Tells the dialplan CapConduit could not decide, so it takes its configured fallback. */
+/** Tells the dialplan the request itself is unusable (any node would say so): it takes its fallback. */
 async function answerError(session: AgiSession, reason: string): Promise<void> {
   await session.command(setVariable('CC_REASON', reason)).catch(() => undefined);
   await session.command(setVariable('CC_STATUS', 'error')).catch(() => undefined);
+}
+
+/**
+ * Tells the dialplan this node could not decide (its database is away, say) without setting
+ * CC_STATUS, so the dialplan asks the next node, and takes its fallback only when none can.
+ */
+async function answerUnavailable(session: AgiSession, reason: string): Promise<void> {
+  await session.command(setVariable('CC_REASON', reason)).catch(() => undefined);
 }
 
 export function createAgiHandlers(deps: {
@@ -94,7 +102,7 @@ export function createAgiHandlers(deps: {
    */
   async function deliver(session: AgiSession, decide: () => Promise<RouteDecision>): Promise<void> {
     const decision = await decide().catch(async (err: unknown) => {
-      await answerError(session, 'routing_unavailable');
+      await answerUnavailable(session, 'routing_unavailable');
       throw err;
     });
     await answer(session, decision);
@@ -121,7 +129,7 @@ export function createAgiHandlers(deps: {
   };
 
   /**
-   * agi://host:4573/hangup?pbx=NAME&call=${CC_CALL}&attempt=${CC_ATTEMPT}&did=…&fallback=…,${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}
+   * agi://host:4573/hangup?pbx=NAME&call=${CC_CALL}&attempt=${CC_ATTEMPT}&did=…&fallback=…&reason=…,${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}
    * — from the hangup handler (a dead channel): the call is logged and billed once (or journaled
    * while PostgreSQL is away), then CC_LOGGED=1 is set. Figures the PBX garbles are left out; the
    * call is still logged.
@@ -140,6 +148,7 @@ export function createAgiHandlers(deps: {
       duration: int(param(req, 'duration', 4)),
       hangupCause: int(param(req, 'cause', 5)),
       fallback: (query(req, 'fallback') ?? '') !== '',
+      reason: query(req, 'reason') || undefined,
       did,
       callerId: req.env.callerid && req.env.callerid !== 'unknown' ? req.env.callerid : undefined,
       source: 'agi',

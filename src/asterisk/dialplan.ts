@@ -140,7 +140,7 @@ ${agiCalls(o.agi, 'next', `?${ids}&status=\${DIALSTATUS}`, 'decide', status).joi
 ; CC_ATTEMPT is the attempt dialled last (empty: none was received); CC_FALLBACK says the PBX took
 ; its fallback, so DIALSTATUS is not an attempt's.
 exten => s,1,NoOp(CapConduit call end)
-${agiCalls(o.agi, 'hangup', `?${ids}&did=\${URIENCODE(\${CC_DID})}&fallback=\${CC_FALLBACK},\${DIALSTATUS},\${ANSWEREDTIME},\${CDR(billsec)},\${CDR(duration)},\${HANGUPCAUSE}`, 'logged', '$["${CC_LOGGED}" = "1"]').join('\n')}
+${agiCalls(o.agi, 'hangup', `?${ids}&did=\${URIENCODE(\${CC_DID})}&fallback=\${CC_FALLBACK}&reason=\${CC_REASON},\${DIALSTATUS},\${ANSWEREDTIME},\${CDR(billsec)},\${CDR(duration)},\${HANGUPCAUSE}`, 'logged', '$["${CC_LOGGED}" = "1"]').join('\n')}
  same => n(logged),Return()
 
 [${CONTEXTS.rejected}]
@@ -152,8 +152,10 @@ ${fallbackLines(o.onReject)
  same => n,Hangup()
 
 [${CONTEXTS.unavailable}]
-; CapConduit could not be reached or could not decide (\${CC_REASON} says why when it answered).
+; No CapConduit node could be reached or decide (\${CC_REASON} says why; a node whose database is
+; away answers no status, so the next node is asked first).
 exten => ${DID},1,Set(CC_FALLBACK=unavailable)
+ same => n,ExecIf($["\${CC_REASON}" = ""]?Set(CC_REASON=no_node_answered))
  same => n,Log(WARNING,CapConduit unavailable for \${CHANNEL} to \${CC_DID}: \${CC_REASON})
 ${fallbackLines(o.onUnavailable)
   .map((l) => ` same => n,${l}`)

@@ -12,6 +12,8 @@ export interface LedgerRow {
   note: string | null;
   reference: string | null;
   created_by: number | null;
+  /** The call a call charge bills. */
+  call_id: number | null;
   created_at: Date;
 }
 
@@ -23,7 +25,8 @@ export interface SellerBalanceRow {
   balance: string;
 }
 
-const LEDGER_COLUMNS = 'id, seller_id, kind, amount, balance_after, note, reference, created_by, created_at';
+const LEDGER_COLUMNS =
+  'id, seller_id, kind, amount, balance_after, note, reference, created_by, call_id, created_at';
 
 export interface LedgerEntry {
   sellerId: number;
@@ -42,6 +45,8 @@ export interface LedgerSql {
   note: string;
   reference: string;
   createdBy: string;
+  /** The call a charge bills (calls.id), when it is one. */
+  callId?: string;
   /** Extra FROM items the expressions read (e.g. the CTE of a call that just ended), and a condition. */
   from?: string;
   where?: string;
@@ -61,8 +66,8 @@ export function ledgerSql(e: LedgerSql, lowThreshold: string): string {
             WHERE u.id = ${e.seller} AND u.role = 'seller'${where} FOR UPDATE OF u),
     lu AS (UPDATE users SET balance = users.balance + lo.amount, updated_at = now() FROM lo WHERE users.id = lo.id
            RETURNING users.id, users.balance AS after, (lo.balance >= ${lowThreshold} AND users.balance < ${lowThreshold}) AS crossed_low),
-    lg AS (INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by)
-           SELECT lu.id, ${e.kind}, lo.amount, lu.after, ${e.note}, ${e.reference}, ${e.createdBy}
+    lg AS (INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by, call_id)
+           SELECT lu.id, ${e.kind}, lo.amount, lu.after, ${e.note}, ${e.reference}, ${e.createdBy}, ${e.callId ?? 'NULL::bigint'}
              FROM lo JOIN lu ON lu.id = lo.id${from} WHERE true${where} RETURNING ${LEDGER_COLUMNS}),
     ln AS (INSERT INTO notifications (user_id, kind, title, body, data)
            SELECT lu.id, 'low_balance', 'Your balance is low',

@@ -22,6 +22,7 @@ const Ledger = Type.Object({
   note: Nullable(Type.String()),
   reference: Nullable(Type.String()),
   created_by: Nullable(Type.Integer()),
+  call_id: Nullable(Type.Integer({ description: 'The call a call charge bills (see /api/calls/{id})' })),
   created_at: Timestamp,
 });
 const SellerBalance = Type.Object({

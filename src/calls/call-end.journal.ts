@@ -58,7 +58,7 @@ export function isUnavailable(err: unknown): boolean {
   // 08xxx connection exceptions, 57P0x admin/crash shutdown, 53xxx out of resources
   if (/^(08|57P0|53)/.test(code)) return true;
   const msg = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection/i.test(
     msg,
   );
 }

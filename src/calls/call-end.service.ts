@@ -7,6 +7,7 @@ import { callNumber, cleanText } from '../shared/phone.js';
 import type { CallEndJournal } from './call-end.journal.js';
 import type { EndMode } from './call-end.sql.js';
 import { createCallsRepo, type CallKey } from './calls.repo.js';
+import { parseUniqueid } from './uniqueid.js';
 
 export type CallSource = 'agi' | 'http' | 'reconciled' | 'expired';
 
@@ -28,6 +29,8 @@ export interface CallEndReport extends CallRef {
   hangupCause?: number | undefined;
   /** The PBX took its fallback (CapConduit unreachable or undecided): DIALSTATUS is not an attempt's. */
   fallback?: boolean | undefined;
+  /** Why the PBX had no decision (its CC_REASON), for a call CapConduit never routed. */
+  reason?: string | undefined;
   source: CallSource;
   /** For calls CapConduit never routed (it was down, or the PBX skipped it). */
   did?: string | undefined;
@@ -44,6 +47,13 @@ const MAX_SECONDS = 864_000;
 export function seconds(v: number | undefined): number | undefined {
   if (v === undefined || !Number.isFinite(v) || v < 0 || v > MAX_SECONDS) return undefined;
   return Math.round(v);
+}
+
+/** When a call began: its uniqueid's epoch second when it has one, else its end less its duration. */
+function startOf(report: CallEndReport, ended: Date, duration: number | undefined): Date {
+  const uid = parseUniqueid(report.uniqueid);
+  if (uid && Math.abs(uid.epoch * 1000 - ended.getTime()) < 2 * 86_400_000) return new Date(uid.epoch * 1000);
+  return new Date(ended.getTime() - (duration ?? 0) * 1000);
 }
 
 const DETAIL: Record<ReleaseReason, string> = {
@@ -133,9 +143,10 @@ export function createCallEndService(deps: {
       billsec: status === 'ANSWER' ? (seconds(report.billsec) ?? 0) : 0,
       duration: duration ?? null,
       cause: report.hangupCause ?? null,
-      startedAt: report.startedAt ?? new Date(ended.getTime() - (duration ?? 0) * 1000),
+      startedAt: report.startedAt ?? startOf(report, ended, duration),
       endedAt: ended,
       source: report.source,
+      reason: cleanText(report.reason ?? '', 40) || 'capconduit_unreachable',
       detail: `not routed by CapConduit${report.fallback ? '; the PBX took its fallback' : ''}`,
     });
     return id === null ? undefined : { status: 'logged', callId: id };
@@ -220,7 +231,7 @@ export function createCallEndService(deps: {
 
   /** Releases the open calls of PBXs that restarted (their channels are gone). */
   async function reapRestarted(): Promise<number> {
-    return releaseAll(await repo.restarted(60), 'pbx_restarted');
+    return releaseAll(await repo.restarted(), 'pbx_restarted');
   }
 
   /**

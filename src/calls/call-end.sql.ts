@@ -137,15 +137,16 @@ export function endCallStatement() {
                      || CASE WHEN st.outcome = 'not_dialed' THEN '; attempt ' || st.attempt_seq || ' was reserved but never dialled' ELSE '' END
                      || CASE WHEN c.state = 'expired' THEN '; arrived after the call had expired' ELSE '' END)))
     FROM st WHERE c.id = st.id
-  RETURNING c.id, c.seller_id, c.cost, c.uniqueid, c.did, c.billsec, c.campaign_id
+  RETURNING c.id, c.seller_id, c.cost, c.pbx, c.uniqueid, c.did, c.billsec, c.campaign_id
 ), ${ledgerSql(
     {
       seller: 'upd.seller_id',
       kind: "'call_charge'",
       amount: '-upd.cost',
       note: "upd.billsec || 's call to ' || coalesce(upd.did, '?')",
-      reference: 'upd.uniqueid',
+      reference: "CASE WHEN upd.pbx = '' THEN upd.uniqueid ELSE upd.pbx || '/' || upd.uniqueid END",
       createdBy: 'NULL::bigint',
+      callId: 'upd.id',
       from: 'upd',
       where: 'upd.cost > 0 AND (SELECT count(*) FROM rk) >= 0',
     },
@@ -205,29 +206,34 @@ const UNROUTED_PARAMS = namedParams({
   startedAt: 'timestamptz',
   endedAt: 'timestamptz',
   source: 'text',
+  reason: 'text',
   detail: 'text',
 });
 
 /**
  * A call CapConduit never routed (it was unreachable, or the PBX went straight to its fallback),
- * logged from what the PBX reports: no link, no charge, no payout. Written only when no call
- * with this (pbx, uniqueid) exists, exactly once.
+ * logged from what the PBX reports: no link, no charge, no payout, and why (`reason`); it shows
+ * under the campaign its DID belongs to now. Written only when no call with this (pbx, uniqueid)
+ * exists, exactly once.
  */
 export function unroutedStatement() {
   const p = UNROUTED_PARAMS.ref;
   const sql = `WITH prior AS (
   SELECT count(*) AS n FROM calls c WHERE c.pbx = ${p.pbx} AND c.uniqueid = ${p.uniqueid}
+), d AS (
+  SELECT d.id, d.campaign_id, cp.seller_id FROM dids d LEFT JOIN campaigns cp ON cp.id = d.campaign_id
+   WHERE d.number = ${p.did}
 ), ins AS (
-  INSERT INTO calls (id, pbx, uniqueid, generation, state, did, did_raw, caller_id, caller_id_raw, routing_status,
-                     started_at, ended_at, duration, billsec, disposition, dial_status, hangup_cause, source, end_reason,
-                     trace, expires_at)
+  INSERT INTO calls (id, pbx, uniqueid, generation, state, did, did_raw, caller_id, caller_id_raw, did_id, campaign_id,
+                     seller_id, routing_status, reject_reason, started_at, ended_at, duration, billsec, disposition,
+                     dial_status, hangup_cause, source, end_reason, trace, expires_at)
   SELECT nextval('calls_id_seq'), ${p.pbx}, ${p.uniqueid}, 0, 'ended', ${p.did}, ${p.didRaw}, ${p.caller}, ${p.callerRaw},
-         'unrouted', ${p.startedAt}, ${p.endedAt}, ${p.duration}, ${p.billsec},
+         d.id, d.campaign_id, d.seller_id, 'unrouted', ${p.reason}, ${p.startedAt}, ${p.endedAt}, ${p.duration}, ${p.billsec},
          ${dispositionSql(`nullif(${p.status}, '')`, `(${p.status} = 'ANSWER')`, 'false')}, nullif(${p.status}, ''), ${p.cause},
          ${p.source}, 'hangup',
          jsonb_build_array(jsonb_build_object('at', ${isoTime(p.endedAt)}, 'step', 'end', 'outcome', 'ended', 'detail', ${p.detail})),
          ${p.endedAt}
-    FROM prior WHERE prior.n = 0
+    FROM prior LEFT JOIN d ON true WHERE prior.n = 0
   ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
   RETURNING id
 )

@@ -1,4 +1,6 @@
-import { many, one, type Queryable } from '../db/db.js';
+import { CALL_PATH_TIMEOUT_MS, many, one, type Queryable } from '../db/db.js';
+
+const CALL_PATH = { timeoutMs: CALL_PATH_TIMEOUT_MS };
 import { withRetry } from '../db/retry.js';
 import { whileStale } from '../routing/routing.repo.js';
 import { OPEN_STATES, sqlList } from './call-state.js';
@@ -29,13 +31,13 @@ export function createCallsRepo(db: Queryable) {
   return {
     /** call-end.sql.ts#endCallStatement. */
     endCall(v: Parameters<typeof END.values>[0]): Promise<EndRow> {
-      return whileStale(async () => (await one<EndRow>(db, END.sql, END.values(v)))!);
+      return whileStale(async () => (await one<EndRow>(db, END.sql, END.values(v), CALL_PATH))!);
     },
 
     /** call-end.sql.ts#unroutedStatement: null when a call with this (pbx, uniqueid) exists. */
     async unrouted(v: Parameters<typeof UNROUTED.values>[0]): Promise<number | null> {
       const row = await withRetry(() =>
-        one<{ call_id: number | null }>(db, UNROUTED.sql, UNROUTED.values(v)),
+        one<{ call_id: number | null }>(db, UNROUTED.sql, UNROUTED.values(v), CALL_PATH),
       );
       return row?.call_id ?? null;
     },
@@ -55,23 +57,28 @@ export function createCallsRepo(db: Queryable) {
     },
 
     /**
-     * Open calls of PBXs that have restarted since: Asterisk's uniqueid sequence starts again at
-     * 0 when it starts, so a call created well before the PBX's newest one (by the PBX's clock and
-     * by CapConduit's) but with a higher sequence belongs to a run of the PBX that has ended.
+     * Open calls of PBXs that have restarted since: Asterisk's uniqueid sequence starts again at 0
+     * when it starts, so an open call created before the PBX's newest call (by the PBX's clock and
+     * by CapConduit's) but with a higher sequence belongs to a run of the PBX that has ended. The
+     * newest call is the PBX's last uniqueid (the key index, read backwards), open or not, so one
+     * short call after the restart is enough. A clock stepped back inside one run cannot trigger
+     * it: calls after the step began later by CapConduit's clock than any before it.
      */
-    restarted(marginSeconds: number): Promise<CallKey[]> {
+    restarted(): Promise<CallKey[]> {
       return many(
         db,
-        `WITH o AS (
-           SELECT id, pbx, uniqueid, uid_epoch, uid_seq, started_at FROM calls
-            WHERE state IN (${OPEN}) AND uid_epoch IS NOT NULL
+        `WITH p AS (
+           SELECT DISTINCT pbx FROM calls WHERE state IN (${OPEN}) AND uid_epoch IS NOT NULL
          ), newest AS (
-           SELECT DISTINCT ON (pbx) pbx, uid_epoch, uid_seq, started_at FROM o ORDER BY pbx, started_at DESC, id DESC
+           SELECT p.pbx, n.uid_epoch, n.uid_seq, n.started_at FROM p
+            CROSS JOIN LATERAL (SELECT c.uid_epoch, c.uid_seq, c.started_at FROM calls c
+                                 WHERE c.pbx = p.pbx AND c.uid_epoch IS NOT NULL
+                                 ORDER BY c.uniqueid DESC, c.generation DESC LIMIT 1) n
          )
-         SELECT o.id, o.pbx, o.uniqueid FROM o JOIN newest n ON n.pbx = o.pbx
-          WHERE o.uid_epoch < n.uid_epoch - $1 AND o.uid_seq > n.uid_seq AND o.started_at < n.started_at
+         SELECT o.id, o.pbx, o.uniqueid FROM calls o JOIN newest n ON n.pbx = o.pbx
+          WHERE o.state IN (${OPEN}) AND o.uid_epoch < n.uid_epoch AND o.uid_seq > n.uid_seq
+            AND o.started_at < n.started_at
           ORDER BY o.id`,
-        [marginSeconds],
       );
     },
 

@@ -8,9 +8,28 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
-export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+export interface QueryOptions {
+  /**
+   * Give up waiting for the answer after this long (PostgreSQL server only; the connection is then
+   * dropped). For the call path, whose callers must answer Asterisk within a few seconds.
+   */
+  timeoutMs?: number;
 }
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
+}
+
+/**
+ * How long one statement of the call path may wait for PostgreSQL: with the wait for a pooled
+ * connection (postgres.ts) it stays inside the FastAGI conversation limit (8 s), so a node whose
+ * database hangs still answers, and the dialplan asks the next node or a call end is journaled.
+ */
+export const CALL_PATH_TIMEOUT_MS = 2500;
 
 export type DbKind = 'postgres' | 'pglite';
 
@@ -24,8 +43,13 @@ export interface Db extends Queryable {
 }
 
 /** First row or undefined: for lookups by key. */
-export async function one<R>(q: Queryable, sql: string, params?: readonly unknown[]): Promise<R | undefined> {
-  const { rows } = await q.query<R>(sql, params);
+export async function one<R>(
+  q: Queryable,
+  sql: string,
+  params?: readonly unknown[],
+  options?: QueryOptions,
+): Promise<R | undefined> {
+  const { rows } = await q.query<R>(sql, params, options);
   return rows[0];
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Db, Queryable, QueryResult } from './db.js';
+import type { Db, Queryable, QueryOptions, QueryResult } from './db.js';
 
 // int8 (count(*), bigint ids) as number: ids stay far below 2^53. numeric stays a string.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
@@ -31,13 +31,18 @@ const raw = new WeakMap<Queryable, pg.Pool | pg.PoolClient>();
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   const q: Queryable = {
-    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    async query<R>(
+      sql: string,
+      params?: readonly unknown[],
+      options?: QueryOptions,
+    ): Promise<QueryResult<R>> {
       // Named statements are parsed and planned once per connection, then reused.
       const res = await client.query({
         name: statementName(sql),
         text: sql,
         values: params as unknown[] | undefined,
-      });
+        ...(options?.timeoutMs ? { query_timeout: options.timeoutMs } : {}),
+      } as pg.QueryConfig);
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
     },
   };
@@ -51,8 +56,9 @@ export function createPostgresDb(options: PostgresOptions): Db {
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'capconduit',
-    // Fail a request instead of waiting forever for a connection when the server is gone.
-    connectionTimeoutMillis: 5000,
+    // Fail a request instead of waiting for a connection when the server is gone or hangs; with
+    // CALL_PATH_TIMEOUT_MS this keeps a FastAGI answer inside its 8 s limit.
+    connectionTimeoutMillis: 3000,
     // Keep connections once opened: pg closes idle ones after 10 s by default, and the next burst
     // then pays a new backend and re-prepares every statement on it (docs/performance.md).
     idleTimeoutMillis: 0,
@@ -66,6 +72,10 @@ export function createPostgresDb(options: PostgresOptions): Db {
     query: base.query,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // A checked-out client whose connection breaks emits 'error'; with no listener that would
+      // end the process. The failing query rejects anyway, and release() drops the client.
+      const onError = () => undefined;
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -75,6 +85,7 @@ export function createPostgresDb(options: PostgresOptions): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
+        client.off('error', onError);
         client.release();
       }
     },

@@ -128,21 +128,30 @@ export function createLinksRepo(db: Queryable) {
     },
 
     /**
-     * Deletes a link with no call in flight on it; returns the calls in flight when it has some
-     * (then nothing is deleted). The routing statements lock the link row, so a call taking a slot
-     * at the same moment is seen here.
+     * Deletes a link that holds nothing its caps count: no call in flight, no converted call toward
+     * its total, none this month (in the campaign's time zone). Otherwise deletes nothing and says
+     * what it holds: the routing statements lock the link row, so a call taking a slot at the same
+     * moment is seen here.
      */
-    async deleteIdle(id: number): Promise<{ deleted: boolean; in_flight: number }> {
+    async deleteUnused(
+      id: number,
+      now: Date,
+    ): Promise<{ deleted: boolean; in_flight: number; counted: number }> {
       const res = await db.query<{ id: number }>(
-        'DELETE FROM campaign_client_settings WHERE id = $1 AND in_flight = 0 RETURNING id',
-        [id],
+        `DELETE FROM campaign_client_settings t USING campaigns c
+          WHERE t.id = $1 AND c.id = t.campaign_id AND t.in_flight = 0 AND t.current_total_calls = 0
+            AND NOT (t.month_count > 0 AND t.month_start >= date_trunc('month', $2::timestamptz, c.timezone))
+          RETURNING t.id`,
+        [id, now],
       );
-      if (res.rows.length > 0) return { deleted: true, in_flight: 0 };
-      const row = await db.query<{ in_flight: number }>(
-        'SELECT in_flight FROM campaign_client_settings WHERE id = $1',
-        [id],
+      if (res.rows.length > 0) return { deleted: true, in_flight: 0, counted: 0 };
+      const row = await db.query<{ in_flight: number; counted: number }>(
+        `SELECT t.in_flight, greatest(t.current_total_calls,
+                  CASE WHEN t.month_start >= date_trunc('month', $2::timestamptz, c.timezone) THEN t.month_count ELSE 0 END) AS counted
+           FROM campaign_client_settings t JOIN campaigns c ON c.id = t.campaign_id WHERE t.id = $1`,
+        [id, now],
       );
-      return { deleted: false, in_flight: row.rows[0]?.in_flight ?? 0 };
+      return { deleted: false, in_flight: row.rows[0]?.in_flight ?? 0, counted: row.rows[0]?.counted ?? 0 };
     },
   };
 }

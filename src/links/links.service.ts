@@ -78,14 +78,24 @@ export function createLinksService(deps: { db: Db; clock: Clock; campaigns: Camp
     return get(actor, id);
   }
 
-  /** Deletes a link; refused while calls are in flight on it, since they hold its slots. */
+  /**
+   * Deletes a link; refused while calls are in flight on it (they hold its slots) and while its
+   * caps count calls (a new link would start them again from zero): pause it instead.
+   */
   async function remove(actor: Actor, id: number): Promise<void> {
     await get(actor, id);
-    const r = await repo.deleteIdle(id);
-    if (!r.deleted && r.in_flight > 0) {
+    const r = await repo.deleteUnused(id, clock.now());
+    if (r.deleted) return;
+    if (r.in_flight > 0) {
       throw conflict(
         `${r.in_flight} call(s) in progress on this link; pause it so it takes no new calls, and delete it once they have ended`,
         { in_flight: r.in_flight },
+      );
+    }
+    if (r.counted > 0) {
+      throw conflict(
+        `this link's caps count ${r.counted} converted call(s); deleting it would let a new link start them again from zero. Pause it instead`,
+        { counted: r.counted },
       );
     }
   }

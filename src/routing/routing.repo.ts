@@ -1,4 +1,6 @@
-import { one, type Queryable } from '../db/db.js';
+import { CALL_PATH_TIMEOUT_MS, one, type Queryable } from '../db/db.js';
+
+const CALL_PATH = { timeoutMs: CALL_PATH_TIMEOUT_MS };
 import { withRetry } from '../db/retry.js';
 import type { CallState } from '../calls/call-state.js';
 import type { RoutingContext } from './routing.types.js';
@@ -72,28 +74,31 @@ export function createRoutingRepo(db: Queryable) {
           WHERE d.number = $1
           GROUP BY d.id, c.id, u.id`,
         [number],
+        CALL_PATH,
       );
     },
 
     /** routing.sql.ts#routeStatement: a new call and its first reservation, in one statement. */
     async route(v: Parameters<typeof ROUTE.values>[0]): Promise<RouteRow> {
-      return (await withRetry(() => one<RouteRow>(db, ROUTE.sql, ROUTE.values(v))))!;
+      return (await withRetry(() => one<RouteRow>(db, ROUTE.sql, ROUTE.values(v), CALL_PATH)))!;
     },
 
     /** routing.sql.ts#rejectStatement: a new call refused before trying any slot. */
     async reject(v: Parameters<typeof REJECT.values>[0]): Promise<number | null> {
-      const row = await withRetry(() => one<{ call_id: number | null }>(db, REJECT.sql, REJECT.values(v)));
+      const row = await withRetry(() =>
+        one<{ call_id: number | null }>(db, REJECT.sql, REJECT.values(v), CALL_PATH),
+      );
       return row?.call_id ?? null;
     },
 
     /** routing.sql.ts#nextStatement: a failed attempt's failover. */
     next(v: Parameters<typeof NEXT.values>[0]): Promise<NextRow> {
-      return whileStale(async () => (await one<NextRow>(db, NEXT.sql, NEXT.values(v)))!);
+      return whileStale(async () => (await one<NextRow>(db, NEXT.sql, NEXT.values(v), CALL_PATH))!);
     },
 
     /** The newest call with this (pbx, uniqueid), with its current decision. */
     decision(pbx: string, uniqueid: string): Promise<DecisionRow | undefined> {
-      return one(db, DECISION_SQL, [pbx, uniqueid]);
+      return one(db, DECISION_SQL, [pbx, uniqueid], CALL_PATH);
     },
   };
 }
