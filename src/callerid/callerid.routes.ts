@@ -39,7 +39,13 @@ export function callerIdRoutes(app: App, { callerId }: Services): void {
           'The next caller ID for a destination (local area code first, least recently used), reserved',
         querystring: Type.Object({
           to: Type.Optional(Type.String({ maxLength: 32 })),
-          campaign: Type.Optional(Type.String({ maxLength: 64 })),
+          campaign: Type.Optional(
+            Type.String({
+              maxLength: 64,
+              description:
+                "The dialer's campaign id: its pool is used when it has one, the global pool always",
+            }),
+          ),
           agent: Type.Optional(Type.String({ maxLength: 64 })),
           token: Type.Optional(Type.String({ maxLength: 200 })),
         }),
