@@ -61,8 +61,10 @@ export function callerIdRoutes(app: App, { callerId }: Services): void {
       config: { access: 'dialer-admin' },
       schema: {
         tags,
-        security,
+        security: [...security, { bearer: [] }],
         summary: 'Add a caller ID to the global pool (or to a campaign pool with `campaign`)',
+        description:
+          'Authenticated by the caller-ID API token (CID_API_TOKEN) or by an admin or staff API token.',
         body: Strict({
           caller_id: Type.String({ minLength: 3, maxLength: 32 }),
           carrier: Type.Optional(Type.String({ maxLength: 100 })),
