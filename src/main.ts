@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { generatePassword } from './auth/tokens.js';
 import { progressBar } from './cli/progress.js';
 import { ConfigError, loadConfig, parseRoles, type Config } from './config.js';
+import { DatabaseInUseError } from './db/lock.js';
 import { migrate } from './db/migrate.js';
 import { openDb } from './db/open.js';
 import { seedDemo } from './demo/seed.js';
@@ -170,6 +171,10 @@ program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     console.error(`capconduit: configuration error: ${err.message}`);
     process.exit(2);
+  }
+  if (err instanceof DatabaseInUseError) {
+    console.error(`capconduit: ${err.message}`);
+    process.exit(err.exitCode);
   }
   const e = err as { message?: string };
   console.error(`capconduit: ${e.message ?? String(err)}`);
