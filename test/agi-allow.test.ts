@@ -51,7 +51,16 @@ describe('the FastAGI port beyond loopback', () => {
       assert.equal(await p.stop(), 0);
     }
 
-    const api = await startCapConduit(['--roles', 'api'], { ...env, AGI_HOST: '0.0.0.0' }, /running at/);
-    assert.equal(await api.stop(), 0);
+    const api = await startCapConduit(
+      ['--roles', 'api'],
+      { ...env, AGI_HOST: '0.0.0.0' },
+      /running at (http:\S+)/,
+    );
+    try {
+      // Served once start-up is over, so the SIGTERM below meets the process's own handler.
+      assert.equal((await fetch(`${api.match[1]}/health`)).status, 200);
+    } finally {
+      assert.equal(await api.stop(), 0);
+    }
   });
 });
