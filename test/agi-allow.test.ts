@@ -41,12 +41,14 @@ describe('the FastAGI port beyond loopback', () => {
     const p = await startCapConduit(
       [],
       { ...env, AGI_HOST: '0.0.0.0', AGI_ALLOW: 'any' },
-      /FastAGI listening on 0\.0\.0\.0:(\d+)/,
+      /running at (http:\S+)[\s\S]*FastAGI listening on 0\.0\.0\.0:(\d+)/,
     );
     try {
-      const socket = connect(Number(p.match[1]), '127.0.0.1');
+      const socket = connect(Number(p.match[2]), '127.0.0.1');
       await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
       socket.destroy();
+      // Served once start-up is over, so the SIGTERM below meets the process's own handler.
+      assert.equal((await fetch(`${p.match[1]}/health`)).status, 200);
     } finally {
       assert.equal(await p.stop(), 0);
     }
