@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig, parseRoles } from './config.js';
+import { checkAgiExposure, ConfigError, loadConfig, parseRoles } from './config.js';
 
 test('defaults: embedded database in ./data with demo data, loopback on 8080', () => {
   const c = loadConfig({});
@@ -42,4 +42,34 @@ test('roles: all by default, unknown names refused', () => {
   assert.deepEqual(parseRoles(undefined), ['api', 'agi', 'worker']);
   assert.deepEqual(parseRoles('api, api'), ['api']);
   assert.throws(() => parseRoles('api,telepathy'), /telepathy/);
+});
+
+test('FastAGI beyond loopback needs AGI_ALLOW, or AGI_ALLOW=any on purpose', () => {
+  const exposed = (env: Record<string, string | undefined>) => () => checkAgiExposure(loadConfig(env));
+  for (const host of ['0.0.0.0', '::', '10.0.0.5']) {
+    assert.throws(
+      exposed({ AGI_HOST: host }),
+      (e: unknown) =>
+        e instanceof ConfigError && e.variable === 'AGI_ALLOW' && e.message.includes(`AGI_HOST=${host}`),
+      host,
+    );
+  }
+  for (const env of <Record<string, string>[]>[
+    {},
+    { AGI_HOST: '127.0.0.2' },
+    { AGI_HOST: '::1' },
+    { AGI_HOST: 'localhost' },
+    { AGI_HOST: '0.0.0.0', AGI_ALLOW: '10.0.0.0/24' },
+    { AGI_HOST: '0.0.0.0', AGI_ALLOW: 'ANY' },
+  ]) {
+    assert.doesNotThrow(exposed(env), JSON.stringify(env));
+  }
+  assert.deepEqual(
+    [loadConfig({ AGI_ALLOW: 'any' }).agiAllowAny, loadConfig({ AGI_ALLOW: 'any' }).agiAllow],
+    [true, []],
+  );
+  assert.throws(
+    () => loadConfig({ AGI_ALLOW: '10.0.0.1, any' }),
+    (e: unknown) => e instanceof ConfigError && e.variable === 'AGI_ALLOW',
+  );
 });

@@ -29,8 +29,10 @@ export interface Config {
   defaultPhoneRegion: string;
   agiHost: string;
   agiPort: number;
-  /** PBX addresses / CIDR ranges allowed to connect to the FastAGI port; empty = any. */
+  /** PBX addresses / CIDR ranges allowed to connect to the FastAGI port; empty = any that can reach it. */
   agiAllow: string[];
+  /** `AGI_ALLOW=any`: serve every host beyond loopback, said out loud (see `checkAgiExposure`). */
+  agiAllowAny: boolean;
   /** Shared secret for /api/internal/* (X-Internal-API-Token); unset = those routes are off. */
   internalApiToken: string | undefined;
   /** CID_API_TOKEN: the dialer's caller-ID API token (/next-cid needs it when set; /add-number always). */
@@ -125,6 +127,16 @@ function list(env: Env, name: string): string[] {
   return items;
 }
 
+/** `AGI_ALLOW`: a list of addresses / CIDR ranges, or the single word `any`. */
+function agiAllow(env: Env): { agiAllow: string[]; agiAllowAny: boolean } {
+  const raw = read(env, 'AGI_ALLOW');
+  if (raw?.toLowerCase() === 'any') return { agiAllow: [], agiAllowAny: true };
+  if (raw !== undefined && /(^|,)\s*any\s*(,|$)/i.test(raw)) {
+    throw new ConfigError('AGI_ALLOW', '"any" cannot be combined with addresses: use one or the other');
+  }
+  return { agiAllow: list(env, 'AGI_ALLOW'), agiAllowAny: false };
+}
+
 function secret(env: Env, name: string): string | undefined {
   const raw = read(env, name);
   if (raw !== undefined && raw.length < 16) throw new ConfigError(name, 'must be at least 16 characters');
@@ -164,13 +176,36 @@ export function loadConfig(env: Env): Config {
     defaultPhoneRegion: region(env),
     agiHost: read(env, 'AGI_HOST') ?? '127.0.0.1',
     agiPort: int(env, 'AGI_PORT', 4573, 0, 65535),
-    agiAllow: list(env, 'AGI_ALLOW'),
+    ...agiAllow(env),
     internalApiToken: secret(env, 'INTERNAL_API_TOKEN'),
     callerIdApiToken: secret(env, 'CID_API_TOKEN'),
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),
     routingCacheMs: int(env, 'ROUTING_CACHE_MS', 1000, 0, 60_000),
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
   };
+}
+
+/** 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '::1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+/**
+ * SPEC: the FastAGI port is for the PBX network only. Whoever reaches it can route calls (and
+ * spend sellers' balances), so listening beyond loopback with no allow-list is refused unless
+ * `AGI_ALLOW=any` says it is meant (say, a firewall in front does the filtering).
+ */
+export function checkAgiExposure(config: Pick<Config, 'agiHost' | 'agiAllow' | 'agiAllowAny'>): void {
+  if (config.agiAllowAny || config.agiAllow.length > 0 || isLoopback(config.agiHost)) return;
+  throw new ConfigError(
+    'AGI_ALLOW',
+    `is empty while AGI_HOST=${config.agiHost} serves FastAGI beyond loopback, so any host could route calls: ` +
+      "set AGI_ALLOW to the PBXs' addresses or CIDR ranges (e.g. 10.0.0.0/24,192.0.2.7), " +
+      'AGI_ALLOW=any to accept every host on purpose, or AGI_HOST=127.0.0.1',
+  );
 }
 
 /** Parses `--roles api,agi`; every name must be a role this build has. */

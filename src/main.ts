@@ -9,10 +9,12 @@ import { generatePassword } from './auth/tokens.js';
 import { runAsteriskCheck } from './cli/asterisk-check.js';
 import { progressBar } from './cli/progress.js';
 import { ConfigError, loadConfig, parseRoles, type Config } from './config.js';
+import { DatabaseInUseError } from './db/lock.js';
 import { migrate } from './db/migrate.js';
 import { openDb } from './db/open.js';
 import { seedDemo } from './demo/seed.js';
 import { prepare, start } from './server.js';
+import { csvLine, csvText } from './shared/csv.js';
 import { USER_ROLES, type Role } from './shared/types.js';
 
 function config(): Config {
@@ -123,12 +125,10 @@ cid
       console.log(
         `${report.inserted} imported, ${report.rejected.length} rejected, ${report.total} rows read`,
       );
-      const lines = report.rejected.map(
-        (r) => `${r.row},${JSON.stringify(r.input)},${JSON.stringify(r.reason)}`,
-      );
-      if (opts.report) writeFileSync(opts.report, ['row,input,reason', ...lines].join('\n') + '\n');
-      else for (const l of lines.slice(0, 50)) console.log(`  rejected ${l}`);
-      if (!opts.report && lines.length > 50) console.log(`  … ${lines.length - 50} more (use --report FILE)`);
+      const rows = report.rejected.map((r) => [r.row, r.input, r.reason]);
+      if (opts.report) writeFileSync(opts.report, csvText(['row', 'input', 'reason'], rows));
+      else for (const r of rows.slice(0, 50)) console.log(`  rejected ${csvLine(r)}`);
+      if (!opts.report && rows.length > 50) console.log(`  … ${rows.length - 50} more (use --report FILE)`);
     }),
   );
 cid
@@ -199,6 +199,10 @@ program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     console.error(`capconduit: configuration error: ${err.message}`);
     process.exit(2);
+  }
+  if (err instanceof DatabaseInUseError) {
+    console.error(`capconduit: ${err.message}`);
+    process.exit(err.exitCode);
   }
   const e = err as { message?: string };
   console.error(`capconduit: ${e.message ?? String(err)}`);

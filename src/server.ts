@@ -6,7 +6,7 @@ import { createCallerIdAgiHandlers } from './agi/callerid.scripts.js';
 import { createAgiHandlers } from './agi/scripts.js';
 import { createAgiServer } from './agi/server.js';
 import { startWorker } from './ops/worker.js';
-import type { Config, ProcessRole } from './config.js';
+import { checkAgiExposure, type Config, type ProcessRole } from './config.js';
 import type { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openDb } from './db/open.js';
@@ -102,6 +102,7 @@ async function warnMissingCdrs(services: Services, log: Logger): Promise<number>
 
 /** Starts the requested roles in this process and stops them cleanly on SIGTERM/SIGINT. */
 export async function start(config: Config, roles: ProcessRole[]): Promise<Running> {
+  if (roles.includes('agi')) checkAgiExposure(config);
   const log = pino({ level: config.logLevel, base: { service: 'capconduit' } });
   const started = Date.now();
   const { db, services } = await prepare(config, log);
@@ -143,9 +144,6 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
       agi!.listen(config.agiPort, config.agiHost, () => resolve());
     });
     agiPort = (agi.address() as AddressInfo).port;
-    if (config.agiAllow.length === 0 && !['127.0.0.1', '::1', 'localhost'].includes(config.agiHost)) {
-      log.warn('FastAGI listens beyond loopback with no AGI_ALLOW list: any host can route calls');
-    }
   }
   const worker = roles.includes('worker')
     ? startWorker(

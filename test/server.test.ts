@@ -22,7 +22,11 @@ function startProcess(env: Record<string, string>): Promise<Started> {
   let out = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner in 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      // Not left running: it would hold the embedded database's lock for the tests that follow.
+      child.kill('SIGTERM');
+      reject(new Error(`no banner in 30 s:\n${out}`));
+    }, 30_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /running at (http:\/\/\S+)/.exec(out);

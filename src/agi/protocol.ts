@@ -3,6 +3,7 @@
  * block, command encoding with quoting, and reply parsing (`200 result=N (data)`, `100`,
  * `510`, `511`, `520` single- and multi-line). See docs/asterisk-notes.md for the sources.
  */
+import { redactUrl } from '../shared/redact.js';
 
 export interface AgiRequest {
   /** Every header as sent, without the `agi_` prefix (`network_script`, `uniqueid`, …). */
@@ -30,7 +31,10 @@ export function parseHeader(lines: string[]): AgiRequest {
   const env: Record<string, string> = {};
   for (const line of lines) {
     const kv = parseHeaderLine(line);
-    if (!kv) throw new AgiProtocolError(`not an AGI header line: ${JSON.stringify(line.slice(0, 80))}`);
+    if (!kv) {
+      // Logged by the server: a mangled agi_request line may still carry a secret.
+      throw new AgiProtocolError(`not an AGI header line: ${JSON.stringify(redactUrl(line.slice(0, 80)))}`);
+    }
     env[kv[0]] = kv[1];
   }
   const networkScript = env.network_script ?? '';

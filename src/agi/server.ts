@@ -1,5 +1,6 @@
 import { BlockList, createServer, isIP, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { redactUrl } from '../shared/redact.js';
 import { AgiProtocolError, type AgiRequest } from './protocol.js';
 import {
   AgiHangupError,
@@ -74,13 +75,16 @@ export function createAgiServer(opts: AgiServerOptions): Server {
     const session = new AgiSession(socket, limits);
     const started = performance.now();
     let script = '?';
+    // The agi:// URL as logged: the dialplan may put a secret in its query string.
+    let url: string | undefined;
     let ok = false;
     try {
       const request = await session.readRequest();
       script = request.script;
+      url = redactUrl(request.env.request ?? request.env.network_script ?? '');
       const handler = opts.handlers[script];
       if (!handler) {
-        opts.log.warn({ script, remote: session.remoteAddress }, 'AGI request for an unknown script');
+        opts.log.warn({ script, url, remote: session.remoteAddress }, 'AGI request for an unknown script');
         return;
       }
       let timer: NodeJS.Timeout | undefined;
@@ -100,7 +104,7 @@ export function createAgiServer(opts: AgiServerOptions): Server {
       const expected =
         err instanceof AgiHangupError || err instanceof AgiTimeoutError || err instanceof AgiProtocolError;
       opts.log[expected ? 'warn' : 'error'](
-        { err, script, remote: session.remoteAddress },
+        { err, script, url, remote: session.remoteAddress },
         'AGI request failed',
       );
     } finally {

@@ -74,12 +74,6 @@ export function createCallerIdRepo(db: Queryable) {
       return row !== undefined;
     },
 
-    async campaignExists(campaign: string): Promise<boolean> {
-      return (
-        (await one(db, 'SELECT 1 AS x FROM callerid_pools WHERE campaign = $1', [campaign])) !== undefined
-      );
-    },
-
     /** Ends a reservation early; false when it is unknown or already over. */
     async release(reservationId: number, now: Date): Promise<boolean> {
       const row = await one<{ id: number }>(

@@ -39,7 +39,13 @@ export function callerIdRoutes(app: App, { callerId }: Services): void {
           'The next caller ID for a destination (local area code first, least recently used), reserved',
         querystring: Type.Object({
           to: Type.Optional(Type.String({ maxLength: 32 })),
-          campaign: Type.Optional(Type.String({ maxLength: 64 })),
+          campaign: Type.Optional(
+            Type.String({
+              maxLength: 64,
+              description:
+                "The dialer's campaign id: its pool is used when it has one, the global pool always",
+            }),
+          ),
           agent: Type.Optional(Type.String({ maxLength: 64 })),
           token: Type.Optional(Type.String({ maxLength: 200 })),
         }),
@@ -55,8 +61,10 @@ export function callerIdRoutes(app: App, { callerId }: Services): void {
       config: { access: 'dialer-admin' },
       schema: {
         tags,
-        security,
+        security: [...security, { bearer: [] }],
         summary: 'Add a caller ID to the global pool (or to a campaign pool with `campaign`)',
+        description:
+          'Authenticated by the caller-ID API token (CID_API_TOKEN) or by an admin or staff API token.',
         body: Strict({
           caller_id: Type.String({ minLength: 3, maxLength: 32 }),
           carrier: Type.Optional(Type.String({ maxLength: 100 })),

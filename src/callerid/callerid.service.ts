@@ -87,9 +87,6 @@ export function createCallerIdService(deps: {
       });
     const campaign = req.campaign?.trim() || null;
     const agent = req.agent?.trim() || null;
-    if (campaign !== null && !(await repo.campaignExists(campaign))) {
-      throw notFound('caller-ID campaign', campaign);
-    }
     const now = deps.clock.now();
     if (now.getTime() - cooldownsCheckedAt >= 1000 || now.getTime() < cooldownsCheckedAt) {
       cooldownsCheckedAt = now.getTime();
@@ -98,6 +95,9 @@ export function createCallerIdService(deps: {
     const ttlSeconds = Number(await deps.settings.value('callerid.reservation_ttl_seconds'));
     const durable = (await deps.settings.value('callerid.durable_allocations')) === true;
     const info = nanpInfo(dest.e164);
+    // A campaign is the dialer's label (seed 003): one with no pool of its own is served from the
+    // global pool, and its uses still count under its name. Its pool level then simply finds
+    // nothing — cheaper than looking the pool up on every request.
     const levels: MatchLevel[] = [
       ...(info ? (['area_code', 'region'] as const) : []),
       ...(campaign !== null ? (['campaign_pool'] as const) : []),

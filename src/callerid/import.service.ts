@@ -1,7 +1,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
-import { stringify } from 'csv-stringify';
 import type { Db } from '../db/db.js';
+import { csvWriter, restoreCell } from '../shared/csv.js';
 import { AppError } from '../shared/errors.js';
 import { createCallerIdRepo } from './callerid.repo.js';
 import { createCallerIdImportRepo, type NumberRow } from './import.repo.js';
@@ -47,7 +47,11 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
       relax_column_count: false,
       skip_records_with_error: true,
       raw: true,
-      on_record: (r: { record: Record<string, string> }): Parsed => ({ row: ++rowCount, record: r.record }),
+      // Cells CapConduit's export escaped against formula injection read back as they were.
+      on_record: (r: { record: Record<string, string> }): Parsed => {
+        for (const k of Object.keys(r.record)) r.record[k] = restoreCell(r.record[k]!);
+        return { row: ++rowCount, record: r.record };
+      },
       on_skip: (err: CsvError | undefined, raw: string | undefined) => {
         const line = (raw ?? '').replace(/^[\r\n]+|[\r\n]+$/g, '');
         // An unclosed quote can swallow the rest of the file: keep the report small.
@@ -138,11 +142,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
         after = page[page.length - 1]!.id;
       }
     }
-    return pipeline(
-      Readable.from(rows()),
-      stringify({ header: true, columns: EXPORT_COLUMNS }),
-      () => undefined,
-    );
+    return pipeline(Readable.from(rows()), csvWriter(EXPORT_COLUMNS), () => undefined);
   }
 
   return { importCsv, exportCsv };

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
+import { csvWriter } from '../shared/csv.js';
 import type { CallFilter } from './calls.service.js';
 
 const Call = Type.Object({
@@ -159,7 +159,7 @@ export function callsRoutes(app: App, { calls }: Services): void {
             });
           }
         })(),
-      ).pipe(stringify({ header: true, columns: [...CSV_COLUMNS] }));
+      ).pipe(csvWriter(CSV_COLUMNS));
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="calls.csv"')

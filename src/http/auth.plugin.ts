@@ -18,6 +18,15 @@ export function requestToken(req: FastifyRequest): string | undefined {
   return req.cookies[SESSION_COOKIE] || undefined;
 }
 
+/** The caller-ID API token a dialer sent: X-API-Token, a bearer token or `?token=` (seed 003). */
+function dialerToken(req: FastifyRequest): string | undefined {
+  const q = (req.query as Record<string, unknown> | undefined)?.token;
+  const header = req.headers['x-api-token'];
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const given = (typeof header === 'string' ? header : undefined) ?? bearer ?? q;
+  return typeof given === 'string' ? given : undefined;
+}
+
 /**
  * Resolves the actor of every request and enforces each route's declared access. A route
  * under /api that declares no access fails at start-up, so no route is open by accident.
@@ -41,19 +50,30 @@ export function registerAuth(
     const access: RouteAccess | undefined = req.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
     if (access === 'dialer' || access === 'dialer-admin') {
-      if (tokens.dialer === undefined) {
-        if (access === 'dialer') return;
-        throw new AppError('unavailable', 'set CID_API_TOKEN to manage caller IDs through the dialer API');
-      }
-      const q = (req.query as Record<string, unknown> | undefined)?.token;
-      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      const given = req.headers['x-api-token'] ?? bearer ?? (typeof q === 'string' ? q : undefined);
-      if (typeof given !== 'string' || !safeEqual(given, tokens.dialer)) {
+      if (tokens.dialer !== undefined && safeEqual(dialerToken(req) ?? '', tokens.dialer)) return;
+      if (access === 'dialer') {
+        if (tokens.dialer === undefined) return;
         throw new AppError(
           'unauthenticated',
           'a valid caller-ID API token is required (X-API-Token, Bearer or ?token=)',
         );
       }
+      // Managing numbers is also open to admins and staff as themselves (their own API token or
+      // session), so /add-number works without a shared CID_API_TOKEN.
+      const token = requestToken(req);
+      const actor = token === undefined ? undefined : await auth.authenticate(token);
+      if (!actor) {
+        throw new AppError(
+          'unauthenticated',
+          tokens.dialer === undefined
+            ? 'send an admin or staff API token (Authorization: Bearer), or set CID_API_TOKEN for dialers'
+            : 'send the caller-ID API token (X-API-Token, Bearer or ?token=) or an admin or staff API token',
+        );
+      }
+      if (actor.role !== 'admin' && actor.role !== 'staff') {
+        throw new AppError('forbidden', 'managing caller IDs needs one of the roles: admin, staff');
+      }
+      req.actor = actor;
       return;
     }
     if (access === 'internal') {

@@ -21,7 +21,11 @@ export function startCapConduit(
   let out = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      // Not left running: it would hold the embedded database's lock for the tests that follow.
+      child.kill('SIGTERM');
+      reject(new Error(`not ready in 30 s:\n${out}`));
+    }, 30_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = ready.exec(out);
