@@ -141,6 +141,28 @@ for (const kind of backends()) {
       assert.deepEqual(attempt.rows, [{ state: 'not_dialed', dial_status: null }]);
     });
 
+    test('a node that cannot reach its database leaves CC_STATUS unset, so the dialplan asks the next node', async () => {
+      const unreachable = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      const down = createAgiServer({
+        handlers: createAgiHandlers({
+          routing: { ...t.s.routing, route: () => Promise.reject(unreachable) },
+          callEnd: t.s.callEnd,
+        }),
+        allow: [],
+        log: quiet,
+      });
+      await new Promise<void>((r) => down.listen(0, '127.0.0.1', r));
+      try {
+        const r = await runScript((down.address() as AddressInfo).port, {
+          script: 'route?pbx=pbx1&did=15550001111',
+          uniqueid: call(),
+        });
+        assert.deepEqual(r.vars, { CC_REASON: 'routing_unavailable' });
+      } finally {
+        await new Promise<void>((r) => down.close(() => r()));
+      }
+    });
+
     test('a rejected call tells the dialplan why', async () => {
       const r = await runScript(port, { script: 'route', uniqueid: call(), args: ['15550001111'] });
       assert.deepEqual(r.vars, { CC_CALL: r.vars.CC_CALL, CC_REASON: 'unknown_did', CC_STATUS: 'reject' });

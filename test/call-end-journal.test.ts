@@ -73,6 +73,7 @@ describe('call ends while PostgreSQL is away', () => {
   let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
   let node: CapConduitProcess;
   let port: number;
+  const dataDir = mkdtempSync(join(tmpdir(), 'cc-data-'));
   before(async () => {
     tdb = await createTestDb('postgres');
     proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(tdb.url!).port || 5432) });
@@ -80,7 +81,7 @@ describe('call ends while PostgreSQL is away', () => {
     viaProxy.port = String(proxy.port);
     node = await startCapConduit(
       ['--roles', 'agi'],
-      { DATABASE_URL: viaProxy.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'cc-data-')) },
+      { DATABASE_URL: viaProxy.toString(), DATA_DIR: dataDir },
       /FastAGI listening on \S+:(\d+)/,
     );
     port = Number(node.match[1]);
@@ -105,6 +106,7 @@ describe('call ends while PostgreSQL is away', () => {
     assert.equal(routed.vars.CC_STATUS, 'dial');
 
     proxy.sever();
+    const hungUpAt = Date.now();
     const hangup = await runScript(port, {
       script: `hangup?pbx=p1&call=${routed.vars.CC_CALL}&attempt=${routed.vars.CC_ATTEMPT}&did=&fallback=`,
       uniqueid: '1795500000.1',
@@ -120,6 +122,13 @@ describe('call ends while PostgreSQL is away', () => {
     while ((await ended()).state !== 'ended' && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(await ended(), { state: 'ended', billsec: 75, cost: '0.1000' });
+    // The end is when the PBX reported it, not when the journal was written to the database.
+    const at = (await tdb.db.query<any>(`SELECT ended_at FROM calls WHERE uniqueid = '1795500000.1'`))
+      .rows[0];
+    assert.ok(
+      Math.abs(at.ended_at.getTime() - hungUpAt) < 1000,
+      `${at.ended_at.toISOString()} vs ${new Date(hungUpAt).toISOString()}`,
+    );
     const link = await tdb.db.query<any>('SELECT in_flight FROM campaign_client_settings WHERE id = $1', [
       sc.links[0],
     ]);

@@ -126,13 +126,24 @@ for (const kind of backends()) {
       });
     });
 
-    test('a hangup for a call CapConduit never routed is still logged', async () => {
+    test('a hangup for a call CapConduit never routed is still logged, with why, under its DID’s campaign', async () => {
+      const sc = await scenario(t.s, { links: [{}] });
       const id = call();
-      const end = await c.end(id, 'ANSWER', { billsec: 33, did: '15551234567' });
+      const end = await c.end(id, 'ANSWER', { billsec: 33, did: sc.did, fallback: true, attemptId: null });
       const log = (
-        await t.db.query<any>('SELECT routing_status, billsec, cost FROM calls WHERE id = $1', [end.callId])
+        await t.db.query<any>(
+          'SELECT routing_status, reject_reason, campaign_id, seller_id, billsec, cost FROM calls WHERE id = $1',
+          [end.callId],
+        )
       ).rows[0];
-      assert.deepEqual(log, { routing_status: 'unrouted', billsec: 33, cost: '0.0000' });
+      assert.deepEqual(log, {
+        routing_status: 'unrouted',
+        reject_reason: 'capconduit_unreachable',
+        campaign_id: sc.campaignId,
+        seller_id: sc.seller.id,
+        billsec: 33,
+        cost: '0.0000',
+      });
     });
 
     test('a reservation whose hangup never arrives expires after the maximum call length', async () => {

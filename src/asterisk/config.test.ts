@@ -90,7 +90,7 @@ test('each AGI request tries every configured node in order until one answers', 
   assert.equal(
     hangup[0]!.args,
     'agi://10.0.0.5:4573/hangup?pbx=pbx1&call=${CC_CALL}&attempt=${CC_ATTEMPT}&did=${URIENCODE(${CC_DID})}' +
-      '&fallback=${CC_FALLBACK},${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}',
+      '&fallback=${CC_FALLBACK}&reason=${CC_REASON},${DIALSTATUS},${ANSWEREDTIME},${CDR(billsec)},${CDR(duration)},${HANGUPCAUSE}',
   );
 });
 
@@ -100,10 +100,10 @@ test('the fallback when CapConduit is unreachable is the configured one', () => 
   );
   assert.deepEqual(
     unavailable.map((l) => l.app),
-    ['Set', 'Log', 'Goto', 'Hangup'],
+    ['Set', 'ExecIf', 'Log', 'Goto', 'Hangup'],
   );
   assert.equal(unavailable[0]!.args, 'CC_FALLBACK=unavailable');
-  assert.equal(unavailable[2]!.args, 'ivr-sorry,s,1');
+  assert.equal(unavailable[3]!.args, 'ivr-sorry,s,1');
   assert.throws(() => parseFallback('teleport'), /unknown fallback/);
   assert.deepEqual(parseFallback('dial:PJSIP/backup,20'), {
     kind: 'dial',

@@ -71,6 +71,10 @@ export function createCallEndJournal(
   const own = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const file = join(dir, `${own}.jsonl`);
   let pending = 0;
+  let seq = 0;
+  /** A new file name of this process's, never one it used before (several can be made in one millisecond). */
+  const fresh = (suffix = '') =>
+    join(dir, `${own}.${Date.now()}-${String(++seq).padStart(6, '0')}${suffix}.replay`);
   let writing: Promise<unknown> = Promise.resolve();
   let replaying = false;
 
@@ -98,7 +102,7 @@ export function createCallEndJournal(
     const mine: string[] = [];
     if (names.includes(`${own}.jsonl`)) {
       // Renamed between two appends, never during one: new appends go to a fresh file.
-      const rotated = join(dir, `${own}.${Date.now()}.replay`);
+      const rotated = fresh();
       const renamed = writing.then(() => rename(file, rotated));
       writing = renamed.catch(() => undefined);
       await renamed;
@@ -109,7 +113,7 @@ export function createCallEndJournal(
       if (!m || name.startsWith(`${own}.`)) continue;
       const pid = Number(m[1]);
       if (pid !== process.pid && alive(pid)) continue;
-      const taken = join(dir, `${own}.${Date.now()}-${name}.replay`);
+      const taken = fresh(`-${name}`);
       try {
         await rename(join(dir, name), taken);
         mine.push(taken);
@@ -154,7 +158,7 @@ export function createCallEndJournal(
           }
         }
         // Keep this one and the rest for the next round, in order.
-        const rest = join(dir, `${own}.${Date.now()}.replay`);
+        const rest = fresh();
         await write(`${rest}.tmp`, entries.slice(i));
         await rename(`${rest}.tmp`, rest);
         await unlink(path);

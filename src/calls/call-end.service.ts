@@ -177,11 +177,13 @@ export function createCallEndService(deps: {
   async function record(
     report: CallEndReport,
   ): Promise<CallEndResult | { status: 'journaled'; callId: undefined }> {
+    // The end is when the PBX reported it, also when it is written later from the journal.
+    const stamped = { ...report, endedAt: report.endedAt ?? clock.now() };
     try {
-      return await finish(report);
+      return await finish(stamped);
     } catch (err) {
       if (!deps.journal || err instanceof AppError) throw err;
-      await deps.journal.append(report);
+      await deps.journal.append(stamped);
       deps.log?.warn(
         { err, pbx: report.pbx, uniqueid: report.uniqueid },
         'call end journaled: the database did not take it',

@@ -260,7 +260,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     await signIn(page, t.url, otherSeller.email, otherSeller.password);
     await page.goto(`${t.url}/campaigns/${sc.campaignId}`);
     await page.getByRole('heading', { name: 'Campaign not found' }).waitFor();
-    const call = await t.db.query<{ id: number }>("SELECT id FROM call_logs WHERE uniqueid = 'browser-1'");
+    const call = await t.db.query<{ id: number }>("SELECT id FROM calls WHERE uniqueid = 'browser-1'");
     await page.goto(`${t.url}/calls/${call.rows[0]!.id}`);
     await page
       .getByText(/not found/i)
