@@ -80,9 +80,7 @@ ALTER TABLE call_attempts ADD PRIMARY KEY (id);
 ALTER TABLE call_attempts ADD CONSTRAINT call_attempts_call_seq_key UNIQUE (call_id, seq);
 UPDATE calls c SET attempt_count = (SELECT count(*) FROM call_attempts a WHERE a.call_id = c.id);
 
--- Calls in flight during the upgrade carry on as open calls. Before, a call that ran out of
--- candidates kept its campaign slot until its hangup; now it holds nothing, so that slot is
--- given back here.
+-- Calls in flight during the upgrade carry on as open calls, holding what they held.
 INSERT INTO calls (pbx, uniqueid, generation, state, did, caller_id, did_id, campaign_id, seller_id, routing_status,
                    reject_reason, plan, timezone, dial_timeout, max_attempts, rate_per_minute, campaign_hour,
                    campaign_day, campaign_month, attempt_count, trace, started_at, expires_at)
@@ -95,9 +93,9 @@ SELECT coalesce(l.pbx, ''), l.uniqueid,
        CASE WHEN l.status = 'rejected' THEN l.reject_reason
             WHEN l.link_id IS NULL THEN coalesce(l.reject_reason, 'no_more_candidates') END,
        l.plan, l.timezone, l.dial_timeout, l.max_attempts, l.rate_per_minute,
-       CASE WHEN l.campaign_reserved AND l.link_id IS NOT NULL THEN l.campaign_hour END,
-       CASE WHEN l.campaign_reserved AND l.link_id IS NOT NULL THEN l.campaign_day END,
-       CASE WHEN l.campaign_reserved AND l.link_id IS NOT NULL THEN l.campaign_month END,
+       CASE WHEN l.campaign_reserved AND l.status = 'dialing' THEN l.campaign_hour END,
+       CASE WHEN l.campaign_reserved AND l.status = 'dialing' THEN l.campaign_day END,
+       CASE WHEN l.campaign_reserved AND l.status = 'dialing' THEN l.campaign_month END,
        jsonb_array_length(l.attempts) + CASE WHEN l.link_id IS NOT NULL THEN 1 ELSE 0 END,
        l.trace, l.started_at, l.expires_at
   FROM live_calls l;
@@ -121,19 +119,5 @@ SELECT c.id, jsonb_array_length(l.attempts) + 1, l.link_id, l.client_id,
 
 UPDATE calls c SET current_attempt_id = a.id
   FROM call_attempts a WHERE a.call_id = c.id AND a.state = 'dialing' AND c.state = 'dialing';
-
-UPDATE campaigns t
-   SET in_flight = t.in_flight - x.n,
-       hour_count = t.hour_count - x.in_hour,
-       day_count = t.day_count - x.in_day,
-       month_count = t.month_count - x.in_month
-  FROM (SELECT l.campaign_id, count(*) AS n,
-               count(*) FILTER (WHERE l.campaign_hour = cp.hour_start) AS in_hour,
-               count(*) FILTER (WHERE l.campaign_day = cp.day_start) AS in_day,
-               count(*) FILTER (WHERE l.campaign_month = cp.month_start) AS in_month
-          FROM live_calls l JOIN campaigns cp ON cp.id = l.campaign_id
-         WHERE l.status = 'dialing' AND l.link_id IS NULL AND l.campaign_reserved
-         GROUP BY l.campaign_id) x
- WHERE t.id = x.campaign_id;
 
 DROP TABLE live_calls;

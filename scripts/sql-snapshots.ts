@@ -4,7 +4,8 @@
  * test/sql-snapshots.test.ts fails when the code and the files differ.
  */
 import { endCallStatement, unroutedStatement } from '../src/calls/call-end.sql.js';
-import { DECISION_SQL, nextStatement, rejectStatement, routeStatement } from '../src/routing/routing.sql.js';
+import { DECISION_SQL, nextStatement } from '../src/routing/next.sql.js';
+import { rejectStatement, routeStatement } from '../src/routing/route.sql.js';
 
 interface Statement {
   sql: string;
@@ -12,11 +13,11 @@ interface Statement {
 }
 
 const STATEMENTS: Record<string, { source: string; statement: Statement }> = {
-  'route.sql': { source: 'src/routing/routing.sql.ts#routeStatement', statement: routeStatement() },
-  'reject.sql': { source: 'src/routing/routing.sql.ts#rejectStatement', statement: rejectStatement() },
-  'next.sql': { source: 'src/routing/routing.sql.ts#nextStatement', statement: nextStatement() },
+  'route.sql': { source: 'src/routing/route.sql.ts#routeStatement', statement: routeStatement() },
+  'reject.sql': { source: 'src/routing/route.sql.ts#rejectStatement', statement: rejectStatement() },
+  'next.sql': { source: 'src/routing/next.sql.ts#nextStatement', statement: nextStatement() },
   'decision.sql': {
-    source: 'src/routing/routing.sql.ts#DECISION_SQL',
+    source: 'src/routing/next.sql.ts#DECISION_SQL',
     statement: { sql: DECISION_SQL, legend: ['$1 pbx text', '$2 uniqueid text'] },
   },
   'end-call.sql': { source: 'src/calls/call-end.sql.ts#endCallStatement', statement: endCallStatement() },

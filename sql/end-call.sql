@@ -30,7 +30,8 @@ WITH lc AS (
                         ELSE f.state IN ('dialing', 'rejected', 'exhausted') END
 ), st AS (
   -- what becomes of the current attempt, and what the call earns
-  SELECT live.id, live.seller_id, live.campaign_id, live.state = 'dialing' AS held, live.campaign_hour,
+  SELECT live.id, live.seller_id, live.campaign_id, live.state = 'dialing' AS held,
+         live.state IN ('dialing', 'exhausted') AS campaign_held, live.campaign_hour,
          live.campaign_day, live.campaign_month, a.id AS attempt_id, a.seq AS attempt_seq, a.link_id, a.client_id,
          a.client_reserved, a.hour_start, a.day_start, a.month_start, a.payout, o.outcome,
          CASE WHEN o.outcome = 'answered' THEN $7::int ELSE 0 END AS billsec,
@@ -47,7 +48,7 @@ WITH lc AS (
                                     ELSE 'not_dialed' END AS outcome) o
 ), cam AS (
   SELECT t.id FROM campaigns t JOIN st ON t.id = st.campaign_id
-   WHERE st.campaign_hour IS NOT NULL AND (st.held OR st.converted)
+   WHERE st.campaign_hour IS NOT NULL AND (st.campaign_held OR st.converted)
    FOR UPDATE OF t
 ), lx AS (
   SELECT t.id FROM campaign_client_settings t JOIN st ON t.id = st.link_id
@@ -58,7 +59,7 @@ WITH lc AS (
    WHERE st.held AND st.client_reserved AND (SELECT count(*) FROM lx) >= 0
    FOR UPDATE OF k
 ), rc AS (
-  UPDATE campaigns t SET in_flight = t.in_flight - CASE WHEN st.held THEN 1 ELSE 0 END, hour_count = t.hour_count + CASE WHEN t.hour_start = st.campaign_hour::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END, day_count = t.day_count + CASE WHEN t.day_start = st.campaign_day::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END, month_count = t.month_count + CASE WHEN t.month_start = st.campaign_month::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END
+  UPDATE campaigns t SET in_flight = t.in_flight - CASE WHEN st.campaign_held THEN 1 ELSE 0 END, hour_count = t.hour_count + CASE WHEN t.hour_start = st.campaign_hour::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.campaign_held THEN 1 ELSE 0 END) ELSE 0 END, day_count = t.day_count + CASE WHEN t.day_start = st.campaign_day::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.campaign_held THEN 1 ELSE 0 END) ELSE 0 END, month_count = t.month_count + CASE WHEN t.month_start = st.campaign_month::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.campaign_held THEN 1 ELSE 0 END) ELSE 0 END
     FROM st, cam WHERE t.id = cam.id
   RETURNING t.id, array_remove(ARRAY[
   CASE WHEN t.hourly_cap IS NOT NULL AND t.hour_count >= t.hourly_cap THEN 'hourly_cap' END,

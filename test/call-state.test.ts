@@ -73,6 +73,20 @@ for (const kind of backends()) {
       assert.equal((await linkCounters(t.db, sc.links[1]!)).in_flight, 1);
     });
 
+    test('an exhausted call keeps only its campaign slot, until it ends', async () => {
+      const sc = await scenario(t.s, { campaign: { max_concurrency: 5 }, links: [{}] });
+      const c = callFlow(t.s);
+      const id = asteriskId();
+      await c.route(id, sc.did);
+      assert.equal(reason(await c.next(id, 'BUSY')), 'no_more_candidates');
+      const campaign = async () =>
+        (await t.db.query<any>('SELECT in_flight FROM campaigns WHERE id = $1', [sc.campaignId])).rows[0]
+          .in_flight;
+      assert.deepEqual([await campaign(), (await linkCounters(t.db, sc.links[0]!)).in_flight], [1, 0]);
+      await c.end(id, 'BUSY');
+      assert.equal(await campaign(), 0);
+    });
+
     test('a dial status outside the failover set is never answered with the same dial again', async () => {
       const sc = await scenario(t.s, { links: [{}, { forwarding_priority: 2 }] });
       const c = callFlow(t.s);

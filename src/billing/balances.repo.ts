@@ -57,7 +57,7 @@ export interface LedgerSql {
  * balance just fell below `lowThreshold`, notify the seller: other statements (the end of a
  * call) embed them so the charge lands with everything else, and the ledger row reads the same
  * FROM items as the charge, so no money moves without its reason. The seller row is locked last
- * (see src/routing/routing.sql.ts).
+ * (see src/routing/statements.ts).
  */
 export function ledgerSql(e: LedgerSql, lowThreshold: string): string {
   const from = e.from ? `, ${e.from}` : '';

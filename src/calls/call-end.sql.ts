@@ -5,12 +5,12 @@
  * finished row (no charge without its call), and cap-reached and low-balance notices raised.
  * The same statement ends a call on its hangup, expires it, releases it when its PBX lost it,
  * and applies a hangup that arrives after an expiry. Lock order and the `fresh` rule: see
- * src/routing/routing.sql.ts. Full text in sql/end-call.sql.
+ * src/routing/statements.ts. Full text in sql/end-call.sql.
  */
 import { ledgerSql } from '../billing/balances.repo.js';
 import { namedParams } from '../db/named.js';
 import { CAMPAIGN_FULL, LINK_COUNTERS, settleSlot } from '../routing/caps.js';
-import { callLookup, isoTime, lockCall } from '../routing/routing.sql.js';
+import { callLookup, isoTime, lockCall } from '../routing/statements.js';
 import { OPEN_STATES, sqlList } from './call-state.js';
 import { dispositionSql } from './dispositions.js';
 
@@ -67,7 +67,8 @@ export function endCallStatement() {
                         ELSE f.state IN (${OPEN}) END
 ), st AS (
   -- what becomes of the current attempt, and what the call earns
-  SELECT live.id, live.seller_id, live.campaign_id, live.state = 'dialing' AS held, live.campaign_hour,
+  SELECT live.id, live.seller_id, live.campaign_id, live.state = 'dialing' AS held,
+         live.state IN ('dialing', 'exhausted') AS campaign_held, live.campaign_hour,
          live.campaign_day, live.campaign_month, a.id AS attempt_id, a.seq AS attempt_seq, a.link_id, a.client_id,
          a.client_reserved, a.hour_start, a.day_start, a.month_start, a.payout, o.outcome,
          CASE WHEN o.outcome = 'answered' THEN ${p.billsec} ELSE 0 END AS billsec,
@@ -84,7 +85,7 @@ export function endCallStatement() {
                                     ELSE 'not_dialed' END AS outcome) o
 ), cam AS (
   SELECT t.id FROM campaigns t JOIN st ON t.id = st.campaign_id
-   WHERE st.campaign_hour IS NOT NULL AND (st.held OR st.converted)
+   WHERE st.campaign_hour IS NOT NULL AND (st.campaign_held OR st.converted)
    FOR UPDATE OF t
 ), lx AS (
   SELECT t.id FROM campaign_client_settings t JOIN st ON t.id = st.link_id
@@ -95,7 +96,7 @@ export function endCallStatement() {
    WHERE st.held AND st.client_reserved AND (SELECT count(*) FROM lx) >= 0
    FOR UPDATE OF k
 ), rc AS (
-  UPDATE campaigns t SET ${settleSlot('st.held', 'st.converted', 'st.campaign_hour', 'st.campaign_day', 'st.campaign_month')}
+  UPDATE campaigns t SET ${settleSlot('st.campaign_held', 'st.converted', 'st.campaign_hour', 'st.campaign_day', 'st.campaign_month')}
     FROM st, cam WHERE t.id = cam.id
   RETURNING t.id, ${CAMPAIGN_FULL} AS full_caps
 ), rl AS (

@@ -1,11 +1,14 @@
 /**
  * The life of an inbound call, as data: its states, the states of each attempt (one reserved
  * candidate link), and the transitions the hot-path statements may make. The statements in
- * `src/routing/routing.sql.ts` and `src/calls/call-end.sql.ts` take their state lists from here, and
+ * `src/routing/route.sql.ts`, `next.sql.ts` and `src/calls/call-end.sql.ts` take their state lists from here, and
  * docs/architecture.md shows the same table (a test keeps the two equal).
  */
 
-/** A call's state. Only `dialing` holds slots (the campaign's and its current attempt's). */
+/**
+ * A call's state. `dialing` holds the campaign's slot and its current attempt's link and client
+ * slots; `exhausted` holds the campaign slot alone until the call ends; the others hold nothing.
+ */
 export type CallState = 'dialing' | 'rejected' | 'exhausted' | 'ended' | 'expired';
 
 /** States a PBX channel may still ask about; one call per (pbx, uniqueid) is open at a time. */
@@ -62,7 +65,7 @@ export const CALL_TRANSITIONS: readonly Transition[] = [
     when: 'the call ends: the named attempt answered or not, an attempt never received is not_dialed; slots settled, logged, charged',
   },
   { from: 'rejected', event: 'hangup', to: 'ended', when: 'logged' },
-  { from: 'exhausted', event: 'hangup', to: 'ended', when: 'logged' },
+  { from: 'exhausted', event: 'hangup', to: 'ended', when: 'the campaign slot released; logged' },
   {
     from: 'dialing',
     event: 'expire',
@@ -70,7 +73,12 @@ export const CALL_TRANSITIONS: readonly Transition[] = [
     when: 'no hangup by expires_at, or the PBX restarted or lost the channel: slots released',
   },
   { from: 'rejected', event: 'expire', to: 'expired', when: 'no hangup by expires_at' },
-  { from: 'exhausted', event: 'expire', to: 'expired', when: 'no hangup by expires_at' },
+  {
+    from: 'exhausted',
+    event: 'expire',
+    to: 'expired',
+    when: 'no hangup by expires_at: the campaign slot released',
+  },
   {
     from: 'expired',
     event: 'hangup',

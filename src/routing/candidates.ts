@@ -4,7 +4,7 @@ import type { TraceEntry } from './routing.types.js';
 /**
  * The links that can take calls now, by their own and their client's settings (status,
  * business hours, schedule); a trace entry for each of the others. Caps and limits are checked
- * afterwards, live, by the statement that reserves (routing.sql.ts).
+ * afterwards, live, by the statement that reserves (route.sql.ts).
  */
 export function available(
   links: CandidateLink[],

@@ -4,7 +4,8 @@ const CALL_PATH = { timeoutMs: CALL_PATH_TIMEOUT_MS };
 import { withRetry } from '../db/retry.js';
 import type { CallState } from '../calls/call-state.js';
 import type { RoutingContext } from './routing.types.js';
-import { DECISION_SQL, nextStatement, rejectStatement, routeStatement } from './routing.sql.js';
+import { DECISION_SQL, nextStatement } from './next.sql.js';
+import { rejectStatement, routeStatement } from './route.sql.js';
 
 const LINK_JSON = `json_build_object('id', l.id, 'client_id', l.client_id, 'client_identifier', k.client_identifier,
   'client_name', k.name, 'status', l.status, 'client_status', k.status, 'forwarding_priority', l.forwarding_priority,
@@ -44,7 +45,7 @@ const ROUTE = routeStatement();
 const REJECT = rejectStatement();
 const NEXT = nextStatement();
 
-/** Runs `run` again while the call it locked had changed since its snapshot (see routing.sql.ts). */
+/** Runs `run` again while the call it locked had changed since its snapshot (see statements.ts). */
 export async function whileStale<R extends { call_id: number | null; fresh: boolean }>(
   run: () => Promise<R>,
   attempts = 10,
@@ -78,12 +79,12 @@ export function createRoutingRepo(db: Queryable) {
       );
     },
 
-    /** routing.sql.ts#routeStatement: a new call and its first reservation, in one statement. */
+    /** route.sql.ts#routeStatement: a new call and its first reservation, in one statement. */
     async route(v: Parameters<typeof ROUTE.values>[0]): Promise<RouteRow> {
       return (await withRetry(() => one<RouteRow>(db, ROUTE.sql, ROUTE.values(v), CALL_PATH)))!;
     },
 
-    /** routing.sql.ts#rejectStatement: a new call refused before trying any slot. */
+    /** route.sql.ts#rejectStatement: a new call refused before trying any slot. */
     async reject(v: Parameters<typeof REJECT.values>[0]): Promise<number | null> {
       const row = await withRetry(() =>
         one<{ call_id: number | null }>(db, REJECT.sql, REJECT.values(v), CALL_PATH),
@@ -91,7 +92,7 @@ export function createRoutingRepo(db: Queryable) {
       return row?.call_id ?? null;
     },
 
-    /** routing.sql.ts#nextStatement: a failed attempt's failover. */
+    /** next.sql.ts#nextStatement: a failed attempt's failover. */
     next(v: Parameters<typeof NEXT.values>[0]): Promise<NextRow> {
       return whileStale(async () => (await one<NextRow>(db, NEXT.sql, NEXT.values(v), CALL_PATH))!);
     },
