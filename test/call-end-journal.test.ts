@@ -135,6 +135,35 @@ describe('call ends while PostgreSQL is away', () => {
     assert.equal(link.rows[0].in_flight, 0);
   });
 
+  test('a database that hangs instead of refusing: the call end is journaled within the FastAGI limit', async () => {
+    const s = createServices({
+      db: tdb.db,
+      clock: systemClock,
+      config: { sessionTtlHours: 1, loginMaxFailures: 5, loginLockoutSeconds: 60, defaultPhoneRegion: 'US' },
+    });
+    const sc = await scenario(s, { links: [{}] });
+    const routed = await runScript(port, {
+      script: `route?pbx=p1&did=${encodeURIComponent(sc.did)}`,
+      uniqueid: '1795500000.3',
+    });
+
+    proxy.hold();
+    const hangup = await runScript(port, {
+      script: `hangup?pbx=p1&call=${routed.vars.CC_CALL}&attempt=${routed.vars.CC_ATTEMPT}&did=&fallback=`,
+      uniqueid: '1795500000.3',
+      args: ['ANSWER', '30', '30', '35', '16'],
+    });
+    proxy.restore();
+
+    assert.deepEqual(hangup.vars, { CC_LOGGED: '1' });
+    assert.ok(hangup.ms < 8000, `answered in ${Math.round(hangup.ms)} ms`);
+    const state = async () =>
+      (await tdb.db.query<any>(`SELECT state FROM calls WHERE uniqueid = '1795500000.3'`)).rows[0].state;
+    const deadline = Date.now() + 15_000;
+    while ((await state()) !== 'ended' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await state(), 'ended');
+  });
+
   test('a hangup with garbled figures and a NUL byte still logs the call', async () => {
     const hangup = await runScript(port, {
       script: 'hangup?pbx=p1&call=&attempt=&did=15551230000&fallback=unavailable',
