@@ -78,6 +78,7 @@ for (const kind of backends()) {
         CC_DIAL: `PJSIP/${sc.clients[0]!.identifier}`,
         CC_TIMEOUT: '20',
         CC_MAXSEC: '14400',
+        CC_REASON: '',
         CC_STATUS: 'dial',
       });
       assert.match(routed.vars.CC_CALL!, /^\d+$/);
@@ -87,6 +88,7 @@ for (const kind of backends()) {
         CC_DIAL: `PJSIP/${sc.clients[1]!.identifier}`,
         CC_TIMEOUT: '20',
         CC_MAXSEC: '14400',
+        CC_REASON: '',
         CC_STATUS: 'dial',
       });
       assert.notEqual(next.vars.CC_ATTEMPT, routed.vars.CC_ATTEMPT);

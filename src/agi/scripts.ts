@@ -24,6 +24,8 @@ async function answer(session: AgiSession, d: RouteDecision): Promise<void> {
           CC_DIAL: d.dial,
           CC_TIMEOUT: d.timeout,
           CC_MAXSEC: d.maxSeconds,
+          // A node asked before may have left its reason; this call has a decision now.
+          CC_REASON: '',
           CC_STATUS: 'dial',
         })
       : setVariables({
