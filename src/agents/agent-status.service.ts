@@ -1,4 +1,4 @@
-import type { Db } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
@@ -31,9 +31,6 @@ export interface StatusChange {
   reason?: string | null | undefined;
 }
 
-/** Two processes changing one agent at once: each loser reads again; this many rounds is plenty. */
-const MAX_ROUNDS = 8;
-
 /** The agent's action as an event of the state machine; a pause needs a reason a person can read. */
 export function eventOf(change: StatusChange): AgentEvent {
   switch (change.status) {
@@ -65,8 +62,18 @@ export function createAgentStatusService(deps: { db: Db; clock: Clock; settings:
     return row.wrap_up_seconds ?? Number(await settings.value('agents.wrap_up_seconds'));
   }
 
-  /** One round: read, decide, write onto the version read. Undefined when another change came first. */
-  async function attempt(row: AgentStateRow, event: AgentEvent): Promise<EventOutcome | undefined> {
+  /**
+   * One round: read, decide, write onto the version read. Undefined when another change came
+   * first. `tx` given: the row is read FOR UPDATE, so the write cannot lose.
+   */
+  async function attempt(
+    target: number | string,
+    event: AgentEvent,
+    tx?: Queryable,
+  ): Promise<EventOutcome | undefined> {
+    const repo = createAgentsRepo(tx ?? db);
+    const row = await repo.state(target, tx !== undefined);
+    if (!row) return { outcome: 'unknown_agent' };
     const now = clock.now();
     const d = decide(row, event, { now, wrapUpSeconds: await wrapUpSeconds(row) });
     if (!d.ok) {
@@ -95,19 +102,20 @@ export function createAgentStatusService(deps: { db: Db; clock: Clock; settings:
   /**
    * Applies an event to an agent named by id (number) or PJSIP endpoint id (text). Never throws for
    * an event the machine refuses: a late or repeated call event is simply dropped (see the outcome).
+   * The first try takes no lock (one read, one conditional statement); one that lost the race to
+   * another change tries again holding the row, so a busy agent never starves an event.
    */
   async function applyEvent(target: number | string, event: AgentEvent): Promise<EventOutcome> {
-    for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      const row = await repo.state(target);
-      if (!row) return { outcome: 'unknown_agent' };
-      const result = await attempt(row, event);
-      if (!result) continue;
-      // A wrap-up time of 0: the call's end is followed by the end of its wrap-up at once.
-      if (result.outcome === 'changed' && result.to === 'wrap_up' && (await wrapUpSeconds(row)) === 0)
-        await applyEvent(row.id, { type: 'wrap_up_over' });
-      return result;
+    const result =
+      (await attempt(target, event)) ?? (await db.transaction((tx) => attempt(target, event, tx)));
+    if (!result) throw conflict('the agent’s status changed while this change was applied; try again');
+    // A wrap-up time of 0: the call's end is followed by the end of its wrap-up at once.
+    if (result.outcome === 'changed' && result.to === 'wrap_up') {
+      const row = await createAgentsRepo(db).state(result.agentId);
+      if (row?.wrap_up_until && row.wrap_up_until <= clock.now())
+        await applyEvent(result.agentId, { type: 'wrap_up_over' });
     }
-    throw conflict('the agent’s status kept changing while this change was applied; try again');
+    return result;
   }
 
   /** An agent's own action (or an admin's for them): a refusal is a 409 saying why. */

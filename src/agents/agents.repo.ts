@@ -150,9 +150,9 @@ export function createAgentsRepo(db: Queryable) {
     },
 
     /** By agent id (a number) or endpoint id (text), as events name them. */
-    state(target: number | string): Promise<AgentStateRow | undefined> {
+    state(target: number | string, lock = false): Promise<AgentStateRow | undefined> {
       const by = typeof target === 'number' ? 'id' : 'endpoint_id';
-      return one(db, `SELECT ${STATE} FROM agents WHERE ${by} = $1`, [target]);
+      return one(db, `SELECT ${STATE} FROM agents WHERE ${by} = $1${lock ? ' FOR UPDATE' : ''}`, [target]);
     },
 
     /**
