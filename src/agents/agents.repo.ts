@@ -89,7 +89,7 @@ export function createAgentsRepo(db: Queryable) {
       return many(
         db,
         `SELECT ${COLUMNS}, count(*) OVER () AS total FROM ${FROM} ${whereClause(where)}
-          ORDER BY a.extension LIMIT ${p.add(page.limit)} OFFSET ${p.add(page.offset)}`,
+          ORDER BY length(a.extension), a.extension LIMIT ${p.add(page.limit)} OFFSET ${p.add(page.offset)}`,
         p.values,
       );
     },

@@ -98,7 +98,8 @@ export function agentsRoutes(app: App, { agents, agentStatus }: Services): void 
       config: managers,
       schema: {
         tags,
-        summary: "Change an agent's phone settings (its PJSIP rows are rewritten with them)",
+        summary:
+          "Change an agent's phone settings (its PJSIP rows are rewritten with them; a new extension keeps the endpoint id unless one is given)",
         params: IdParams,
         body: Strict(optional, { minProperties: 1 }),
         response: { 200: AgentSchema, ...errorResponses },

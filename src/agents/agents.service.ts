@@ -82,18 +82,17 @@ export function createAgentsService(deps: { db: Db; clock: Clock; status: AgentS
     return a;
   }
 
-  /** The user an extension is made for: must exist, be an agent, and be active. */
-  async function userFor(tx: Queryable, input: NewAgent): Promise<number> {
+  /** The user an extension is made for: must exist, be an agent, and be active (or be made now). */
+  async function userFor(tx: Queryable, input: NewAgent, passwordHash: string | undefined): Promise<number> {
     if (input.user) {
       const u = input.user;
-      return (
-        await createUsersRepo(tx).insert({
-          email: u.email.trim().toLowerCase(),
-          name: u.name.trim(),
-          role: 'agent',
-          password_hash: await hashPassword(u.password),
-        })
-      ).id;
+      const row = await createUsersRepo(tx).insert({
+        email: u.email.trim().toLowerCase(),
+        name: u.name.trim(),
+        role: 'agent',
+        password_hash: passwordHash!,
+      });
+      return row.id;
     }
     const user = await createUsersRepo(tx).get(input.user_id!);
     if (!user) throw notFound('user', input.user_id);
@@ -113,8 +112,10 @@ export function createAgentsService(deps: { db: Db; clock: Clock; status: AgentS
       throw new AppError('forbidden', 'only an admin creates users; pick an existing agent user (user_id)');
     const fields: AgentFields = { ...defaultsFor(input), ...toFields(input) };
     const secret = generatePassword();
+    // Hashed before the transaction: argon2 takes tens of milliseconds nobody should wait on.
+    const passwordHash = input.user ? await hashPassword(input.user.password) : undefined;
     const id = await db.transaction(async (tx) => {
-      const userId = await userFor(tx, input);
+      const userId = await userFor(tx, input, passwordHash);
       const agentId = await createAgentsRepo(tx).insert(userId, fields, secret, clock.now());
       await writeRows(tx, await load(tx, agentId), null);
       return agentId;
