@@ -163,6 +163,8 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
             run: () => services.callEnd.reapRestarted(),
           },
           { name: 'check-cdr-settings', everyMs: 3600_000, run: () => warnMissingCdrs(services, log) },
+          // Agents become available again when their wrap-up time is up (reads of an agent also end it).
+          { name: 'end-agent-wrap-ups', everyMs: 1000, run: () => services.agentStatus.endWrapUps() },
         ],
         { log: log.child({ role: 'worker' }), metrics },
       )

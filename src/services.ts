@@ -1,3 +1,5 @@
+import { createAgentStatusService } from './agents/agent-status.service.js';
+import { createAgentsService } from './agents/agents.service.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createCallerIdService } from './callerid/callerid.service.js';
 import { createCallerIdImport } from './callerid/import.service.js';
@@ -58,10 +60,14 @@ export function createServices(deps: {
     ...(config.journalDir ? { journal: createCallEndJournal(config.journalDir, log) } : {}),
   });
   const links = createLinksService({ db, clock, campaigns });
+  const agentStatus = createAgentStatusService({ db, clock, settings });
+  const agents = createAgentsService({ db, clock, status: agentStatus });
   return {
     auth,
     settings,
-    users: createUsersService({ db, clock, revokeTokens: auth.revokeAllForUser }),
+    users: createUsersService({ db, clock, revokeTokens: auth.revokeAllForUser, agents }),
+    agents,
+    agentStatus,
     notifications: createNotificationsService({ db, clock }),
     balances: createBalancesService({ db, settings }),
     clients: createClientsService({ db, clock }),

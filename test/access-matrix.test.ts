@@ -83,6 +83,16 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['DELETE', '/api/callerid/numbers/:id', BUSINESS],
   ['POST', '/api/callerid/import', MANAGERS],
   ['GET', '/api/callerid/export.csv', MANAGERS],
+  ['GET', '/api/agents', MANAGERS],
+  ['GET', '/api/agents/candidates', MANAGERS],
+  ['POST', '/api/agents', MANAGERS],
+  ['GET', '/api/agents/:id', MANAGERS],
+  ['PATCH', '/api/agents/:id', MANAGERS],
+  ['DELETE', '/api/agents/:id', MANAGERS],
+  ['POST', '/api/agents/:id/secret', MANAGERS],
+  ['PUT', '/api/agents/:id/status', MANAGERS],
+  ['GET', '/api/me/agent', ['agent']],
+  ['PUT', '/api/me/agent/status', ['agent']],
 ];
 /** The PBX's routes: no user may call them, only the holder of the internal token. */
 const INTERNAL = [

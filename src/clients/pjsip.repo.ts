@@ -13,12 +13,16 @@ async function insertRow(tx: Queryable, table: string, row: Row): Promise<void> 
   );
 }
 
-/** Asterisk's realtime rows for one client; call inside the client's own transaction. */
-export function createPjsipRepo(tx: Queryable) {
+/**
+ * Asterisk's realtime rows for one client or agent; call inside the owner's own transaction.
+ * `keepContacts`: leave the endpoint's registrations (ps_contacts, when mapped to realtime) in
+ * place, so rewriting an agent's settings under the same id does not unregister its phone.
+ */
+export function createPjsipRepo(tx: Queryable, opts: { keepContacts?: boolean } = {}) {
   return {
     async remove(identifier: string): Promise<void> {
       for (const t of TABLES) await tx.query(`DELETE FROM ${t} WHERE id = $1`, [identifier]);
-      await tx.query('DELETE FROM ps_contacts WHERE endpoint = $1', [identifier]);
+      if (!opts.keepContacts) await tx.query('DELETE FROM ps_contacts WHERE endpoint = $1', [identifier]);
     },
 
     /**

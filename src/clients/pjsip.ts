@@ -77,7 +77,8 @@ export function encodeRealtimeValue(value: string): string {
   return value.replace(/\^/g, '^5E').replace(/;/g, '^3B');
 }
 
-function encodeRow(row: Row): Row {
+/** A row with every text value encoded for res_config_pgsql. */
+export function encodeRow(row: Row): Row {
   return Object.fromEntries(
     Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? encodeRealtimeValue(v) : v]),
   );

@@ -14,7 +14,7 @@ const asActor = (u: { id: number; email: string; name: string; role: Actor['role
 
 /**
  * Demo data for a first look, created through the services so every rule applies: a staff
- * user, two sellers with balances, three clients (with PJSIP rows), DIDs, campaigns, links and
+ * user, two sellers with balances, an agent with extension 1001, three clients (with PJSIP rows), DIDs, campaigns, links and
  * a pending DID request, a few caller IDs, and the hours of calls before `now` (demo/calls.ts).
  * Returns the demo logins (passwords are generated).
  */
@@ -39,6 +39,10 @@ async function seedAccounts(services: Services, admin: Actor): Promise<Credentia
   await user('staff@demo.capconduit.local', 'Sam Staff', 'staff');
   const acme = await user('seller@acme.example', 'Acme Leads', 'seller');
   const bright = await user('seller@bright.example', 'Bright Calls', 'seller');
+  // An agent with an extension, so My phone and Agents show something; its SIP secret is not
+  // printed: "New secret" on the Agents page makes one to put in a softphone.
+  const agent = await user('agent@demo.capconduit.local', 'Avery Agent', 'agent');
+  await services.agents.create(admin, { user_id: agent.id, extension: '1001' });
 
   await services.balances.topUp(admin, acme.id, { amount: '250.00', note: 'Opening balance (demo)' });
   await services.balances.topUp(admin, bright.id, { amount: '40.00', note: 'Opening balance (demo)' });

@@ -1,3 +1,5 @@
+import { agentSelfRoutes } from '../agents/agent-self.routes.js';
+import { agentsRoutes } from '../agents/agents.routes.js';
 import { authRoutes } from '../auth/auth.routes.js';
 import { balancesRoutes } from '../billing/balances.routes.js';
 import { callerIdRoutes } from '../callerid/callerid.routes.js';
@@ -39,4 +41,6 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   callerIdStatsRoutes(app, services);
   callerIdManageRoutes(app, services);
   callerIdImportRoutes(app, services);
+  agentsRoutes(app, services);
+  agentSelfRoutes(app, services);
 }

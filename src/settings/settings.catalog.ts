@@ -90,6 +90,14 @@ export const SETTINGS = {
     min: 1,
     max: 43_200,
   },
+  'agents.wrap_up_seconds': {
+    type: 'integer',
+    description:
+      'Seconds of wrap-up after each answered call before an agent is available again (an agent can set their own; the agent can end it early)',
+    default: 15,
+    min: 0,
+    max: 3600,
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

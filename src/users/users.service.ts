@@ -23,10 +23,18 @@ export interface UserChanges {
   billing_rate_per_minute?: string | number | null | undefined;
 }
 
+/** What the users service asks of agents: an agent user's extension follows the account. */
+export interface AgentHooks {
+  hasAgent(userId: number): Promise<boolean>;
+  /** The account was enabled or disabled: write or remove the phone's PJSIP rows. */
+  followUser(userId: number): Promise<void>;
+}
+
 export function createUsersService(deps: {
   db: Db;
   clock: Clock;
   revokeTokens: (userId: number) => Promise<unknown>;
+  agents?: AgentHooks;
 }) {
   const repo = createUsersRepo(deps.db);
 
@@ -55,6 +63,10 @@ export function createUsersService(deps: {
     if (losesAdmin && (await repo.otherActiveAdmins(id)) === 0) {
       throw conflict('this is the last active admin; make another admin first');
     }
+    const leavesAgents = current.role === 'agent' && changes.role !== undefined && changes.role !== 'agent';
+    if (leavesAgents && (await deps.agents?.hasAgent(id))) {
+      throw conflict('this user has an agent extension; delete the agent first');
+    }
     const patch: UserPatch = {};
     if (changes.email !== undefined) patch.email = changes.email.trim().toLowerCase();
     if (changes.name !== undefined) patch.name = changes.name.trim();
@@ -70,6 +82,10 @@ export function createUsersService(deps: {
     if (changes.status === 'disabled' || (changes.password !== undefined && actor.id !== id)) {
       await deps.revokeTokens(id);
     }
+    // A disabled agent's phone must stop registering; an enabled one's may again.
+    if (changes.status !== undefined && changes.status !== current.status && updated.role === 'agent') {
+      await deps.agents?.followUser(id);
+    }
     return updated;
   }
 
@@ -83,7 +99,9 @@ export function createUsersService(deps: {
       await repo.delete(id);
     } catch (err) {
       if ((err as { code?: string }).code === '23503') {
-        throw conflict('this user owns campaigns, DIDs or ledger entries; disable the account instead');
+        throw conflict(
+          'this user owns campaigns, DIDs, ledger entries, an agent extension or agent history; delete the agent or disable the account instead',
+        );
       }
       throw err;
     }

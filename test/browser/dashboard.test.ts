@@ -86,13 +86,14 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
         'Campaigns',
         'Call log',
         'Clients',
+        'Agents',
         'DIDs',
         'Caller IDs',
         'Balances',
         'Users',
         'Settings',
       ],
-      staff: ['Overview', 'Campaigns', 'Call log', 'Clients', 'DIDs', 'Caller IDs', 'Balances'],
+      staff: ['Overview', 'Campaigns', 'Call log', 'Clients', 'Agents', 'DIDs', 'Caller IDs', 'Balances'],
       seller: ['Overview', 'Campaigns', 'Call log', 'DIDs', 'Caller IDs', 'Balances'],
     };
     for (const [role, who] of [

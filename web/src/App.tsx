@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router';
 import { useAuth, type Role } from './auth';
 import { Layout } from './Layout';
+import { AgentsPage } from './pages/Agents';
 import { BalancesPage } from './pages/Balances';
 import { CallDetailPage } from './pages/CallDetail';
 import { CallsPage } from './pages/Calls';
@@ -10,6 +11,7 @@ import { CampaignsPage } from './pages/Campaigns';
 import { ClientsPage } from './pages/Clients';
 import { DidsPage } from './pages/Dids';
 import { LoginPage } from './pages/Login';
+import { MyPhonePage } from './pages/MyPhone';
 import { NotificationsPage } from './pages/Notifications';
 import { OverviewPage } from './pages/Overview';
 import { SettingsPage } from './pages/Settings';
@@ -22,12 +24,17 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/campaigns', label: 'Campaigns', roles: ['admin', 'staff', 'seller'] },
   { path: '/calls', label: 'Call log', roles: ['admin', 'staff', 'seller'] },
   { path: '/clients', label: 'Clients', roles: ['admin', 'staff'] },
+  { path: '/agents', label: 'Agents', roles: ['admin', 'staff'] },
   { path: '/dids', label: 'DIDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/caller-ids', label: 'Caller IDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/balances', label: 'Balances', roles: ['admin', 'staff', 'seller'] },
   { path: '/users', label: 'Users', roles: ['admin'] },
   { path: '/settings', label: 'Settings', roles: ['admin'] },
+  { path: '/phone', label: 'My phone', roles: ['agent'] },
 ];
+
+/** Where each role lands after signing in: agents have no overview, their phone is their page. */
+export const HOME: Record<Role, string> = { admin: '/', staff: '/', seller: '/', agent: '/phone' };
 
 export function App() {
   const { me, loading } = useAuth();
@@ -44,12 +51,19 @@ export function App() {
   return (
     <Routes>
       <Route element={<Layout />}>
-        <Route index element={guard('/', <OverviewPage />)} />
+        <Route
+          index
+          element={
+            HOME[me.role] === '/' ? guard('/', <OverviewPage />) : <Navigate to={HOME[me.role]} replace />
+          }
+        />
         <Route path="campaigns" element={guard('/campaigns', <CampaignsPage />)} />
         <Route path="campaigns/:id" element={guard('/campaigns', <CampaignDetailPage />)} />
         <Route path="calls" element={guard('/calls', <CallsPage />)} />
         <Route path="calls/:id" element={guard('/calls', <CallDetailPage />)} />
         <Route path="clients" element={guard('/clients', <ClientsPage />)} />
+        <Route path="agents" element={guard('/agents', <AgentsPage />)} />
+        <Route path="phone" element={guard('/phone', <MyPhonePage />)} />
         <Route path="dids" element={guard('/dids', <DidsPage />)} />
         <Route path="caller-ids" element={guard('/caller-ids', <CallerIdsPage />)} />
         <Route path="balances" element={guard('/balances', <BalancesPage />)} />

@@ -262,6 +262,13 @@ const STATUS_TONE: Record<string, string> = {
   FAILED: 'bad',
   unrouted: 'bad',
   expired: 'neutral',
+  ringing: 'info',
+  on_call: 'good',
+  wrap_up: 'warn',
+  offline: 'neutral',
+  registered: 'good',
+  unregistered: 'bad',
+  unknown: 'neutral',
 };
 
 export function StatusBadge({ status }: { status: string }) {
