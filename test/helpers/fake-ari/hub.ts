@@ -19,6 +19,8 @@ export class EventHub {
   pongs = true;
   /** Websocket upgrades seen, accepted or not. */
   upgrades = 0;
+  /** Pings received from clients. */
+  pings = 0;
 
   constructor(
     readonly state: PbxState,
@@ -51,6 +53,7 @@ export class EventHub {
     this.#all.add(ws);
     ws.on('error', () => undefined);
     ws.on('ping', (data) => {
+      this.pings++;
       if (this.pongs) ws.pong(data);
     });
     ws.on('close', () => {
@@ -115,6 +118,19 @@ export class EventHub {
   /** Resolves on the next registration of `app`, even if one is connected now. */
   nextConnection(app: string): Promise<void> {
     return new Promise((resolve) => this.#waiters.push({ app, resolve }));
+  }
+
+  /**
+   * Resolves once the application's client has read every frame sent before: its pong to
+   * this ping comes after them (frames are handled in order).
+   */
+  flush(app: string): Promise<void> {
+    const ws = this.#active.get(app);
+    if (!ws) return Promise.resolve();
+    return new Promise((resolve) => {
+      ws.once('pong', () => resolve());
+      ws.ping();
+    });
   }
 
   /** Cuts every websocket at the TCP level (no close frame), as a crash or a network loss does. */

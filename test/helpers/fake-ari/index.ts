@@ -221,6 +221,10 @@ export class FakeAri {
   acceptConnections(): Promise<void> {
     return this.#listen(this.#port);
   }
+  /** Resolves once the application's client has read every event sent so far. */
+  flush(app = 'cap'): Promise<void> {
+    return this.hub.flush(app);
+  }
   waitForConnection(app = 'cap'): Promise<void> {
     return this.hub.waitForConnection(app);
   }
