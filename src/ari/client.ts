@@ -36,11 +36,10 @@ import { listOf } from './shape.js';
 import { AriTransport, type AriServerOptions } from './transport.js';
 import { segment } from './url.js';
 
+/** One ARI server's REST operations, grouped by resource as in the api-docs. */
 export interface AriClient {
-  /** The normalised REST base, `http://pbx:8088/ari`. */
+  /** The normalised REST base, `http://pbx:8088/ari`. Holds no credentials (safe to log). */
   readonly baseUrl: string;
-  /** `Basic …` for the same user, for the event websocket (socket.ts). */
-  readonly authorization: string;
 
   asterisk: {
     /** GET /asterisk/info: version, system name (the prefix of channel ids), start time. */
@@ -147,7 +146,6 @@ export function createAriClient(options: AriServerOptions): AriClient {
   const app = (name: string, tail = '') => `/applications/${segment(name)}${tail}`;
   return {
     baseUrl: t.base,
-    authorization: t.authorization,
     asterisk: {
       info: async (only) =>
         t.json({ method: 'GET', path: '/asterisk/info', query: { only } }, shapes.asteriskInfo),

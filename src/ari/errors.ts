@@ -5,6 +5,7 @@
  * text is not part of ARI's contract.
  */
 
+/** The stable codes of AriError; one per class below. */
 export type AriErrorCode =
   | 'ari_bad_request'
   | 'ari_unauthorized'

@@ -67,6 +67,7 @@ export interface AriEventFields {
   ApplicationReplaced: Record<never, never>;
 }
 
+/** The `type` of an event this module models. */
 export type KnownAriEventType = keyof AriEventFields;
 
 /** The event of type K, e.g. `AriEventOf<'StasisStart'>`. */

@@ -8,6 +8,7 @@
 /** An open string with documented values (autocompleted, never refused). */
 export type Documented<T extends string> = T | (string & Record<never, never>);
 
+/** Channel.state; Asterisk may also write `Unknown (N)`. */
 export type ChannelState = Documented<
   | 'Down'
   | 'Rsrved'
@@ -22,6 +23,7 @@ export type ChannelState = Documented<
   | 'Unknown'
 >;
 
+/** A caller or connected line (`CallerID` in channels.json). */
 export interface CallerID {
   name: string;
   number: string;
@@ -36,6 +38,7 @@ export interface DialplanCEP {
   app_data: string;
 }
 
+/** `Channel` in channels.json. */
 export interface Channel {
   /** Asterisk's uniqueid, `<systemname>-<epoch>.<seq>` (`harness-1795261929.1221`). */
   id: string;
@@ -56,8 +59,10 @@ export interface Channel {
   tenantid?: string;
 }
 
+/** Bridge.bridge_type. */
 export type BridgeType = Documented<'mixing' | 'holding'>;
 
+/** `Bridge` in bridges.json. */
 export interface Bridge {
   id: string;
   technology: string;
@@ -73,10 +78,12 @@ export interface Bridge {
   bridgevars?: Record<string, unknown>;
 }
 
+/** LiveRecording.state. */
 export type LiveRecordingState = Documented<
   'queued' | 'recording' | 'paused' | 'done' | 'failed' | 'canceled'
 >;
 
+/** `LiveRecording` in recordings.json: a recording while it runs, by name. */
 export interface LiveRecording {
   name: string;
   format: string;
@@ -90,13 +97,16 @@ export interface LiveRecording {
   cause?: string;
 }
 
+/** `StoredRecording` in recordings.json: a finished file in the spool. */
 export interface StoredRecording {
   name: string;
   format: string;
 }
 
+/** Endpoint.state. */
 export type EndpointState = Documented<'unknown' | 'offline' | 'online'>;
 
+/** `Endpoint` in endpoints.json (`PJSIP/client1`). */
 export interface Endpoint {
   technology: string;
   resource: string;
@@ -104,6 +114,7 @@ export interface Endpoint {
   channel_ids: string[];
 }
 
+/** Parts of `AsteriskInfo` in asterisk.json. */
 export interface BuildInfo {
   os: string;
   kernel: string;
@@ -130,6 +141,7 @@ export interface StatusInfo {
   last_reload_time: string;
 }
 
+/** GET /asterisk/info; each part only when asked for (or all when none is). */
 export interface AsteriskInfo {
   build?: BuildInfo;
   system?: SystemInfo;
@@ -137,14 +149,17 @@ export interface AsteriskInfo {
   status?: StatusInfo;
 }
 
+/** GET /asterisk/ping. */
 export interface AsteriskPing {
   asterisk_id: string;
   ping: string;
   timestamp: string;
 }
 
+/** Playback.state. */
 export type PlaybackState = Documented<'queued' | 'playing' | 'continuing' | 'done' | 'failed'>;
 
+/** `Playback` in playbacks.json. */
 export interface Playback {
   id: string;
   media_uri: string;
@@ -154,6 +169,7 @@ export interface Playback {
   state: PlaybackState;
 }
 
+/** `Application` in applications.json: a Stasis application and what it is subscribed to. */
 export interface Application {
   name: string;
   channel_ids: string[];
@@ -164,12 +180,15 @@ export interface Application {
   events_disallowed: Record<string, unknown>[];
 }
 
+/** GET …/variable. */
 export interface Variable {
   value: string;
 }
 
+/** ContactInfo.contact_status. */
 export type ContactStatus = Documented<'Unreachable' | 'Reachable' | 'Unknown' | 'NonQualified' | 'Removed'>;
 
+/** A PJSIP contact in ContactStatusChange. */
 export interface ContactInfo {
   uri: string;
   contact_status: ContactStatus;
@@ -177,6 +196,7 @@ export interface ContactInfo {
   roundtrip_usec?: string;
 }
 
+/** A peer in PeerStatusChange. */
 export interface Peer {
   peer_status: string;
   cause?: string;
@@ -185,10 +205,12 @@ export interface Peer {
   time?: string;
 }
 
+/** DeviceState.state. */
 export type DeviceStateValue = Documented<
   'UNKNOWN' | 'NOT_INUSE' | 'INUSE' | 'BUSY' | 'INVALID' | 'UNAVAILABLE' | 'RINGING' | 'RINGINUSE' | 'ONHOLD'
 >;
 
+/** A device state in DeviceStateChanged. */
 export interface DeviceState {
   name: string;
   state: DeviceStateValue;

@@ -9,6 +9,7 @@ export type OriginateTarget =
   | { extension: string; context?: string; priority?: number; label?: string }
   | { label: string; context?: string; extension?: string };
 
+/** POST /channels (or /channels/{channelId}). */
 export type OriginateParams = OriginateTarget & {
   /** `PJSIP/client1`, `PJSIP/+15551230001@carrier` … */
   endpoint: string;
@@ -31,6 +32,7 @@ export type OriginateParams = OriginateTarget & {
   formats?: string | readonly string[];
 };
 
+/** POST /channels/create: a channel in Stasis, dialled later with channels.dial. */
 export interface CreateChannelParams {
   endpoint: string;
   app: string;
@@ -62,8 +64,10 @@ export type HangupReason =
 export type HangupOptions =
   { reason?: HangupReason; reasonCode?: never } | { reasonCode: number; reason?: never };
 
+/** Which audio mute stops: from the channel (`in`), to it (`out`), or both. */
 export type MuteDirection = 'both' | 'in' | 'out';
 
+/** Timing of POST …/dtmf. */
 export interface DtmfOptions {
   /** Milliseconds before, between and after the digits, and of each digit (defaults 0, 100, 0, 100). */
   before?: number;
@@ -80,6 +84,7 @@ export interface ContinueOptions {
   label?: string;
 }
 
+/** POST …/dial of a created channel. */
 export interface DialOptions {
   /** The channel the dialled one is for (its connected line, linkedid). */
   caller?: string;
@@ -105,6 +110,7 @@ export interface RecordParams {
 export type BridgeFeature =
   'mixing' | 'holding' | 'dtmf_events' | 'proxy_media' | 'video_sfu' | 'video_single' | 'sdp_label';
 
+/** POST /bridges. */
 export interface CreateBridgeParams {
   type?: BridgeFeature | readonly BridgeFeature[];
   /** Our own id for the bridge (409 if taken). */
@@ -112,6 +118,7 @@ export interface CreateBridgeParams {
   name?: string;
 }
 
+/** POST /bridges/{id}/addChannel. */
 export interface AddChannelOptions {
   /** A role the channel has in the bridge (`announcer`, `partner` …). */
   role?: string;

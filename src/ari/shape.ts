@@ -21,6 +21,7 @@ export class ListOf {
   constructor(readonly item: Shape) {}
 }
 
+/** Builders used in the shape tables. */
 export const optional = (shape: Shape): Optional => new Optional(shape);
 export const listOf = (item: Shape): ListOf => new ListOf(item);
 

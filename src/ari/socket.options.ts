@@ -3,6 +3,7 @@ import type { BackoffOptions } from './backoff.js';
 import type { AriEvent } from './events.js';
 import type { Timers } from './timers.js';
 
+/** The application, the server, the callbacks, and the liveness and retry settings. */
 export interface AriSocketOptions {
   /** The server's ARI URL and user, as for createAriClient. */
   url: string;
@@ -37,6 +38,7 @@ export interface AriSocketOptions {
   timers?: Timers;
 }
 
+/** Why a connection ended and when the next one is tried. */
 export interface AriSocketCloseInfo {
   code: number;
   reason: string;

@@ -36,6 +36,7 @@ export function openAriSocket(options: AriSocketOptions): AriSocket {
   return new AriSocket(options);
 }
 
+/** The event websocket of one application on one Asterisk; see the module comment. */
 export class AriSocket {
   readonly #o: AriSocketOptions;
   readonly #url: string;
@@ -61,6 +62,11 @@ export class AriSocket {
 
   get state(): AriSocketState {
     return this.#state;
+  }
+
+  /** Events received and not yet handed to onEvent (grows while a handler is slow). */
+  get backlog(): number {
+    return this.#queue.pending;
   }
 
   /**

@@ -30,8 +30,10 @@ export interface AriServerOptions {
   timers?: Timers;
 }
 
+/** The HTTP methods ARI uses. */
 export type AriMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/** One request, below the ARI base. */
 export interface AriRequest {
   method: AriMethod;
   /** Below the ARI base, starting with `/`; segments escaped with url.ts#segment. */
@@ -63,11 +65,6 @@ export class AriTransport {
     this.#authorization = basicAuthorization(options.username, options.password);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#timers = options.timers ?? systemTimers;
-  }
-
-  /** The `Authorization` header value, for the event websocket. */
-  get authorization(): string {
-    return this.#authorization;
   }
 
   /** A request answered with JSON of the given shape (200/201). */
