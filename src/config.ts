@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
  * Configuration, parsed once at start from the environment and validated. Only the entry
  * point calls `loadConfig(process.env)`; everything else receives a `Config` object.
  */
-export const ROLES = ['api', 'agi', 'worker'] as const;
+export const ROLES = ['api', 'agi', 'worker', 'ari'] as const;
 export type ProcessRole = (typeof ROLES)[number];
 
 export interface Config {
@@ -41,6 +41,8 @@ export interface Config {
   sweepIntervalMs: number;
   routingCacheMs: number;
   reconcileIntervalMs: number;
+  /** CAPCONDUIT_SECRET_KEY: the key that seals stored secrets (ARI passwords); else one in DATA_DIR. */
+  secretKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +145,20 @@ function secret(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** CAPCONDUIT_SECRET_KEY: 32 bytes, base64 (`openssl rand -base64 32`). */
+function secretKey(env: Env): Buffer | undefined {
+  const raw = read(env, 'CAPCONDUIT_SECRET_KEY');
+  if (raw === undefined) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (!/^[A-Za-z0-9+/=_-]+$/.test(raw) || key.length !== 32) {
+    throw new ConfigError(
+      'CAPCONDUIT_SECRET_KEY',
+      'must be 32 bytes in base64 (e.g. the output of openssl rand -base64 32)',
+    );
+  }
+  return key;
+}
+
 function region(env: Env): string {
   const raw = read(env, 'DEFAULT_PHONE_REGION')?.toUpperCase() ?? 'US';
   if (!/^[A-Z]{2}$/.test(raw))
@@ -182,6 +198,7 @@ export function loadConfig(env: Env): Config {
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),
     routingCacheMs: int(env, 'ROUTING_CACHE_MS', 1000, 0, 60_000),
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
+    secretKey: secretKey(env),
   };
 }
 
