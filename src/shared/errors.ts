@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   no_number_available: 409,
   too_many_requests: 429,
   internal: 500,
+  /** Asterisk (ARI) refused or failed a request CapConduit made for the caller. */
+  bad_gateway: 502,
   unavailable: 503,
 } as const;
 
