@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo, Server } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createCallerIdAgiHandlers } from './agi/callerid.scripts.js';
 import { createAgiHandlers } from './agi/scripts.js';
 import { createAgiServer } from './agi/server.js';
+import { startAriConnector, type AriConnector } from './ari/connector.js';
 import { startWorker } from './ops/worker.js';
 import { checkAgiExposure, type Config, type ProcessRole } from './config.js';
 import type { Db } from './db/db.js';
@@ -39,7 +42,12 @@ export async function prepare(config: Config, log: Logger): Promise<{ db: Db; se
   const services = createServices({
     db,
     clock: systemClock,
-    config: { ...config, journalDir: join(config.dataDir, 'journal') },
+    config: {
+      ...config,
+      journalDir: join(config.dataDir, 'journal'),
+      // The embedded database serves one process: its key can live beside it.
+      secretKeyFile: config.databaseUrl ? undefined : join(config.dataDir, 'secret.key'),
+    },
     log,
   });
   return { db, services };
@@ -98,6 +106,25 @@ async function warnMissingCdrs(services: Services, log: Logger): Promise<number>
     );
   }
   return 0;
+}
+
+/**
+ * The ARI role: holds the event connection of each enabled Asterisk server whose lease it wins
+ * (exactly one process per server), and hands its events to call control.
+ */
+function startAri(services: Services, log: Logger): AriConnector {
+  const { events } = services.callControl;
+  return startAriConnector({
+    servers: services.servers,
+    holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    clock: systemClock,
+    log: log.child({ role: 'ari' }),
+    handlers: {
+      connected: (server, client) => events.repair(server, client),
+      event: (server, client, event) => events.event(server, client, event),
+      sweep: (server, client) => events.repair(server, client),
+    },
+  });
 }
 
 /** Starts the requested roles in this process and stops them cleanly on SIGTERM/SIGINT. */
@@ -163,6 +190,17 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
             run: () => services.callEnd.reapRestarted(),
           },
           { name: 'check-cdr-settings', everyMs: 3600_000, run: () => warnMissingCdrs(services, log) },
+          // An agent call nobody hears the end of (its server unreachable) ends at its expiry.
+          {
+            name: 'expire-agent-calls',
+            everyMs: config.sweepIntervalMs,
+            run: () => services.callControl.core.expire(),
+          },
+          {
+            name: 'recordings-retention',
+            everyMs: 3600_000,
+            run: () => services.callControl.recordings.retention(),
+          },
           // Agents become available again when their wrap-up time is up (reads of an agent also end it).
           { name: 'end-agent-wrap-ups', everyMs: 1000, run: () => services.agentStatus.endWrapUps() },
         ],
@@ -180,6 +218,7 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
           },
         )
       : undefined;
+  const ari = roles.includes('ari') ? startAri(services, log) : undefined;
   log.info({ roles, ms: Date.now() - started, url, agiPort }, 'started');
   if (url) process.stdout.write(`${banner(url, config, creds)}\n`);
   if (agiPort !== undefined) process.stdout.write(`  FastAGI listening on ${config.agiHost}:${agiPort}\n\n`);
@@ -194,6 +233,7 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
       }, config.shutdownTimeoutMs);
       timer.unref();
       await new Promise<void>((resolve) => (agi ? agi.close(() => resolve()) : resolve()));
+      await ari?.stop();
       await worker?.stop();
       await journal?.stop();
       await app?.close();

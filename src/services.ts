@@ -24,6 +24,11 @@ import { createSettingsService } from './settings/settings.service.js';
 import { createOverviewService } from './stats/overview.service.js';
 import type { Clock } from './shared/clock.js';
 import { createUsersService } from './users/users.service.js';
+import { createAriClient } from './ari/index.js';
+import { createServersService, type AriProbe } from './ari/servers.service.js';
+import { createCallControl } from './callcontrol/index.js';
+import { AppError } from './shared/errors.js';
+import { createSecretBox, loadSecretKey, type SecretBox } from './shared/secrets.js';
 
 export interface ServiceConfig {
   sessionTtlHours: number;
@@ -36,6 +41,51 @@ export interface ServiceConfig {
   liveCallsIntervalMs?: number;
   /** Where call ends wait on disk while PostgreSQL is away (DATA_DIR/journal); none: they are not kept. */
   journalDir?: string | undefined;
+  /**
+   * The key that seals stored secrets (ARI passwords): CAPCONDUIT_SECRET_KEY, else (embedded
+   * database only) one generated once into `secretKeyFile`.
+   */
+  secretKey?: Buffer | undefined;
+  secretKeyFile?: string | undefined;
+  /** How the ARI connection test reaches a server (tests: shorter time limits). */
+  ariTimeoutMs?: number | undefined;
+}
+
+/**
+ * The secret box, opened on first use: a process that never touches an ARI server needs no key.
+ * With a PostgreSQL server every process must seal and open with the same key, so it must come
+ * from the environment; the embedded database has one process and keeps its key in DATA_DIR.
+ */
+function lazySecrets(config: ServiceConfig, log: Logger): () => SecretBox {
+  let box: SecretBox | undefined;
+  return () => {
+    if (box) return box;
+    if (!config.secretKey && !config.secretKeyFile) {
+      throw new AppError(
+        'unavailable',
+        'CAPCONDUIT_SECRET_KEY is not set: with a PostgreSQL server every CapConduit process needs the same key to store ARI passwords (openssl rand -base64 32)',
+      );
+    }
+    const { key, generated } = loadSecretKey(config.secretKey, config.secretKeyFile ?? '');
+    if (generated)
+      log.info({ file: config.secretKeyFile }, 'generated the key that seals stored ARI passwords');
+    box = createSecretBox(key);
+    return box;
+  };
+}
+
+/** "Test connection": GET /asterisk/info on the server, with a short time limit. */
+function ariProbe(timeoutMs: number): AriProbe {
+  return async (conn) => {
+    const client = createAriClient({
+      url: conn.url,
+      username: conn.username,
+      password: conn.password,
+      timeoutMs,
+    });
+    const info = await client.asterisk.info(['system']);
+    return { version: info.system?.version ?? 'unknown' };
+  };
 }
 
 /** Wires every service with exactly the dependencies it uses. */
@@ -62,6 +112,27 @@ export function createServices(deps: {
   const links = createLinksService({ db, clock, campaigns });
   const agentStatus = createAgentStatusService({ db, clock, settings });
   const agents = createAgentsService({ db, clock, status: agentStatus });
+  const servers = createServersService({
+    db,
+    clock,
+    secrets: lazySecrets(config, log),
+    probe: ariProbe(config.ariTimeoutMs ?? 5000),
+  });
+  const callerId = createCallerIdService({ db, clock, settings, defaultRegion: config.defaultPhoneRegion });
+  const calls = createCallsService({ db });
+  const callControl = createCallControl({
+    db,
+    clock,
+    settings,
+    servers,
+    agents,
+    agentStatus,
+    callerId,
+    calls,
+    callEnd,
+    defaultRegion: config.defaultPhoneRegion,
+    log,
+  });
   return {
     auth,
     settings,
@@ -86,9 +157,11 @@ export function createServices(deps: {
     }),
     callEnd,
     reconcile: createReconcileService({ db, clock, callEnd, log }),
-    calls: createCallsService({ db }),
+    calls,
+    servers,
+    callControl,
     liveCalls: createLiveCallsService({ db, clock, intervalMs: config.liveCallsIntervalMs }),
-    callerId: createCallerIdService({ db, clock, settings, defaultRegion: config.defaultPhoneRegion }),
+    callerId,
     callerIdStats: createCallerIdStats({ db, clock, settings }),
     callerIdAdmin: createCallerIdManagement({ db, clock, defaultRegion: config.defaultPhoneRegion }),
     callerIdImport: createCallerIdImport({ db, defaultRegion: config.defaultPhoneRegion }),

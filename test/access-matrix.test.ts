@@ -7,6 +7,8 @@ import { backends } from './helpers/db.js';
 const ALL: Role[] = ['admin', 'staff', 'seller', 'agent'];
 const MANAGERS: Role[] = ['admin', 'staff'];
 const BUSINESS: Role[] = ['admin', 'staff', 'seller'];
+/** Who makes and controls agent calls: the agent (their own), admin and staff (any). */
+const CALLERS: Role[] = ['admin', 'staff', 'agent'];
 
 /** Who may call what: the product's access rules, one row per route. */
 const MATRIX: [method: string, path: string, allowed: Role[]][] = [
@@ -93,6 +95,26 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['PUT', '/api/agents/:id/status', MANAGERS],
   ['GET', '/api/me/agent', ['agent']],
   ['PUT', '/api/me/agent/status', ['agent']],
+  ['GET', '/api/asterisk-servers', ['admin']],
+  ['POST', '/api/asterisk-servers', ['admin']],
+  ['GET', '/api/asterisk-servers/:id', ['admin']],
+  ['PATCH', '/api/asterisk-servers/:id', ['admin']],
+  ['DELETE', '/api/asterisk-servers/:id', ['admin']],
+  ['POST', '/api/asterisk-servers/:id/test', ['admin']],
+  ['POST', '/api/agent-calls', CALLERS],
+  ['GET', '/api/agent-calls', CALLERS],
+  ['GET', '/api/agent-calls/:id', CALLERS],
+  ['POST', '/api/agent-calls/:id/hangup', CALLERS],
+  ['POST', '/api/agent-calls/:id/hold', CALLERS],
+  ['POST', '/api/agent-calls/:id/mute', CALLERS],
+  ['POST', '/api/agent-calls/:id/dtmf', CALLERS],
+  ['POST', '/api/agent-calls/:id/transfer', CALLERS],
+  ['POST', '/api/agent-calls/:id/transfer/complete', CALLERS],
+  ['POST', '/api/agent-calls/:id/transfer/cancel', CALLERS],
+  ['POST', '/api/agent-calls/:id/recording/start', CALLERS],
+  ['POST', '/api/agent-calls/:id/recording/stop', CALLERS],
+  ['GET', '/api/calls/:id/recordings', ALL],
+  ['GET', '/api/recordings/:id/file', ALL],
 ];
 /** The PBX's routes: no user may call them, only the holder of the internal token. */
 const INTERNAL = [

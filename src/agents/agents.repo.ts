@@ -102,6 +102,10 @@ export function createAgentsRepo(db: Queryable) {
       return one(db, `SELECT ${COLUMNS} FROM ${FROM} WHERE a.user_id = $1`, [userId]);
     },
 
+    byExtension(extension: string): Promise<AgentRecord | undefined> {
+      return one(db, `SELECT ${COLUMNS} FROM ${FROM} WHERE a.extension = $1`, [extension]);
+    },
+
     /** Users with role agent who have no extension yet (for admins and staff to pick from). */
     candidates(): Promise<{ id: number; name: string; email: string }[]> {
       return many(

@@ -189,6 +189,16 @@ export function createAgentsService(deps: { db: Db; clock: Clock; status: AgentS
     },
     candidates: () => createAgentsRepo(db).candidates(),
     hasAgent: async (userId: number) => (await createAgentsRepo(db).byUser(userId)) !== undefined,
+    /** The agent of a user, or undefined (call control: who makes a call). */
+    byUser: async (userId: number): Promise<AgentView | undefined> => {
+      const a = await createAgentsRepo(db).byUser(userId);
+      return a && toAgentView(a);
+    },
+    /** The agent with an extension, or undefined (a transfer to an extension). */
+    byExtension: async (extension: string): Promise<AgentView | undefined> => {
+      const a = await createAgentsRepo(db).byExtension(extension);
+      return a && toAgentView(a);
+    },
     create,
     update,
     remove,

@@ -6,7 +6,9 @@ import { callerIdRoutes } from '../callerid/callerid.routes.js';
 import { callerIdImportRoutes } from '../callerid/import.routes.js';
 import { callerIdManageRoutes } from '../callerid/manage.routes.js';
 import { callerIdStatsRoutes } from '../callerid/stats.routes.js';
+import { callControlRoutes } from '../callcontrol/callcontrol.routes.js';
 import { callsRoutes } from '../calls/calls.routes.js';
+import { serversRoutes } from '../ari/servers.routes.js';
 import { liveCallsRoutes } from '../calls/live.routes.js';
 import { campaignsRoutes } from '../campaigns/campaigns.routes.js';
 import { clientsRoutes } from '../clients/clients.routes.js';
@@ -43,4 +45,6 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   callerIdImportRoutes(app, services);
   agentsRoutes(app, services);
   agentSelfRoutes(app, services);
+  serversRoutes(app, services);
+  callControlRoutes(app, services);
 }

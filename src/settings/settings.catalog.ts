@@ -98,6 +98,21 @@ export const SETTINGS = {
     min: 0,
     max: 3600,
   },
+  'calls.ring_timeout_seconds': {
+    type: 'integer',
+    description:
+      "Seconds an agent's phone, and then the customer's number, may ring on a click-to-call before it ends as no answer",
+    default: 30,
+    min: 5,
+    max: 300,
+  },
+  'recordings.retention_days': {
+    type: 'integer',
+    description: 'Recordings older than this are deleted from Asterisk and from the call log (0 = keep them)',
+    default: 90,
+    min: 0,
+    max: 3650,
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,0 +1,243 @@
+import { many, one, type Queryable } from '../db/db.js';
+
+/** The states of an outbound call (calls.state), in the order they follow one another. */
+export type OutboundState = 'agent_ringing' | 'customer_dialing' | 'connected' | 'ended';
+export const OUTBOUND_OPEN = ['agent_ringing', 'customer_dialing', 'connected'] as const;
+
+export type LegRole = 'agent' | 'customer' | 'consult' | 'transfer';
+export type LegState = 'dialing' | 'up' | 'gone';
+
+export interface OutboundCall {
+  id: number;
+  state: OutboundState | 'expired';
+  agent_id: number;
+  server_id: number | null;
+  pbx: string;
+  did: string | null;
+  caller_id: string | null;
+  bridge_id: string | null;
+  cid_allocation_id: number | null;
+  started_at: Date;
+  answered_at: Date | null;
+  ended_at: Date | null;
+  billsec: number;
+  dial_status: string | null;
+  hangup_by: 'agent' | 'customer' | 'system' | null;
+  end_cause: string | null;
+  version: number;
+}
+
+/** A call as lists show it: with the agent's extension and name. */
+export interface OutboundCallRow extends OutboundCall {
+  agent_extension: string | null;
+  agent_name: string;
+}
+
+export interface Leg {
+  id: number;
+  call_id: number;
+  /** Null once its server was removed (only for a call that ended). */
+  server_id: number | null;
+  channel_id: string;
+  role: LegRole;
+  endpoint: string;
+  state: LegState;
+  held: boolean;
+  muted: boolean;
+  started_at: Date;
+  answered_at: Date | null;
+}
+
+const CALL = `id, state, agent_id, server_id, pbx, did, caller_id, bridge_id, cid_allocation_id, started_at,
+  answered_at, ended_at, billsec, dial_status, hangup_by, end_cause, version`;
+const LEG = 'id, call_id, server_id, channel_id, role, endpoint, state, held, muted, started_at, answered_at';
+
+/**
+ * SQL of outbound calls and their legs. Every change of state is conditional on the state it
+ * leaves (the WHERE names it), so a duplicate or late event, or two processes acting on one call,
+ * change it once: the caller acts only when a row came back.
+ */
+export function createCallControlRepo(db: Queryable) {
+  return {
+    async createCall(c: {
+      agentId: number;
+      serverId: number;
+      pbx: string;
+      channelId: string;
+      number: string;
+      numberRaw: string;
+      callerId: string | null;
+      allocationId: number | null;
+      agentEndpoint: string;
+      now: Date;
+      maxSeconds: number;
+    }): Promise<{ id: number }> {
+      const row = await one<{ id: number }>(
+        db,
+        `WITH c AS (
+           INSERT INTO calls (direction, pbx, uniqueid, state, did, did_raw, caller_id, agent_id, server_id,
+                              cid_allocation_id, routing_status, started_at, expires_at)
+           VALUES ('outbound', $1, $2, 'agent_ringing', $3, $4, $5, $6, $7, $8, 'routed', $9,
+                   $9::timestamptz + make_interval(secs => $10))
+           RETURNING id
+         ), l AS (
+           INSERT INTO call_legs (call_id, server_id, channel_id, role, endpoint, state, started_at)
+           SELECT c.id, $7, $2, 'agent', $11, 'dialing', $9 FROM c
+         )
+         SELECT id FROM c`,
+        [
+          c.pbx,
+          c.channelId,
+          c.number,
+          c.numberRaw,
+          c.callerId,
+          c.agentId,
+          c.serverId,
+          c.allocationId,
+          c.now,
+          c.maxSeconds,
+          c.agentEndpoint,
+        ],
+      );
+      return row!;
+    },
+
+    getCall(id: number): Promise<OutboundCall | undefined> {
+      return one(db, `SELECT ${CALL} FROM calls WHERE id = $1 AND direction = 'outbound'`, [id]);
+    },
+
+    /** Outbound calls, newest first: one agent's (a user id) or all; open ones only or all. */
+    list(f: {
+      agentId: number | null;
+      open: boolean | null;
+      limit: number;
+      offset: number;
+    }): Promise<(OutboundCallRow & { total: number })[]> {
+      const cols = CALL.split(',')
+        .map((c) => `c.${c.trim()}`)
+        .join(', ');
+      return many(
+        db,
+        `SELECT ${cols}, a.extension AS agent_extension, u.name AS agent_name, count(*) OVER () AS total
+           FROM calls c JOIN users u ON u.id = c.agent_id LEFT JOIN agents a ON a.user_id = c.agent_id
+          WHERE c.direction = 'outbound' AND ($1::bigint IS NULL OR c.agent_id = $1)
+            AND ($2::boolean IS NULL OR (c.state = ANY($3::text[])) = $2)
+          ORDER BY c.started_at DESC, c.id DESC LIMIT $4 OFFSET $5`,
+        [f.agentId, f.open, OUTBOUND_OPEN, f.limit, f.offset],
+      );
+    },
+
+    /** Moves a call from one of `from` to `to`; undefined when it was not in one of them. */
+    moveCall(
+      id: number,
+      from: readonly string[],
+      to: OutboundState,
+      set: { answeredAt?: Date; bridgeId?: string } = {},
+    ) {
+      return one<OutboundCall>(
+        db,
+        `UPDATE calls SET state = $3, version = version + 1, answered_at = coalesce($4, answered_at),
+                bridge_id = coalesce($5, bridge_id)
+          WHERE id = $1 AND state = ANY($2::text[]) RETURNING ${CALL}`,
+        [id, from, to, set.answeredAt ?? null, set.bridgeId ?? null],
+      );
+    },
+
+    /** Ends a call (once): what the call log shows of it. */
+    endCall(
+      id: number,
+      e: {
+        at: Date;
+        hangupBy: 'agent' | 'customer' | 'system';
+        cause: string;
+        dialStatus: string;
+        billsec: number;
+      },
+    ) {
+      return one<OutboundCall & { billsec: number }>(
+        db,
+        `UPDATE calls SET state = 'ended', version = version + 1, ended_at = $2, hangup_by = $3, end_cause = $4,
+                dial_status = $5, billsec = $6, billable = false,
+                duration = greatest(0, round(extract(epoch FROM $2::timestamptz - started_at)))::int,
+                disposition = CASE WHEN answered_at IS NOT NULL THEN 'ANSWERED' WHEN $5 = 'BUSY' THEN 'BUSY'
+                                   WHEN $5 = 'NOANSWER' THEN 'NO ANSWER' ELSE 'FAILED' END,
+                source = 'ari', end_reason = 'hangup'
+          WHERE id = $1 AND state = ANY($7::text[]) RETURNING ${CALL}, billsec`,
+        [id, e.at, e.hangupBy, e.cause, e.dialStatus, e.billsec, OUTBOUND_OPEN],
+      );
+    },
+
+    addLeg(l: {
+      callId: number;
+      serverId: number;
+      channelId: string;
+      role: LegRole;
+      endpoint: string;
+      now: Date;
+    }) {
+      return db.query(
+        `INSERT INTO call_legs (call_id, server_id, channel_id, role, endpoint, state, started_at)
+         VALUES ($1, $2, $3, $4, $5, 'dialing', $6)`,
+        [l.callId, l.serverId, l.channelId, l.role, l.endpoint, l.now],
+      );
+    },
+
+    legByChannel(serverId: number, channelId: string): Promise<Leg | undefined> {
+      return one(db, `SELECT ${LEG} FROM call_legs WHERE server_id = $1 AND channel_id = $2`, [
+        serverId,
+        channelId,
+      ]);
+    },
+
+    legs(callId: number): Promise<Leg[]> {
+      return many(db, `SELECT ${LEG} FROM call_legs WHERE call_id = $1 ORDER BY id`, [callId]);
+    },
+
+    /** A leg answered (once). */
+    legUp(id: number, at: Date): Promise<Leg | undefined> {
+      return one(
+        db,
+        `UPDATE call_legs SET state = 'up', answered_at = $2 WHERE id = $1 AND state = 'dialing' RETURNING ${LEG}`,
+        [id, at],
+      );
+    },
+
+    /** A leg is gone (once), with Asterisk's hangup cause. */
+    legGone(id: number, at: Date, cause: number | null, causeTxt: string | null): Promise<Leg | undefined> {
+      return one(
+        db,
+        `UPDATE call_legs SET state = 'gone', ended_at = $2, cause = $3, cause_txt = $4
+          WHERE id = $1 AND state <> 'gone' RETURNING ${LEG}`,
+        [id, at, cause, causeTxt],
+      );
+    },
+
+    async setLegFlags(id: number, flags: { held?: boolean; muted?: boolean }): Promise<void> {
+      await db.query(
+        'UPDATE call_legs SET held = coalesce($2, held), muted = coalesce($3, muted) WHERE id = $1',
+        [id, flags.held ?? null, flags.muted ?? null],
+      );
+    },
+
+    /** Open outbound calls past their expiry. */
+    async overdue(now: Date): Promise<number[]> {
+      const rows = await many<{ id: number }>(
+        db,
+        `SELECT id FROM calls WHERE state = ANY($1::text[]) AND expires_at < $2 ORDER BY id LIMIT 500`,
+        [OUTBOUND_OPEN, now],
+      );
+      return rows.map((r) => r.id);
+    },
+
+    /** Legs still up or dialing on a server: what a channel list is compared with. */
+    liveLegs(serverId: number, before: Date): Promise<Leg[]> {
+      return many(
+        db,
+        `SELECT ${LEG} FROM call_legs WHERE server_id = $1 AND state <> 'gone' AND started_at < $2`,
+        [serverId, before],
+      );
+    },
+  };
+}
+
+export type CallControlRepo = ReturnType<typeof createCallControlRepo>;
