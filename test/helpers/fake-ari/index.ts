@@ -16,28 +16,16 @@ import { mediaRoutes } from './rest-media.js';
 import { miscRoutes } from './rest-misc.js';
 import { fakeWav, recordingRoutes } from './rest-recordings.js';
 import { Router, type Interception, type RequestRecord } from './router.js';
-import { channelJson, PbxState, type DialOutcome, type FakeChannel, type FakeEndpoint } from './state.js';
+import {
+  channelJson,
+  PbxState,
+  type DialOutcome,
+  type FakeAriOptions,
+  type FakeChannel,
+  type FakeEndpointOptions,
+} from './state.js';
 
-export type { DialOutcome, FakeChannel, Interception, RequestRecord };
-
-export interface FakeEndpointOptions {
-  state?: FakeEndpoint['state'];
-  context?: string;
-  /** What a dial to it does (default 'answer'). */
-  outcome?: DialOutcome;
-}
-
-export interface FakeAriOptions {
-  /** Asterisk's systemname, the prefix of channel ids (default `harness`, as captured). */
-  systemName?: string;
-  entityId?: string;
-  username?: string;
-  password?: string;
-  /** Endpoints by `TECH/resource` (default PJSIP/client1 in from-clients, PJSIP/carrier in from-carrier). */
-  endpoints?: Record<string, FakeEndpointOptions>;
-  /** Time source for timestamps and recording durations. */
-  now?: () => number;
-}
+export type { DialOutcome, FakeAriOptions, FakeChannel, FakeEndpointOptions, Interception, RequestRecord };
 
 export class FakeAri {
   readonly state: PbxState;

@@ -97,10 +97,15 @@ export class Router {
   }
 
   async #dispatch(method: string, path: string, query: URLSearchParams, bodyText: string): Promise<Reply> {
-    const segments = path
-      .split('/')
-      .filter((p) => p !== '')
-      .map(decodeURIComponent);
+    let segments: string[];
+    try {
+      segments = path
+        .split('/')
+        .filter((p) => p !== '')
+        .map(decodeURIComponent);
+    } catch {
+      return fail(404, 'Resource not found');
+    }
     const matching = this.#routes.filter((r) => match(r.parts, segments) !== undefined);
     if (matching.length === 0) return fail(404, 'Resource not found');
     const route = matching.find((r) => r.method === method);

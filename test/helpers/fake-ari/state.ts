@@ -16,6 +16,25 @@ export interface FakeEndpoint {
   outcome: DialOutcome;
 }
 
+export interface FakeEndpointOptions {
+  state?: FakeEndpoint['state'];
+  context?: string;
+  /** What a dial to it does (default 'answer'). */
+  outcome?: DialOutcome;
+}
+
+export interface FakeAriOptions {
+  /** Asterisk's systemname, the prefix of channel ids (default `harness`, as captured). */
+  systemName?: string;
+  entityId?: string;
+  username?: string;
+  password?: string;
+  /** Endpoints by `TECH/resource` (default PJSIP/client1 in from-clients, PJSIP/carrier in from-carrier). */
+  endpoints?: Record<string, FakeEndpointOptions>;
+  /** Time source for timestamps and recording durations. */
+  now?: () => number;
+}
+
 export interface FakeChannel {
   id: string;
   name: string;
