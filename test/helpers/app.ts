@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DbKind } from '../../src/db/db.js';
 import { buildApp } from '../../src/http/app.js';
 import type { App } from '../../src/http/types.js';
@@ -51,7 +52,7 @@ export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
 /** The real HTTP server on a random port over a fresh, migrated database. */
 export async function startTestApp(
   kind: DbKind,
-  opts: { loginMaxFailures?: number; callerIdApiToken?: string } = {},
+  opts: { loginMaxFailures?: number; callerIdApiToken?: string; secretKey?: Buffer } = {},
 ): Promise<TestApp> {
   const tdb = await createTestDb(kind);
   const clock = new ManualClock(new Date());
@@ -63,6 +64,8 @@ export async function startTestApp(
       loginMaxFailures: opts.loginMaxFailures ?? 5,
       loginLockoutSeconds: 900,
       defaultPhoneRegion: 'US',
+      // Every test app seals ARI passwords under a key of its own, as a deployment's would be.
+      secretKey: opts.secretKey ?? randomBytes(32),
     },
   });
   const app = await buildApp({

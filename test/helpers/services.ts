@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DbKind } from '../../src/db/db.js';
 import { createServices, type Services } from '../../src/services.js';
 import { ManualClock } from '../../src/shared/clock.js';
@@ -20,7 +21,13 @@ export async function startServices(kind: DbKind, start = '2026-11-23T15:00:00Z'
     db: t.db,
     clock,
     random: seededRandom(42),
-    config: { sessionTtlHours: 12, loginMaxFailures: 5, loginLockoutSeconds: 900, defaultPhoneRegion: 'US' },
+    config: {
+      sessionTtlHours: 12,
+      loginMaxFailures: 5,
+      loginLockoutSeconds: 900,
+      defaultPhoneRegion: 'US',
+      secretKey: randomBytes(32),
+    },
   });
   return { s, db: t.db, url: t.url, clock, close: () => t.drop() };
 }
