@@ -32,6 +32,8 @@ CREATE TABLE call_legs (
   server_id   bigint REFERENCES asterisk_servers (id) ON DELETE SET NULL,
   channel_id  text NOT NULL,
   role        text NOT NULL CHECK (role IN ('agent', 'customer', 'consult', 'transfer')),
+  -- originated: CapConduit dialled it; phone: the agent dialled from their phone into Stasis.
+  origin      text NOT NULL DEFAULT 'originated' CHECK (origin IN ('originated', 'phone')),
   endpoint    text NOT NULL,
   state       text NOT NULL CHECK (state IN ('dialing', 'up', 'gone')),
   held        boolean NOT NULL DEFAULT false,

@@ -41,6 +41,11 @@ export interface Config {
   sweepIntervalMs: number;
   routingCacheMs: number;
   reconcileIntervalMs: number;
+  /**
+   * ARI_LEASE_MS: how long a process's hold on an Asterisk server's event connection lasts
+   * without renewal; another process takes the server over within about this long of its death.
+   */
+  ariLeaseMs: number;
   /** CAPCONDUIT_SECRET_KEY: the key that seals stored secrets (ARI passwords); else one in DATA_DIR. */
   secretKey: Buffer | undefined;
 }
@@ -198,6 +203,7 @@ export function loadConfig(env: Env): Config {
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),
     routingCacheMs: int(env, 'ROUTING_CACHE_MS', 1000, 0, 60_000),
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
+    ariLeaseMs: int(env, 'ARI_LEASE_MS', 15_000, 1000, 300_000),
     secretKey: secretKey(env),
   };
 }

@@ -112,12 +112,13 @@ async function warnMissingCdrs(services: Services, log: Logger): Promise<number>
  * The ARI role: holds the event connection of each enabled Asterisk server whose lease it wins
  * (exactly one process per server), and hands its events to call control.
  */
-function startAri(services: Services, log: Logger): AriConnector {
+function startAri(services: Services, log: Logger, leaseMs: number): AriConnector {
   const { events } = services.callControl;
   return startAriConnector({
     servers: services.servers,
     holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     clock: systemClock,
+    leaseMs,
     log: log.child({ role: 'ari' }),
     handlers: {
       connected: (server, client) => events.repair(server, client),
@@ -218,7 +219,7 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
           },
         )
       : undefined;
-  const ari = roles.includes('ari') ? startAri(services, log) : undefined;
+  const ari = roles.includes('ari') ? startAri(services, log, config.ariLeaseMs) : undefined;
   log.info({ roles, ms: Date.now() - started, url, agiPort }, 'started');
   if (url) process.stdout.write(`${banner(url, config, creds)}\n`);
   if (agiPort !== undefined) process.stdout.write(`  FastAGI listening on ${config.agiHost}:${agiPort}\n\n`);

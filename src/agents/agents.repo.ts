@@ -106,6 +106,10 @@ export function createAgentsRepo(db: Queryable) {
       return one(db, `SELECT ${COLUMNS} FROM ${FROM} WHERE a.extension = $1`, [extension]);
     },
 
+    byEndpoint(endpointId: string): Promise<AgentRecord | undefined> {
+      return one(db, `SELECT ${COLUMNS} FROM ${FROM} WHERE a.endpoint_id = $1`, [endpointId]);
+    },
+
     /** Users with role agent who have no extension yet (for admins and staff to pick from). */
     candidates(): Promise<{ id: number; name: string; email: string }[]> {
       return many(

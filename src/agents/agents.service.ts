@@ -194,6 +194,11 @@ export function createAgentsService(deps: { db: Db; clock: Clock; status: AgentS
       const a = await createAgentsRepo(db).byUser(userId);
       return a && toAgentView(a);
     },
+    /** The agent whose phone is a PJSIP endpoint, or undefined (a call dialled from a phone). */
+    byEndpoint: async (endpointId: string): Promise<AgentView | undefined> => {
+      const a = await createAgentsRepo(db).byEndpoint(endpointId);
+      return a && toAgentView(a);
+    },
     /** The agent with an extension, or undefined (a transfer to an extension). */
     byExtension: async (extension: string): Promise<AgentView | undefined> => {
       const a = await createAgentsRepo(db).byExtension(extension);

@@ -184,6 +184,8 @@ export function startAriConnector(deps: {
   return {
     /** Servers this process holds now (ids). */
     holding: () => [...held.keys()],
+    /** Settles when the events received so far have been handled. */
+    idle: () => dispatch.idle(),
     /** The client of a server this process holds, for requests from this process. */
     clientOf: (serverId: number) => held.get(serverId)?.client,
     async stop(): Promise<void> {

@@ -33,19 +33,25 @@ export function createCallActions(core: CallControlCore, deps: CallControlDeps) 
     const now = deps.clock.now();
     const channelId = legChannelId('agent');
     const maxSeconds = Number(await deps.settings.value('calls.max_duration_seconds'));
-    const { id } = await repo.createCall({
-      agentId: agent.user_id,
-      serverId: server.id,
-      pbx: server.pbx,
-      channelId,
-      number: to,
-      numberRaw: input.number,
-      callerId: cid.caller_id_e164,
-      allocationId: cid.reservation_id,
-      agentEndpoint: `PJSIP/${agent.endpoint_id}`,
-      now,
-      maxSeconds,
-    });
+    const { id } = await repo
+      .createCall({
+        agentId: agent.user_id,
+        serverId: server.id,
+        pbx: server.pbx,
+        channelId,
+        number: to,
+        numberRaw: input.number,
+        callerId: cid.caller_id_e164,
+        allocationId: cid.reservation_id,
+        agentEndpoint: `PJSIP/${agent.endpoint_id}`,
+        now,
+        maxSeconds,
+      })
+      .catch(async (err: unknown) => {
+        // The number goes back to the pool rather than waiting out its reservation.
+        await deps.callerId.release(cid.reservation_id).catch(() => undefined);
+        throw err;
+      });
     const offered = await deps.agentStatus.applyEvent(agent.id, { type: 'call_offered', call: callRef(id) });
     if (offered.outcome !== 'changed' && offered.outcome !== 'unchanged') {
       await core.finish(id, { by: 'system', cause: `agent_${offered.outcome}`, dialStatus: 'CANCEL' });
@@ -58,7 +64,7 @@ export function createCallActions(core: CallControlCore, deps: CallControlDeps) 
         app: server.app_name,
         appArgs: ['cc', String(id), 'agent'],
         callerId: `"${to}" <${to}>`,
-        timeout: 30,
+        timeout: await core.ringTimeout(),
         channelId,
       });
     } catch (err) {

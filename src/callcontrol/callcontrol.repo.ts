@@ -40,6 +40,7 @@ export interface Leg {
   server_id: number | null;
   channel_id: string;
   role: LegRole;
+  origin: 'originated' | 'phone';
   endpoint: string;
   state: LegState;
   held: boolean;
@@ -50,7 +51,8 @@ export interface Leg {
 
 const CALL = `id, state, agent_id, server_id, pbx, did, caller_id, bridge_id, cid_allocation_id, started_at,
   answered_at, ended_at, billsec, dial_status, hangup_by, end_cause, version`;
-const LEG = 'id, call_id, server_id, channel_id, role, endpoint, state, held, muted, started_at, answered_at';
+const LEG =
+  'id, call_id, server_id, channel_id, role, origin, endpoint, state, held, muted, started_at, answered_at';
 
 /**
  * SQL of outbound calls and their legs. Every change of state is conditional on the state it
@@ -59,6 +61,12 @@ const LEG = 'id, call_id, server_id, channel_id, role, endpoint, state, held, mu
  */
 export function createCallControlRepo(db: Queryable) {
   return {
+    /**
+     * A new call and its agent's leg: a click-to-call rings the agent first (agent_ringing, the
+     * leg dialling); a number dialled from the agent's phone has the agent on the line already
+     * (customer_dialing, the leg up). `number` is what the customer leg dials (E.164, or an
+     * agent's extension).
+     */
     async createCall(c: {
       agentId: number;
       serverId: number;
@@ -71,18 +79,20 @@ export function createCallControlRepo(db: Queryable) {
       agentEndpoint: string;
       now: Date;
       maxSeconds: number;
+      fromPhone?: boolean;
     }): Promise<{ id: number }> {
+      const phone = c.fromPhone === true;
       const row = await one<{ id: number }>(
         db,
         `WITH c AS (
            INSERT INTO calls (direction, pbx, uniqueid, state, did, did_raw, caller_id, agent_id, server_id,
                               cid_allocation_id, routing_status, started_at, expires_at)
-           VALUES ('outbound', $1, $2, 'agent_ringing', $3, $4, $5, $6, $7, $8, 'routed', $9,
+           VALUES ('outbound', $1, $2, $12, $3, $4, $5, $6, $7, $8, 'routed', $9,
                    $9::timestamptz + make_interval(secs => $10))
            RETURNING id
          ), l AS (
-           INSERT INTO call_legs (call_id, server_id, channel_id, role, endpoint, state, started_at)
-           SELECT c.id, $7, $2, 'agent', $11, 'dialing', $9 FROM c
+           INSERT INTO call_legs (call_id, server_id, channel_id, role, origin, endpoint, state, started_at, answered_at)
+           SELECT c.id, $7, $2, 'agent', $13, $11, $14, $9, CASE WHEN $14 = 'up' THEN $9::timestamptz END FROM c
          )
          SELECT id FROM c`,
         [
@@ -97,6 +107,9 @@ export function createCallControlRepo(db: Queryable) {
           c.now,
           c.maxSeconds,
           c.agentEndpoint,
+          phone ? 'customer_dialing' : 'agent_ringing',
+          phone ? 'phone' : 'originated',
+          phone ? 'up' : 'dialing',
         ],
       );
       return row!;
@@ -210,6 +223,17 @@ export function createCallControlRepo(db: Queryable) {
           WHERE id = $1 AND state <> 'gone' RETURNING ${LEG}`,
         [id, at, cause, causeTxt],
       );
+    },
+
+    /** A consultation that took the customer over is a transfer from then on. */
+    async setLegRole(id: number, role: LegRole): Promise<void> {
+      await db.query('UPDATE call_legs SET role = $2 WHERE id = $1', [id, role]);
+    },
+
+    /** The PJSIP endpoint ids of agents' phones (their registrations are followed). */
+    async agentEndpoints(): Promise<Set<string>> {
+      const rows = await many<{ endpoint_id: string }>(db, 'SELECT endpoint_id FROM agents');
+      return new Set(rows.map((r) => r.endpoint_id));
     },
 
     async setLegFlags(id: number, flags: { held?: boolean; muted?: boolean }): Promise<void> {

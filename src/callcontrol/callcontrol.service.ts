@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentStatusService } from '../agents/agent-status.service.js';
 import type { AgentsService, AgentView } from '../agents/agents.service.js';
-import { AriError, AriNotFound, createAriClient, type AriClient } from '../ari/index.js';
+import { AriError, AriNotFound, createAriClient, type AriClient, type HangupOptions } from '../ari/index.js';
 import type { ServerRecord } from '../ari/servers.repo.js';
 import type { ServersService } from '../ari/servers.service.js';
 import type { CallerIdService } from '../callerid/callerid.service.js';
@@ -30,6 +30,18 @@ export interface CallEnd {
   by: 'agent' | 'customer' | 'system';
   cause: string;
   dialStatus: string;
+}
+
+/**
+ * What the legs still up hear as the reason of their hangup: a phone that dialled a busy
+ * number shows busy, one that dialled an invalid number shows that.
+ */
+function hangupReason(cause: string): HangupOptions | undefined {
+  if (cause.endsWith('_busy')) return { reason: 'busy' };
+  if (cause.endsWith('_no_answer')) return { reason: 'no_answer' };
+  if (cause.endsWith('_invalid_number')) return { reason: 'unallocated' };
+  if (cause.endsWith('_failed') || cause.endsWith('_unreachable')) return { reason: 'congestion' };
+  return undefined;
 }
 
 /** The id CapConduit gives a channel it originates: events find the leg by it. */
@@ -103,8 +115,9 @@ export function createCallControlCore(deps: CallControlDeps) {
     if (!ended) return false;
     if (ended.server_id !== null) {
       const { client } = await clientFor(ended.server_id);
+      const reason = hangupReason(end.cause);
       for (const leg of await repo.legs(callId)) {
-        if (leg.state !== 'gone') await quietly(() => client.channels.hangup(leg.channel_id));
+        if (leg.state !== 'gone') await quietly(() => client.channels.hangup(leg.channel_id, reason));
       }
       if (ended.bridge_id) await quietly(() => client.bridges.destroy(ended.bridge_id!));
     }
@@ -136,6 +149,11 @@ export function createCallControlCore(deps: CallControlDeps) {
     await done.catch((err: unknown) =>
       deps.log?.warn({ err, reservation: id }, 'caller-ID outcome not recorded'),
     );
+  }
+
+  /** Seconds a leg may ring before it ends as no answer (calls.ring_timeout_seconds). */
+  async function ringTimeout(): Promise<number> {
+    return Number(await deps.settings.value('calls.ring_timeout_seconds'));
   }
 
   /** The agents row of the user who makes a call. */
@@ -210,6 +228,8 @@ export function createCallControlCore(deps: CallControlDeps) {
     finish,
     expire,
     onEnded: (hook: (callId: number) => Promise<void>) => void endHooks.push(hook),
+    agentIdOf,
+    ringTimeout,
     callFor,
     liveLeg,
     agentFor,

@@ -1,9 +1,15 @@
-import { isKnownEvent, type AriClient, type AriEvent, type Channel } from '../ari/index.js';
+import {
+  isKnownEvent,
+  type AriClient,
+  type AriEvent,
+  type Channel,
+  type KnownAriEvent,
+} from '../ari/index.js';
 import type { ServerRecord } from '../ari/servers.repo.js';
+import { registrationOfContactStatus, registrationOfEndpointState } from '../agents/registration.js';
 import type { CallEndService } from '../calls/call-end.service.js';
 import { ariFailure } from './actions.js';
-import { outcomeOfCause } from './causes.js';
-import type { Leg } from './callcontrol.repo.js';
+import { OUTBOUND_OPEN, type Leg, type OutboundCall } from './callcontrol.repo.js';
 import {
   callRef,
   legChannelId,
@@ -11,33 +17,50 @@ import {
   type CallControlCore,
   type CallControlDeps,
 } from './callcontrol.service.js';
+import { outcomeOfCause } from './causes.js';
+import type { PhoneDial } from './phone-dial.js';
 import type { Recordings } from './recordings.js';
-import type { TransferFlow } from './transfer.js';
+import { agentEndpointOf, type TransferFlow } from './transfer.js';
+
+/** How long a leg may exist before a channel list that lacks it proves it gone (the list may predate it). */
+const REPAIR_GRACE_MS = 5000;
 
 /**
  * ARI events, and the repairs after a (re)connection, applied to outbound calls. Every step is a
  * conditional change of a row (a leg answers once, goes once; a call moves on from the state it
  * is in), so a duplicate event, one out of order (ChannelDestroyed before StasisStart) or one
- * already applied by a repair changes nothing.
+ * already applied by a repair changes nothing. Events of one channel arrive in order (the
+ * connector queues them by channel); events of different channels of one call may interleave,
+ * which the conditional changes absorb.
  */
 export function createCallEvents(
   core: CallControlCore,
   deps: CallControlDeps & { callEnd: Pick<CallEndService, 'reconcileChannels'> },
-  transfers: TransferFlow,
-  recordings: Pick<Recordings, 'event'>,
+  flows: { transfers: TransferFlow; recordings: Pick<Recordings, 'event'>; phoneDial: PhoneDial },
 ) {
   const { repo } = core;
+  const { transfers } = flows;
   const now = () => deps.clock.now();
 
   /** The agent answered: ringback for them, and the customer dialled with the rotated caller ID. */
   async function agentAnswered(server: ServerRecord, client: AriClient, leg: Leg): Promise<void> {
     const call = await repo.moveCall(leg.call_id, ['agent_ringing'], 'customer_dialing');
     if (!call) return;
-    await deps.agentStatus.applyEvent((await deps.agents.byUser(call.agent_id))!.id, {
+    await deps.agentStatus.applyEvent(await core.agentIdOf(call), {
       type: 'call_answered',
       call: callRef(call.id),
     });
     await core.quietly(() => client.channels.ring(leg.channel_id));
+    await dialCustomer(server, client, call, leg.channel_id);
+  }
+
+  /** Dials the customer of a call whose agent is on the line (a click-to-call the agent answered). */
+  async function dialCustomer(
+    server: ServerRecord,
+    client: AriClient,
+    call: OutboundCall,
+    agentChannel: string,
+  ) {
     const channelId = legChannelId('customer');
     const endpoint = trunkDial(server.outbound_trunk, call.did!);
     await repo.addLeg({
@@ -48,15 +71,15 @@ export function createCallEvents(
       endpoint,
       now: now(),
     });
-    const timeout = Number(await deps.settings.value('calls.ring_timeout_seconds'));
     try {
       await client.channels.originate({
         endpoint,
         app: server.app_name,
         appArgs: ['cc', String(call.id), 'customer'],
-        callerId: call.caller_id ?? undefined,
-        timeout,
+        ...(call.caller_id ? { callerId: call.caller_id } : {}),
+        timeout: await core.ringTimeout(),
         channelId,
+        originator: agentChannel,
       });
     } catch (err) {
       deps.log?.warn({ err, call: call.id }, ariFailure('could not dial the customer', err).message);
@@ -73,13 +96,24 @@ export function createCallEvents(
     });
     if (!call) return;
     const agent = (await repo.legs(call.id)).find((l) => l.role === 'agent' && l.state === 'up');
+    if (!agent) {
+      await core.finish(call.id, { by: 'agent', cause: 'agent_hung_up', dialStatus: 'ANSWER' });
+      return;
+    }
+    const callee = agentEndpointOf(leg);
+    if (callee) await deps.agentStatus.applyEvent(callee, { type: 'call_answered', call: callRef(call.id) });
+    // A number dialled from the agent's phone: answered only now, as a PBX would.
+    if (agent.origin === 'phone') {
+      await core.quietly(() => client.channels.answer(agent.channel_id));
+      await deps.agentStatus.applyEvent(await core.agentIdOf(call), {
+        type: 'call_answered',
+        call: callRef(call.id),
+      });
+    }
     try {
-      await client.channels.ringStop(agent?.channel_id ?? '').catch(() => undefined);
+      await core.quietly(() => client.channels.ringStop(agent.channel_id));
       await client.bridges.create({ bridgeId, type: 'mixing', name: `call-${call.id}` });
-      await client.bridges.addChannel(
-        bridgeId,
-        [agent?.channel_id, leg.channel_id].filter((c): c is string => !!c),
-      );
+      await client.bridges.addChannel(bridgeId, [agent.channel_id, leg.channel_id]);
     } catch (err) {
       deps.log?.warn({ err, call: call.id }, 'could not bridge agent and customer');
       await core.finish(call.id, { by: 'system', cause: 'bridge_failed', dialStatus: 'ANSWER' });
@@ -92,47 +126,95 @@ export function createCallEvents(
     channel: Channel,
     args: string[],
   ): Promise<void> {
+    if (args[0] === 'dial') return flows.phoneDial.start(server, client, channel, args[1] ?? '');
     if (args[0] !== 'cc') return;
     const leg = await repo.legByChannel(server.id, channel.id);
-    if (!leg) {
-      // Ours by its arguments, unknown to the database (a call that failed to be written): not a call to keep.
+    const up = leg && (await repo.legUp(leg.id, now()));
+    if (!up) {
+      // A leg that went already (its ChannelDestroyed came first, or the call ended), or one the
+      // database never heard of: nobody may be left talking to it.
+      if (!leg || leg.state === 'gone') await core.quietly(() => client.channels.hangup(channel.id));
+      return;
+    }
+    const call = await repo.getCall(up.call_id);
+    if (!call || !(OUTBOUND_OPEN as readonly string[]).includes(call.state)) {
       await core.quietly(() => client.channels.hangup(channel.id));
       return;
     }
-    const up = await repo.legUp(leg.id, now());
-    if (!up) return;
-    if (leg.role === 'agent') await agentAnswered(server, client, up);
-    else if (leg.role === 'customer') await customerAnswered(client, up);
-    else await transfers.answered(client, up);
+    if (up.role === 'agent') await agentAnswered(server, client, up);
+    else if (up.role === 'customer') await customerAnswered(client, up);
+    else await transfers.answered(client, up, call);
   }
 
-  /** A leg is gone (hung up, or never answered): the call ends or carries on without it. */
+  /** A leg is gone (hung up, or never answered): the call ends, or carries on without it. */
   async function legGone(leg: Leg, cause: number | null, causeTxt: string | null): Promise<void> {
     const gone = await repo.legGone(leg.id, now(), cause, causeTxt);
     if (!gone) return;
-    const call = await repo.getCall(leg.call_id);
-    if (!call) return;
-    if (leg.role === 'consult' || leg.role === 'transfer') return transfers.gone(gone, call);
-    if (leg.role === 'agent') {
-      const before = call.state === 'agent_ringing';
-      await core.finish(call.id, {
-        by: 'agent',
-        cause: before ? 'agent_did_not_answer' : 'agent_hung_up',
-        dialStatus: before ? 'CANCEL' : 'ANSWER',
-      });
-    } else if (call.state === 'customer_dialing') {
-      const o = outcomeOfCause(cause);
-      await core.finish(call.id, { by: 'customer', cause: `customer_${o.reason}`, dialStatus: o.dialStatus });
-    } else {
-      await core.finish(call.id, { by: 'customer', cause: 'customer_hung_up', dialStatus: 'ANSWER' });
+    // An agent at the far end (a transfer target, or an agent another agent dialled) is free again.
+    if (gone.role !== 'agent') await transfers.targetGone(gone);
+    const call = await repo.getCall(gone.call_id);
+    if (!call || !(OUTBOUND_OPEN as readonly string[]).includes(call.state)) return;
+    const o = outcomeOfCause(cause);
+    const legs = await repo.legs(call.id);
+    const live = (role: Leg['role']) => legs.filter((l) => l.role === role && l.state !== 'gone');
+    switch (gone.role) {
+      case 'customer':
+        await core.finish(
+          call.id,
+          call.state === 'connected'
+            ? { by: 'customer', cause: 'customer_hung_up', dialStatus: 'ANSWER' }
+            : { by: 'customer', cause: `customer_${o.reason}`, dialStatus: o.dialStatus },
+        );
+        return;
+      case 'agent':
+        if (call.state === 'agent_ringing') {
+          await core.finish(call.id, { by: 'agent', cause: `agent_${o.reason}`, dialStatus: o.dialStatus });
+        } else if (call.state === 'connected' && live('transfer').length > 0) {
+          // A blind or completed transfer: the agent's part is over, the customer's call goes on.
+          await deps.agentStatus.applyEvent(await core.agentIdOf(call), {
+            type: 'call_ended',
+            call: callRef(call.id),
+          });
+        } else if (call.state === 'connected' && live('consult').some((l) => l.state === 'up')) {
+          // Hanging up during a consultation hands the customer over, as desk phones do.
+          await transfers.completeOnHangup(call);
+          await deps.agentStatus.applyEvent(await core.agentIdOf(call), {
+            type: 'call_ended',
+            call: callRef(call.id),
+          });
+        } else {
+          await core.finish(call.id, {
+            by: 'agent',
+            cause: 'agent_hung_up',
+            dialStatus: call.answered_at ? 'ANSWER' : 'CANCEL',
+          });
+        }
+        return;
+      case 'consult':
+        if (live('agent').length > 0) await transfers.backToCustomer(call);
+        else await core.finish(call.id, { by: 'agent', cause: 'consult_ended', dialStatus: 'ANSWER' });
+        return;
+      case 'transfer':
+        if (live('agent').length === 0 && live('transfer').length === 0) {
+          await core.finish(call.id, {
+            by: 'agent',
+            cause: gone.answered_at ? 'transfer_target_hung_up' : `transfer_${o.reason}`,
+            dialStatus: 'ANSWER',
+          });
+        }
+        return;
     }
   }
 
   async function event(server: ServerRecord, client: AriClient, e: AriEvent): Promise<void> {
     if (!isKnownEvent(e)) return;
+    return known(server, client, e);
+  }
+
+  async function known(server: ServerRecord, client: AriClient, e: KnownAriEvent): Promise<void> {
     switch (e.type) {
       case 'StasisStart':
-        return stasisStart(server, client, e.channel, e.args ?? []);
+        return stasisStart(server, client, e.channel, e.args);
       case 'ChannelDestroyed': {
         const leg = await repo.legByChannel(server.id, e.channel.id);
         if (leg) await legGone(leg, e.cause, e.cause_txt);
@@ -140,9 +222,17 @@ export function createCallEvents(
       }
       case 'RecordingFinished':
       case 'RecordingFailed':
-        return recordings.event(server, e);
+        return flows.recordings.event(server, e);
       case 'EndpointStateChange':
-        return registration(server, e.endpoint.technology, e.endpoint.resource, e.endpoint.state);
+        if (e.endpoint.technology !== 'PJSIP') return;
+        return registration(server, e.endpoint.resource, registrationOfEndpointState(e.endpoint.state));
+      case 'ContactStatusChange': {
+        if (e.endpoint.technology !== 'PJSIP') return;
+        const state = registrationOfContactStatus(e.contact_info.contact_status);
+        // With several contacts, one removed is not the phone gone: the endpoint's state says that.
+        if (state === 'unregistered' && e.endpoint.state === 'online') return;
+        return registration(server, e.endpoint.resource, state, e.contact_info.uri);
+      }
       default:
         return;
     }
@@ -150,14 +240,15 @@ export function createCallEvents(
 
   async function registration(
     server: ServerRecord,
-    tech: string,
-    resource: string,
-    state: string | undefined,
+    endpointId: string,
+    state: ReturnType<typeof registrationOfEndpointState>,
+    contact?: string,
   ) {
-    if (tech !== 'PJSIP') return;
-    const registered = state === 'online' ? 'registered' : state === 'offline' ? 'unregistered' : undefined;
-    if (!registered) return;
-    await deps.agentStatus.setRegistration(resource, registered, { pbx: server.pbx }).catch(() => undefined);
+    if (state === 'unknown') return;
+    await deps.agentStatus.setRegistration(endpointId, state, {
+      pbx: server.pbx,
+      ...(contact ? { contact } : {}),
+    });
   }
 
   /**
@@ -169,12 +260,14 @@ export function createCallEvents(
     const asOf = now();
     const channels = await client.channels.list();
     const live = new Set(channels.map((c) => c.id));
-    for (const leg of await repo.liveLegs(server.id, new Date(asOf.getTime() - 5000))) {
+    for (const leg of await repo.liveLegs(server.id, new Date(asOf.getTime() - REPAIR_GRACE_MS))) {
       if (!live.has(leg.channel_id)) await legGone(leg, null, 'channel gone (found by a channel list)');
     }
     await deps.callEnd.reconcileChannels(server.pbx, live, asOf);
+    const agents = await repo.agentEndpoints();
     for (const ep of await client.endpoints.listByTech('PJSIP')) {
-      await registration(server, ep.technology, ep.resource, ep.state);
+      if (agents.has(ep.resource))
+        await registration(server, ep.resource, registrationOfEndpointState(ep.state));
     }
   }
 

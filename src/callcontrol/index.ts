@@ -3,6 +3,7 @@ import type { CallsService } from '../calls/calls.service.js';
 import { createCallActions } from './actions.js';
 import { createCallControlCore, type CallControlDeps } from './callcontrol.service.js';
 import { createCallEvents } from './events.js';
+import { createPhoneDial } from './phone-dial.js';
 import { createRecordings } from './recordings.js';
 import { createTransferFlow } from './transfer.js';
 
@@ -22,7 +23,8 @@ export function createCallControl(
   core.onEnded((callId) => recordings.callEnded(callId));
   const transfers = createTransferFlow(core, deps);
   const actions = createCallActions(core, deps);
-  const events = createCallEvents(core, deps, transfers, recordings);
+  const phoneDial = createPhoneDial(core, deps);
+  const events = createCallEvents(core, deps, { transfers, recordings, phoneDial });
   return { core, actions, transfers, recordings, events };
 }
 
