@@ -71,7 +71,7 @@ for (const kind of backends()) {
       assert.equal(agentLeg.endpoint.resource, 'agent-1001');
       assert.equal(agentLeg.caller.number, '+12125550151', "the agent's phone shows whom it is calling");
       await expectStatus(rig, 'ringing');
-      assert.equal(rig.fake.count('POST', '/channels'), 1, 'nothing dialled before the agent answers');
+      assert.equal(rig.originates(), 1, 'nothing dialled before the agent answers');
 
       rig.fake.answer(agentLeg.id);
       await rig.until(id, 'customer_dialing');
@@ -183,12 +183,12 @@ for (const kind of backends()) {
     ] as const) {
       test(`the agent's phone ends ${outcome}: nobody else is dialled, the call ends with ${cause}`, async () => {
         rig.fake.setEndpoint('PJSIP/agent-1001', { outcome });
-        const before = rig.fake.count('POST', '/channels');
+        const before = rig.originates();
         const res = await rig.agent.client.post('/api/agent-calls', { number: '+13105550177' });
         const ended = await rig.until(res.body.id, 'ended');
         assert.equal(ended.end_cause, cause);
         assert.equal(ended.hangup_by, 'agent');
-        assert.equal(rig.fake.count('POST', '/channels'), before + 1, 'the customer was never dialled');
+        assert.equal(rig.originates(), before + 1, 'the customer was never dialled');
         assert.equal((await allocationOf(rig, res.body.id))?.answered, false);
         await expectStatus(rig, 'available');
         await backToAvailable();
@@ -215,7 +215,7 @@ for (const kind of backends()) {
     });
 
     test('bad input is refused before anything is dialled', async () => {
-      const before = rig.fake.count('POST', '/channels');
+      const before = rig.originates();
       const bad = await rig.agent.client.post('/api/agent-calls', { number: '12' });
       assert.equal(bad.status, 400);
       const invalid = await rig.agent.client.post('/api/agent-calls', { number: '+1 555 0100 999' });
@@ -224,7 +224,7 @@ for (const kind of backends()) {
       const staffNoAgent = await rig.staff.post('/api/agent-calls', { number: '+13105550177' });
       assert.equal(staffNoAgent.status, 400);
       assert.match(staffNoAgent.body.error.message, /agent_id is required/);
-      assert.equal(rig.fake.count('POST', '/channels'), before);
+      assert.equal(rig.originates(), before);
     });
 
     test('an agent acting on another agent’s call gets 404; staff may act on any', async () => {

@@ -47,12 +47,14 @@ export interface Leg {
   muted: boolean;
   started_at: Date;
   answered_at: Date | null;
+  /** Asterisk's hangup cause (Q.850) once gone, when it gave one. */
+  cause: number | null;
 }
 
 const CALL = `id, state, agent_id, server_id, pbx, did, caller_id, bridge_id, cid_allocation_id, started_at,
   answered_at, ended_at, billsec, dial_status, hangup_by, end_cause, version`;
 const LEG =
-  'id, call_id, server_id, channel_id, role, origin, endpoint, state, held, muted, started_at, answered_at';
+  'id, call_id, server_id, channel_id, role, origin, endpoint, state, held, muted, started_at, answered_at, cause';
 
 /**
  * SQL of outbound calls and their legs. Every change of state is conditional on the state it

@@ -169,6 +169,14 @@ export function createCallEvents(
       case 'agent':
         if (call.state === 'agent_ringing') {
           await core.finish(call.id, { by: 'agent', cause: `agent_${o.reason}`, dialStatus: o.dialStatus });
+        } else if (call.state === 'connected' && failedTransfer(legs)) {
+          // The blind transfer's target refused before the agent's leg was gone: nobody is left.
+          const t = failedTransfer(legs)!;
+          await core.finish(call.id, {
+            by: 'agent',
+            cause: `transfer_${outcomeOfCause(t.cause).reason}`,
+            dialStatus: 'ANSWER',
+          });
         } else if (call.state === 'connected' && live('transfer').length > 0) {
           // A blind or completed transfer: the agent's part is over, the customer's call goes on.
           await deps.agentStatus.applyEvent(await core.agentIdOf(call), {
@@ -204,6 +212,17 @@ export function createCallEvents(
         }
         return;
     }
+  }
+
+  /** The last transfer target, when it went without answering and none is live. */
+  function failedTransfer(legs: Leg[]): Leg | undefined {
+    const t = legs.findLast((l) => l.role === 'transfer');
+    return t &&
+      t.state === 'gone' &&
+      !t.answered_at &&
+      !legs.some((l) => l.role === 'transfer' && l.state !== 'gone')
+      ? t
+      : undefined;
   }
 
   async function event(server: ServerRecord, client: AriClient, e: AriEvent): Promise<void> {

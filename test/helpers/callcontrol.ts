@@ -53,6 +53,8 @@ export interface Rig {
   legChannel(id: number, role: string): Promise<FakeChannel>;
   /** Waits until the call's bridge (`bridge` of the fake, default the call's own) holds exactly `channels`. */
   bridged(id: number, channels: string[], bridge?: string): Promise<void>;
+  /** Channels originated on the fake so far (POST /channels and /channels/{id}). */
+  originates(): number;
   /** Waits until every event sent so far was handled. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -162,6 +164,8 @@ export async function startRig(kind: DbKind, opts: { app?: string } = {}): Promi
         return c.state === state && (!check || check(c)) ? c : undefined;
       });
     },
+    originates: () =>
+      fake.requests.filter((r) => r.method === 'POST' && /^\/channels(\/[^/]+)?$/.test(r.path)).length,
     async bridged(id, channels, bridge) {
       const want = [...channels].sort().join(',');
       await waitFor(`bridge of call ${id} holding ${want}`, () => {

@@ -14,7 +14,11 @@ export interface TestServices {
 }
 
 /** Services over a fresh database with a hand-moved clock and a seeded random source. */
-export async function startServices(kind: DbKind, start = '2026-11-23T15:00:00Z'): Promise<TestServices> {
+export async function startServices(
+  kind: DbKind,
+  start = '2026-11-23T15:00:00Z',
+  secretKey: Buffer = randomBytes(32),
+): Promise<TestServices> {
   const t = await createTestDb(kind);
   const clock = new ManualClock(start);
   const s = createServices({
@@ -26,7 +30,7 @@ export async function startServices(kind: DbKind, start = '2026-11-23T15:00:00Z'
       loginMaxFailures: 5,
       loginLockoutSeconds: 900,
       defaultPhoneRegion: 'US',
-      secretKey: randomBytes(32),
+      secretKey,
     },
   });
   return { s, db: t.db, url: t.url, clock, close: () => t.drop() };
