@@ -18,7 +18,7 @@ import { seedDemo } from './demo/seed.js';
 import { buildApp } from './http/app.js';
 import { WEB_DIR } from './http/web.js';
 import type { App } from './http/types.js';
-import { createMetrics } from './ops/metrics.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createServices, type Services } from './services.js';
 import { systemClock } from './shared/clock.js';
 
@@ -112,7 +112,7 @@ async function warnMissingCdrs(services: Services, log: Logger): Promise<number>
  * The ARI role: holds the event connection of each enabled Asterisk server whose lease it wins
  * (exactly one process per server), and hands its events to call control.
  */
-function startAri(services: Services, log: Logger, leaseMs: number): AriConnector {
+function startAri(services: Services, log: Logger, leaseMs: number, metrics: Metrics): AriConnector {
   const { events } = services.callControl;
   return startAriConnector({
     servers: services.servers,
@@ -120,6 +120,7 @@ function startAri(services: Services, log: Logger, leaseMs: number): AriConnecto
     clock: systemClock,
     leaseMs,
     log: log.child({ role: 'ari' }),
+    observe: (type, ms, ok) => metrics.ariEvents.labels(type, String(ok)).observe(ms / 1000),
     handlers: {
       connected: (server, client) => events.repair(server, client),
       event: (server, client, event) => events.event(server, client, event),
@@ -219,7 +220,7 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
           },
         )
       : undefined;
-  const ari = roles.includes('ari') ? startAri(services, log, config.ariLeaseMs) : undefined;
+  const ari = roles.includes('ari') ? startAri(services, log, config.ariLeaseMs, metrics) : undefined;
   log.info({ roles, ms: Date.now() - started, url, agiPort }, 'started');
   if (url) process.stdout.write(`${banner(url, config, creds)}\n`);
   if (agiPort !== undefined) process.stdout.write(`  FastAGI listening on ${config.agiHost}:${agiPort}\n\n`);

@@ -212,4 +212,21 @@ describe('call control when things go wrong (fake ARI, PostgreSQL)', () => {
       async () => (await rig.other.client.get('/api/me/agent')).body.registration === 'registered',
     );
   });
+
+  // Last: it removes the rig's server.
+  test('a server with a call in progress is not removed; once the call ended it is, and the call log keeps the call', async () => {
+    const { id, customer } = await connected();
+    const refused = await rig.admin.del(`/api/asterisk-servers/${rig.server.id}`);
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.error.message, /1 call\(s\) in progress/);
+    rig.fake.farHangup(customer.id);
+    await rig.until(id, 'ended');
+    const removed = await rig.admin.del(`/api/asterisk-servers/${rig.server.id}`);
+    assert.equal(removed.status, 204);
+    const kept = await rig.admin.get(`/api/agent-calls/${id}`);
+    assert.equal(kept.status, 200);
+    assert.equal(kept.body.server_id, null);
+    assert.equal(kept.body.legs.length, 2);
+    await waitFor('the connection given up', async () => rig.connector.holding().length === 0);
+  });
 });

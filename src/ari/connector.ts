@@ -45,6 +45,8 @@ export function startAriConnector(deps: {
   leaseMs?: number;
   tickMs?: number;
   sweepMs?: number;
+  /** Told how long each event took to handle (metrics, the benchmark). */
+  observe?: (type: string, ms: number, ok: boolean) => void;
   /** Options for the sockets (tests: faster pings and backoff). */
   socket?: { pingIntervalMs?: number; pongTimeoutMs?: number; backoff?: { baseMs?: number; maxMs?: number } };
 }) {
@@ -87,7 +89,16 @@ export function startAriConnector(deps: {
             })
             .catch(() => undefined);
         }
-        dispatch.push(routingKey(event), () => deps.handlers.event(h.server, client, event));
+        dispatch.push(routingKey(event), async () => {
+          const started = performance.now();
+          let ok = false;
+          try {
+            await deps.handlers.event(h.server, client, event);
+            ok = true;
+          } finally {
+            deps.observe?.(event.type, performance.now() - started, ok);
+          }
+        });
       },
       onError: (err) => deps.log.warn({ err, server: server.name }, 'ARI connection problem'),
       onClose: (info) => {

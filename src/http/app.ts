@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/db.js';
+import { registerAriHealthMetrics } from '../ari/metrics.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Services } from '../services.js';
 import { redactUrl } from '../shared/redact.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   registerAuth(app, deps.services.auth, { internal: deps.internalApiToken, dialer: deps.callerIdApiToken });
   opsRoutes(app, { db: deps.db, metrics: deps.metrics, metricsToken: deps.metricsToken });
+  registerAriHealthMetrics(deps.metrics.registry, deps.services.servers);
   registerApiRoutes(app, deps.services, { cookieSecure: deps.cookieSecure ?? false });
   const web = deps.web !== false && (await registerWeb(app));
   app.setNotFoundHandler(web ? pageFallback : notFoundHandler);

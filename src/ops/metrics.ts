@@ -29,7 +29,14 @@ export function createMetrics() {
     labelNames: ['job'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, loginFailures, agiDuration, workerRuns };
+  const ariEvents = new Histogram({
+    name: 'capconduit_ari_event_duration_seconds',
+    help: 'Time to handle one ARI event in the connector, by event type and outcome',
+    labelNames: ['type', 'ok'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+    registers: [registry],
+  });
+  return { registry, httpDuration, loginFailures, agiDuration, workerRuns, ariEvents };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
