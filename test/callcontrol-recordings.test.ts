@@ -123,7 +123,9 @@ describe('recordings through ARI (fake ARI, PostgreSQL)', () => {
     await rig.admin.put('/api/settings/recordings.retention_days', { value: 30 });
     assert.equal(await rig.t.services.callControl.recordings.retention(), 0, 'nothing is 30 days old yet');
     // A month later (moved in the data: a moved clock would also end everyone's session).
-    await rig.t.db.query(`UPDATE recordings SET started_at = started_at - interval '31 days' WHERE id = $1`, [rec.id]);
+    await rig.t.db.query(`UPDATE recordings SET started_at = started_at - interval '31 days' WHERE id = $1`, [
+      rec.id,
+    ]);
     assert.ok((await rig.t.services.callControl.recordings.retention()) >= 1);
     assert.equal(rig.fake.state.stored.has(rec.name), false);
     assert.equal((await rig.call(id)).recordings[0].state, 'deleted');
