@@ -170,6 +170,7 @@ async function main() {
     return { status: res.status, body: (await res.json()) as { id?: number } };
   };
   const started = Date.now();
+  const cpuCalls0 = process.cpuUsage();
   await Promise.all(
     tokens.map(async ({ token }, i) => {
       let n = 0;
@@ -192,10 +193,11 @@ async function main() {
     }),
   );
   const phase1 = (Date.now() - started) / 1000;
+  const cpuCalls = process.cpuUsage(cpuCalls0);
   console.log(
     `click-to-call: ${setups.length} calls set up in ${phase1.toFixed(1)} s = ${(setups.length / phase1).toFixed(0)} calls/s ` +
       `with ${AGENTS} agents; click → bridged p50 ${pct(setups, 50).toFixed(1)} ms, p99 ${pct(setups, 99).toFixed(1)} ms; ` +
-      `errors ${errors}, event handler failures ${failed}`,
+      `errors ${errors}, event handler failures ${failed}; CPU ${((cpuCalls.user + cpuCalls.system) / 1000 / Math.max(1, setups.length)).toFixed(1)} ms per call`,
   );
 
   // Phase 2: events at a fixed rate.
