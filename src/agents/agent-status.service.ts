@@ -10,7 +10,7 @@ import {
   type AgentStatus,
   type Refusal,
 } from './agent-status.js';
-import { createAgentsRepo, type AgentStateRow } from './agents.repo.js';
+import { createAgentsRepo, type AgentStateRow, type AgentTarget } from './agents.repo.js';
 import { decideRegistration, type RegistrationDetails, type RegistrationState } from './registration.js';
 
 /** What applying an event did. `refused`: the table has no such transition (or its `when` failed). */
@@ -67,25 +67,28 @@ export function createAgentStatusService(deps: { db: Db; clock: Clock; settings:
    * first. `tx` given: the row is read FOR UPDATE, so the write cannot lose.
    */
   async function attempt(
-    target: number | string,
+    target: AgentTarget,
     event: AgentEvent,
     tx?: Queryable,
-  ): Promise<EventOutcome | undefined> {
+  ): Promise<{ result: EventOutcome; wrapUpUntil?: Date | null } | undefined> {
     const repo = createAgentsRepo(tx ?? db);
     const row = await repo.state(target, tx !== undefined);
-    if (!row) return { outcome: 'unknown_agent' };
+    if (!row) return { result: { outcome: 'unknown_agent' } };
     const now = clock.now();
     const d = decide(row, event, { now, wrapUpSeconds: await wrapUpSeconds(row) });
     if (!d.ok) {
       return {
-        outcome: 'refused',
-        agentId: row.id,
-        status: row.status,
-        refusal: d.refusal,
-        message: d.message,
+        result: {
+          outcome: 'refused',
+          agentId: row.id,
+          status: row.status,
+          refusal: d.refusal,
+          message: d.message,
+        },
       };
     }
-    if (sameState(row, d.next)) return { outcome: 'unchanged', agentId: row.id, status: row.status };
+    if (sameState(row, d.next))
+      return { result: { outcome: 'unchanged', agentId: row.id, status: row.status } };
     const newPeriod = startsNewPeriod(row, d.next);
     const written = await repo.transition({
       id: row.id,
@@ -96,25 +99,25 @@ export function createAgentStatusService(deps: { db: Db; clock: Clock; settings:
       log: newPeriod ? { event: event.type, at: now } : null,
     });
     if (!written) return undefined;
-    return { outcome: 'changed', agentId: row.id, from: row.status, to: d.next.status };
+    return {
+      result: { outcome: 'changed', agentId: row.id, from: row.status, to: d.next.status },
+      wrapUpUntil: d.next.wrap_up_until,
+    };
   }
 
   /**
-   * Applies an event to an agent named by id (number) or PJSIP endpoint id (text). Never throws for
+   * Applies an event to an agent named by id, PJSIP endpoint id or user. Never throws for
    * an event the machine refuses: a late or repeated call event is simply dropped (see the outcome).
    * The first try takes no lock (one read, one conditional statement); one that lost the race to
    * another change tries again holding the row, so a busy agent never starves an event.
    */
-  async function applyEvent(target: number | string, event: AgentEvent): Promise<EventOutcome> {
-    const result =
-      (await attempt(target, event)) ?? (await db.transaction((tx) => attempt(target, event, tx)));
-    if (!result) throw conflict('the agent’s status changed while this change was applied; try again');
+  async function applyEvent(target: AgentTarget, event: AgentEvent): Promise<EventOutcome> {
+    const done = (await attempt(target, event)) ?? (await db.transaction((tx) => attempt(target, event, tx)));
+    if (!done) throw conflict('the agent’s status changed while this change was applied; try again');
+    const { result, wrapUpUntil } = done;
     // A wrap-up time of 0: the call's end is followed by the end of its wrap-up at once.
-    if (result.outcome === 'changed' && result.to === 'wrap_up') {
-      const row = await createAgentsRepo(db).state(result.agentId);
-      if (row?.wrap_up_until && row.wrap_up_until <= clock.now())
-        await applyEvent(result.agentId, { type: 'wrap_up_over' });
-    }
+    if (result.outcome === 'changed' && result.to === 'wrap_up' && wrapUpUntil && wrapUpUntil <= clock.now())
+      await applyEvent(result.agentId, { type: 'wrap_up_over' });
     return result;
   }
 

@@ -74,6 +74,9 @@ export interface TransitionWrite {
   log: { event: string; at: Date } | null;
 }
 
+/** An agent named by its id, its PJSIP endpoint id, or the user it belongs to. */
+export type AgentTarget = number | string | { user: number };
+
 export function createAgentsRepo(db: Queryable) {
   return {
     list(filter: AgentFilter, page: PageRequest): Promise<(AgentRecord & { total: number })[]> {
@@ -158,9 +161,14 @@ export function createAgentsRepo(db: Queryable) {
     },
 
     /** By agent id (a number) or endpoint id (text), as events name them. */
-    state(target: number | string, lock = false): Promise<AgentStateRow | undefined> {
-      const by = typeof target === 'number' ? 'id' : 'endpoint_id';
-      return one(db, `SELECT ${STATE} FROM agents WHERE ${by} = $1${lock ? ' FOR UPDATE' : ''}`, [target]);
+    state(target: AgentTarget, lock = false): Promise<AgentStateRow | undefined> {
+      const [by, value] =
+        typeof target === 'number'
+          ? ['id', target]
+          : typeof target === 'string'
+            ? ['endpoint_id', target]
+            : ['user_id', target.user];
+      return one(db, `SELECT ${STATE} FROM agents WHERE ${by} = $1${lock ? ' FOR UPDATE' : ''}`, [value]);
     },
 
     /**

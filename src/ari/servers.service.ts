@@ -57,6 +57,9 @@ export function view(s: ServerRecord): ServerView {
   return { ...rest, has_password: ari_password !== '' };
 }
 
+/** How long a process reuses the list of enabled servers it read. */
+const ENABLED_TTL_MS = 1000;
+
 /** Asterisk servers (admin): registered with their ARI address; the password sealed, never shown. */
 export function createServersService(deps: {
   db: Db;
@@ -65,6 +68,31 @@ export function createServersService(deps: {
   probe: AriProbe;
 }) {
   const repo = createServersRepo(deps.db);
+
+  /**
+   * The enabled servers as read at most ENABLED_TTL_MS ago: every click-to-call and call end
+   * needs its server's address, and the list changes a few times a year. A change made through
+   * this service is seen at once here; one made by another process within ENABLED_TTL_MS.
+   */
+  let enabledCache: { at: number; list: Promise<ServerRecord[]> } | undefined;
+  function enabled(): Promise<ServerRecord[]> {
+    const now = Date.now();
+    if (!enabledCache || now - enabledCache.at > ENABLED_TTL_MS) {
+      const list = repo.list({ enabled: true });
+      enabledCache = { at: now, list };
+      // A failed read is not kept: the next caller asks the database again.
+      list.catch(() => {
+        if (enabledCache?.list === list) enabledCache = undefined;
+      });
+    }
+    return enabledCache.list;
+  }
+  const changed = () => (enabledCache = undefined);
+
+  /** A server for a request to its ARI: from the enabled list, else read (a disabled one's open calls). */
+  async function forRequest(id: number): Promise<ServerRecord | undefined> {
+    return (await enabled()).find((s) => s.id === id) ?? repo.get(id);
+  }
 
   async function get(id: number): Promise<ServerRecord> {
     const s = await repo.get(id);
@@ -96,12 +124,14 @@ export function createServersService(deps: {
       enabled: input.enabled ?? true,
     }) as ServerFields;
     const id = await repo.insert(f);
+    changed();
     return view(await get(id));
   }
 
   async function update(id: number, input: Partial<ServerInput>): Promise<ServerView> {
     await get(id);
     await repo.update(id, fields(input), deps.clock.now());
+    changed();
     return view(await get(id));
   }
 
@@ -134,6 +164,7 @@ export function createServersService(deps: {
     if (n > 0)
       throw conflict(`${n} call(s) in progress on this server; disable it and delete it once they end`);
     await repo.delete(id);
+    changed();
   }
 
   return {
@@ -144,7 +175,8 @@ export function createServersService(deps: {
     test,
     remove,
     connection,
-    enabled: () => repo.list({ enabled: true }),
+    enabled,
+    forRequest,
     repo,
   };
 }

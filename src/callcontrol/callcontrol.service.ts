@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentStatusService } from '../agents/agent-status.service.js';
+import type { AgentTarget } from '../agents/agents.repo.js';
 import type { AgentsService, AgentView } from '../agents/agents.service.js';
 import { AriError, AriNotFound, createAriClient, type AriClient, type HangupOptions } from '../ari/index.js';
 import type { ServerRecord } from '../ari/servers.repo.js';
@@ -64,7 +65,7 @@ export function createCallControlCore(deps: CallControlDeps) {
 
   /** An ARI client for a server, made once per its address and credentials. */
   async function clientFor(serverId: number): Promise<{ server: ServerRecord; client: AriClient }> {
-    const server = await deps.servers.repo.get(serverId);
+    const server = await deps.servers.forRequest(serverId);
     if (!server) throw notFound('Asterisk server', serverId);
     const key = `${server.ari_url}|${server.ari_username}|${server.ari_password}`;
     let c = clients.get(serverId);
@@ -122,7 +123,7 @@ export function createCallControlCore(deps: CallControlDeps) {
       if (ended.bridge_id) await quietly(() => client.bridges.destroy(ended.bridge_id!));
     }
     await settleCallerId(ended, billsec);
-    await deps.agentStatus.applyEvent(await agentIdOf(ended), { type: 'call_ended', call: callRef(callId) });
+    await deps.agentStatus.applyEvent(agentOf(ended), { type: 'call_ended', call: callRef(callId) });
     for (const hook of endHooks) await hook(callId);
     return true;
   }
@@ -157,10 +158,8 @@ export function createCallControlCore(deps: CallControlDeps) {
   }
 
   /** The agents row of the user who makes a call. */
-  async function agentIdOf(call: OutboundCall): Promise<number> {
-    const a = await deps.agents.byUser(call.agent_id);
-    if (!a) throw notFound('agent of user', call.agent_id);
-    return a.id;
+  function agentOf(call: OutboundCall): AgentTarget {
+    return { user: call.agent_id };
   }
 
   /** A call the actor may act on: an agent their own; admin and staff any (others: 404). */
@@ -228,7 +227,7 @@ export function createCallControlCore(deps: CallControlDeps) {
     finish,
     expire,
     onEnded: (hook: (callId: number) => Promise<void>) => void endHooks.push(hook),
-    agentIdOf,
+    agentOf,
     ringTimeout,
     callFor,
     liveLeg,

@@ -46,7 +46,7 @@ export function createCallEvents(
   async function agentAnswered(server: ServerRecord, client: AriClient, leg: Leg): Promise<void> {
     const call = await repo.moveCall(leg.call_id, ['agent_ringing'], 'customer_dialing');
     if (!call) return;
-    await deps.agentStatus.applyEvent(await core.agentIdOf(call), {
+    await deps.agentStatus.applyEvent(core.agentOf(call), {
       type: 'call_answered',
       call: callRef(call.id),
     });
@@ -105,7 +105,7 @@ export function createCallEvents(
     // A number dialled from the agent's phone: answered only now, as a PBX would.
     if (agent.origin === 'phone') {
       await core.quietly(() => client.channels.answer(agent.channel_id));
-      await deps.agentStatus.applyEvent(await core.agentIdOf(call), {
+      await deps.agentStatus.applyEvent(core.agentOf(call), {
         type: 'call_answered',
         call: callRef(call.id),
       });
@@ -179,14 +179,14 @@ export function createCallEvents(
           });
         } else if (call.state === 'connected' && live('transfer').length > 0) {
           // A blind or completed transfer: the agent's part is over, the customer's call goes on.
-          await deps.agentStatus.applyEvent(await core.agentIdOf(call), {
+          await deps.agentStatus.applyEvent(core.agentOf(call), {
             type: 'call_ended',
             call: callRef(call.id),
           });
         } else if (call.state === 'connected' && live('consult').some((l) => l.state === 'up')) {
           // Hanging up during a consultation hands the customer over, as desk phones do.
           await transfers.completeOnHangup(call);
-          await deps.agentStatus.applyEvent(await core.agentIdOf(call), {
+          await deps.agentStatus.applyEvent(core.agentOf(call), {
             type: 'call_ended',
             call: callRef(call.id),
           });
