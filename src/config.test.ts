@@ -39,7 +39,7 @@ test('every bad value names its variable', () => {
 });
 
 test('roles: all by default, unknown names refused', () => {
-  assert.deepEqual(parseRoles(undefined), ['api', 'agi', 'worker']);
+  assert.deepEqual(parseRoles(undefined), ['api', 'agi', 'worker', 'ari']);
   assert.deepEqual(parseRoles('api, api'), ['api']);
   assert.throws(() => parseRoles('api,telepathy'), /telepathy/);
 });
