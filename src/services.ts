@@ -153,6 +153,8 @@ export function createServices(deps: {
     log,
   });
   return {
+    /** How national numbers are read (DEFAULT_PHONE_REGION). */
+    phoneRegion: config.defaultPhoneRegion,
     auth,
     settings,
     users: createUsersService({ db, clock, revokeTokens: auth.revokeAllForUser, agents }),
