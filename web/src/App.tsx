@@ -10,6 +10,7 @@ import { CampaignDetailPage } from './pages/CampaignDetail';
 import { CampaignsPage } from './pages/Campaigns';
 import { ClientsPage } from './pages/Clients';
 import { DidsPage } from './pages/Dids';
+import { LiveWallPage } from './pages/LiveWall';
 import { LoginPage } from './pages/Login';
 import { MyPhonePage } from './pages/MyPhone';
 import { NotificationsPage } from './pages/Notifications';
@@ -25,6 +26,7 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/calls', label: 'Call log', roles: ['admin', 'staff', 'seller'] },
   { path: '/clients', label: 'Clients', roles: ['admin', 'staff'] },
   { path: '/agents', label: 'Agents', roles: ['admin', 'staff'] },
+  { path: '/wall', label: 'Live wall', roles: ['admin', 'staff'] },
   { path: '/dids', label: 'DIDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/caller-ids', label: 'Caller IDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/balances', label: 'Balances', roles: ['admin', 'staff', 'seller'] },
@@ -63,6 +65,7 @@ export function App() {
         <Route path="calls/:id" element={guard('/calls', <CallDetailPage />)} />
         <Route path="clients" element={guard('/clients', <ClientsPage />)} />
         <Route path="agents" element={guard('/agents', <AgentsPage />)} />
+        <Route path="wall" element={guard('/wall', <LiveWallPage />)} />
         <Route path="phone" element={guard('/phone', <MyPhonePage />)} />
         <Route path="dids" element={guard('/dids', <DidsPage />)} />
         <Route path="caller-ids" element={guard('/caller-ids', <CallerIdsPage />)} />
