@@ -93,6 +93,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
         'Balances',
         'Users',
         'Settings',
+        'Asterisk servers',
       ],
       staff: [
         'Overview',

@@ -2,6 +2,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import { useAuth, type Role } from './auth';
 import { Layout } from './Layout';
 import { AgentsPage } from './pages/Agents';
+import { AsteriskServersPage } from './pages/AsteriskServers';
 import { BalancesPage } from './pages/Balances';
 import { CallDetailPage } from './pages/CallDetail';
 import { CallsPage } from './pages/Calls';
@@ -32,6 +33,7 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/balances', label: 'Balances', roles: ['admin', 'staff', 'seller'] },
   { path: '/users', label: 'Users', roles: ['admin'] },
   { path: '/settings', label: 'Settings', roles: ['admin'] },
+  { path: '/asterisk-servers', label: 'Asterisk servers', roles: ['admin'] },
   { path: '/phone', label: 'My phone', roles: ['agent'] },
 ];
 
@@ -72,6 +74,7 @@ export function App() {
         <Route path="balances" element={guard('/balances', <BalancesPage />)} />
         <Route path="users" element={guard('/users', <UsersPage />)} />
         <Route path="settings" element={guard('/settings', <SettingsPage />)} />
+        <Route path="asterisk-servers" element={guard('/asterisk-servers', <AsteriskServersPage />)} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="login" element={<Navigate to="/" replace />} />
         <Route path="*" element={<NotFound />} />
