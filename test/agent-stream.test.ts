@@ -62,10 +62,18 @@ for (const kind of backends()) {
       await admin.next((e) => e.event === 'live', 'live calls for admin');
 
       await sell.next((e) => e.event === 'live', 'live calls for the seller');
+      // A page that needs one feed asks for it alone.
+      const onlyLive = await openSse(`${rig.t.url}/api/calls/live/stream?events=live`, rig.admin.token!);
+      const onlyAgents = await openSse(`${rig.t.url}/api/calls/live/stream?events=agents`, rig.admin.token!);
+      streams.push(onlyLive, onlyAgents);
+      await onlyLive.next((e) => e.event === 'live', 'live calls alone');
+      await onlyAgents.next((e) => e.event === 'agents', 'agents alone');
       // An agent has no live inbound calls; a seller no agents.
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(mine.events.filter((e) => e.event === 'live').length, 0);
       assert.equal(sell.events.filter(isAgentEvent).length, 0);
+      assert.equal(onlyLive.events.filter(isAgentEvent).length, 0);
+      assert.equal(onlyAgents.events.filter((e) => e.event === 'live').length, 0);
     });
 
     test('a click-to-call is followed on the agent’s stream and the admin’s, never on another agent’s or a seller’s', async () => {

@@ -65,7 +65,7 @@ const STREAM_SUMMARY = [
   'an `agents` event with the agents and calls in progress they may see ({at, agents, calls}; an',
   'agent: their own), then `agent_status` ({at, agent}: as GET /api/agents/{id}),',
   '`agent_call` ({at, call}: as GET /api/agent-calls/{id}) and `agent_removed` ({at, id}) as',
-  'they change. Sellers get no agent events, agents no live calls.',
+  'they change. Sellers get no agent events, agents no live calls; `events` narrows the stream to one feed.',
 ].join(' ');
 
 export function liveCallsRoutes(app: App, { liveCalls, agentFeed }: Services): void {
@@ -96,6 +96,14 @@ export function liveCallsRoutes(app: App, { liveCalls, agentFeed }: Services): v
       schema: {
         tags,
         summary: STREAM_SUMMARY,
+        querystring: Type.Object({
+          events: Type.Optional(
+            StringEnum(['all', 'live', 'agents'], {
+              description:
+                'Which feeds to carry: live calls only, agent events only, or all the role may see (default)',
+            }),
+          ),
+        }),
         produces: ['text/event-stream'],
         response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses },
       },
@@ -125,10 +133,11 @@ export function liveCallsRoutes(app: App, { liveCalls, agentFeed }: Services): v
       const write = (text: string) => {
         if (!res.writableEnded) res.write(text);
       };
+      const wanted = req.query.events ?? 'all';
       try {
-        if (actor.role !== 'agent')
+        if (actor.role !== 'agent' && wanted !== 'agents')
           unsubscribe.push(await liveCalls.subscribe(actor, (s) => write(event(s))));
-        if (actor.role !== 'seller')
+        if (actor.role !== 'seller' && wanted !== 'live')
           unsubscribe.push(await agentFeed.subscribe(actor, (e) => write(agentEvent(e))));
         if (res.writableEnded) close();
       } catch (err) {

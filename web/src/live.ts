@@ -32,7 +32,7 @@ export function useLiveCalls(): LiveState {
   const qc = useQueryClient();
   const [state, setState] = useState<LiveState>({ connected: false, at: null, calls: null });
   useEffect(() => {
-    const source = new EventSource('/api/calls/live/stream');
+    const source = new EventSource('/api/calls/live/stream?events=live');
     let first = true;
     source.addEventListener('live', (e) => {
       const data = JSON.parse((e as MessageEvent<string>).data) as { at: string; calls: LiveCall[] };
@@ -97,7 +97,7 @@ export function useAgentFeed(): AgentFeedState {
     ended: {},
   });
   useEffect(() => {
-    const source = new EventSource('/api/calls/live/stream');
+    const source = new EventSource('/api/calls/live/stream?events=agents');
     const on = <T>(name: string, fn: (data: T) => void) =>
       source.addEventListener(name, (e) => fn(JSON.parse((e as MessageEvent<string>).data) as T));
     const mine = (agents: Agent[]) =>
