@@ -63,7 +63,10 @@ export interface AgentFeed {
   ended: Record<number, AgentCall>;
 }
 
-/** The feed, and a way to merge in a call an API answer returned (before its event arrives). */
+/**
+ * The feed, and a way to merge in a call an API answer returned: a call the stream has not shown
+ * yet, or any change while the stream is down.
+ */
 export interface AgentFeedState extends AgentFeed {
   apply(call: AgentCall): void;
 }
@@ -142,7 +145,12 @@ export function useAgentFeed(): AgentFeedState {
   }, [qc]);
   const apply = useCallback(
     (c: AgentCall) => {
-      setState((s) => merge(s, c, s.at ?? new Date().toISOString()));
+      setState((s) => {
+        // While the stream is up its events are the newer truth: an answer read before the
+        // event it raced with must not overwrite it. It only adds a call the feed has not seen.
+        const known = s.calls.some((x) => x.id === c.id) || s.ended[c.agent_id]?.id === c.id;
+        return s.connected && known ? s : merge(s, c, s.at ?? new Date().toISOString());
+      });
       if (!isOpen(c)) void qc.invalidateQueries({ queryKey: ['/api/agent-calls'] });
     },
     [qc],
