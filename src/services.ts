@@ -1,4 +1,6 @@
+import { createAgentFeed } from './agents/agent-feed.service.js';
 import { createAgentStatusService } from './agents/agent-status.service.js';
+import { createChangeNotifier } from './agents/changes.js';
 import { createAgentsService } from './agents/agents.service.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createCallerIdService } from './callerid/callerid.service.js';
@@ -110,8 +112,9 @@ export function createServices(deps: {
     ...(config.journalDir ? { journal: createCallEndJournal(config.journalDir, log) } : {}),
   });
   const links = createLinksService({ db, clock, campaigns });
-  const agentStatus = createAgentStatusService({ db, clock, settings });
-  const agents = createAgentsService({ db, clock, status: agentStatus });
+  const changes = createChangeNotifier({ db, log });
+  const agentStatus = createAgentStatusService({ db, clock, settings, changes });
+  const agents = createAgentsService({ db, clock, status: agentStatus, changes });
   const servers = createServersService({
     db,
     clock,
@@ -130,10 +133,28 @@ export function createServices(deps: {
     callerId,
     calls,
     callEnd,
+    changes,
     defaultRegion: config.defaultPhoneRegion,
     log,
   });
+  const viewCall = (id: number) => callControl.actions.view(id);
+  const agentFeed = createAgentFeed<Awaited<ReturnType<typeof viewCall>>>({
+    db,
+    clock,
+    readCall: (id) =>
+      viewCall(id).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'not_found') return undefined;
+        throw err;
+      }),
+    openCalls: async (userId) => {
+      const open = await callControl.core.repo.list({ agentId: userId, open: true, limit: 500, offset: 0 });
+      return Promise.all(open.map((c) => viewCall(c.id)));
+    },
+    log,
+  });
   return {
+    /** How national numbers are read (DEFAULT_PHONE_REGION). */
+    phoneRegion: config.defaultPhoneRegion,
     auth,
     settings,
     users: createUsersService({ db, clock, revokeTokens: auth.revokeAllForUser, agents }),
@@ -161,6 +182,7 @@ export function createServices(deps: {
     servers,
     callControl,
     liveCalls: createLiveCallsService({ db, clock, intervalMs: config.liveCallsIntervalMs }),
+    agentFeed,
     callerId,
     callerIdStats: createCallerIdStats({ db, clock, settings }),
     callerIdAdmin: createCallerIdManagement({ db, clock, defaultRegion: config.defaultPhoneRegion }),

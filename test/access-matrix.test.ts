@@ -72,7 +72,7 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['GET', '/api/calls/export.csv', BUSINESS],
   ['GET', '/api/calls/:id', BUSINESS],
   ['GET', '/api/calls/live', BUSINESS],
-  ['GET', '/api/calls/live/stream', BUSINESS],
+  ['GET', '/api/calls/live/stream', ALL],
   ['GET', '/api/stats/overview', BUSINESS],
   ['GET', '/api/callerid/numbers', BUSINESS],
   ['GET', '/api/callerid/campaigns', MANAGERS],

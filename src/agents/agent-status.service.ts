@@ -11,6 +11,7 @@ import {
   type Refusal,
 } from './agent-status.js';
 import { createAgentsRepo, type AgentStateRow, type AgentTarget } from './agents.repo.js';
+import type { ChangeNotifier } from './changes.js';
 import { decideRegistration, type RegistrationDetails, type RegistrationState } from './registration.js';
 
 /** What applying an event did. `refused`: the table has no such transition (or its `when` failed). */
@@ -54,8 +55,13 @@ export function eventOf(change: StatusChange): AgentEvent {
  * timer call. Every change is decided by the pure machine on the row as read and written only if
  * that row is still current (agents.repo.ts#transition), so concurrent events never interleave.
  */
-export function createAgentStatusService(deps: { db: Db; clock: Clock; settings: SettingsService }) {
-  const { db, clock, settings } = deps;
+export function createAgentStatusService(deps: {
+  db: Db;
+  clock: Clock;
+  settings: SettingsService;
+  changes: ChangeNotifier;
+}) {
+  const { db, clock, settings, changes } = deps;
   const repo = createAgentsRepo(db);
 
   async function wrapUpSeconds(row: AgentStateRow): Promise<number> {
@@ -115,6 +121,7 @@ export function createAgentStatusService(deps: { db: Db; clock: Clock; settings:
     const done = (await attempt(target, event)) ?? (await db.transaction((tx) => attempt(target, event, tx)));
     if (!done) throw conflict('the agent’s status changed while this change was applied; try again');
     const { result, wrapUpUntil } = done;
+    if (result.outcome === 'changed') await changes.agent(result.agentId);
     // A wrap-up time of 0: the call's end is followed by the end of its wrap-up at once.
     if (result.outcome === 'changed' && result.to === 'wrap_up' && wrapUpUntil && wrapUpUntil <= clock.now())
       await applyEvent(result.agentId, { type: 'wrap_up_over' });
@@ -149,6 +156,7 @@ export function createAgentStatusService(deps: { db: Db; clock: Clock; settings:
     if (!decided) return { outcome: 'unknown_agent' };
     const { id, d } = decided;
     if (!d.apply) return { outcome: d.why, agentId: id };
+    await changes.agent(id);
     const status = d.lost ? await applyEvent(id, { type: 'registration_lost' }) : undefined;
     return { outcome: 'changed', agentId: id, registration: state, ...(status ? { status } : {}) };
   }

@@ -7,6 +7,7 @@ import { AppError, conflict, notFound } from '../shared/errors.js';
 import { toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
 import { createUsersRepo } from '../users/users.repo.js';
 import type { AgentStatusService } from './agent-status.service.js';
+import type { ChangeNotifier } from './changes.js';
 import { createAgentsRepo, type AgentFields, type AgentFilter, type AgentRecord } from './agents.repo.js';
 import { AGENT_CONTEXT, agentPjsipRows, DEFAULT_CODECS, DEFAULT_WEBRTC_CODECS } from './pjsip.js';
 import { isReadyForCalls } from './registration.js';
@@ -73,8 +74,13 @@ async function writeRows(tx: Queryable, a: AgentRecord, oldEndpoint: string | nu
  * Agents and their phones. Every write also writes the agent's PJSIP realtime rows in the same
  * transaction (as clients do), so Asterisk never sees an agent half made.
  */
-export function createAgentsService(deps: { db: Db; clock: Clock; status: AgentStatusService }) {
-  const { db, clock, status } = deps;
+export function createAgentsService(deps: {
+  db: Db;
+  clock: Clock;
+  status: AgentStatusService;
+  changes: ChangeNotifier;
+}) {
+  const { db, clock, status, changes } = deps;
 
   async function load(q: Queryable, id: number, lock = false): Promise<AgentRecord> {
     const a = await createAgentsRepo(q).get(id, lock);
@@ -120,6 +126,7 @@ export function createAgentsService(deps: { db: Db; clock: Clock; status: AgentS
       await writeRows(tx, await load(tx, agentId), null);
       return agentId;
     });
+    await changes.agent(id);
     return { agent: toAgentView(await load(db, id)), sip_secret: secret };
   }
 
@@ -135,16 +142,19 @@ export function createAgentsService(deps: { db: Db; clock: Clock; status: AgentS
       if (renamed) await repo.forgetRegistration(id);
       await writeRows(tx, await load(tx, id), before.endpoint_id);
     });
+    await changes.agent(id);
     return toAgentView(await load(db, id));
   }
 
   async function remove(id: number): Promise<void> {
-    await db.transaction(async (tx) => {
+    const userId = await db.transaction(async (tx) => {
       const a = await load(tx, id, true);
       if (BUSY.includes(a.status)) throw conflict('the agent is on a call; delete the agent after it ends');
       await createPjsipRepo(tx).remove(a.endpoint_id);
       await createAgentsRepo(tx).delete(id);
+      return a.user_id;
     });
+    await changes.agentRemoved(id, userId);
   }
 
   /** A new SIP secret, returned once. The phone's current registration lasts until it registers again. */

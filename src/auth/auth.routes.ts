@@ -15,6 +15,16 @@ const ApiToken = Type.Object({
   revoked_at: Nullable(Timestamp),
 });
 
+/** The signed-in user, and how the server reads a phone number written without a country code. */
+const MeSchema = Type.Object({
+  ...UserSchema.properties,
+  phone_region: Type.String({
+    description:
+      'The country national numbers are read in (DEFAULT_PHONE_REGION), e.g. for click-to-call: clients can check a number as the server will',
+    examples: ['US'],
+  }),
+});
+
 export function authRoutes(app: App, services: Services, opts: { cookieSecure: boolean }): void {
   const { auth, users } = services;
 
@@ -65,9 +75,9 @@ export function authRoutes(app: App, services: Services, opts: { cookieSecure: b
     '/api/me',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: UserSchema } },
+      schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: MeSchema } },
     },
-    async (req) => users.get(actorOf(req).id),
+    async (req) => ({ ...(await users.get(actorOf(req).id)), phone_region: services.phoneRegion }),
   );
 
   app.get(

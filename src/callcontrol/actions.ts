@@ -1,7 +1,6 @@
 import { AriError } from '../ari/index.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import { toPage, type Actor, type PageRequest } from '../shared/types.js';
-import { createRecordingsRepo } from './recordings.repo.js';
 import { callRef, legChannelId, type CallControlCore, type CallControlDeps } from './callcontrol.service.js';
 
 /** An ARI failure as the API answers it: 502 with what Asterisk said. */
@@ -17,7 +16,7 @@ export function ariFailure(what: string, err: unknown): AppError {
  */
 export function createCallActions(core: CallControlCore, deps: CallControlDeps) {
   const { repo } = core;
-  const recordings = createRecordingsRepo(deps.db);
+  const { recordings } = core;
 
   /**
    * Click-to-call: the agent's phone rings first; when the agent answers, the customer is dialled

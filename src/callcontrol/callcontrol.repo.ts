@@ -227,9 +227,14 @@ export function createCallControlRepo(db: Queryable) {
       );
     },
 
-    /** A consultation that took the customer over is a transfer from then on. */
-    async setLegRole(id: number, role: LegRole): Promise<void> {
-      await db.query('UPDATE call_legs SET role = $2 WHERE id = $1', [id, role]);
+    /** A consultation that took the customer over is a transfer from then on. The leg's call. */
+    async setLegRole(id: number, role: LegRole): Promise<number | undefined> {
+      const row = await one<{ call_id: number }>(
+        db,
+        'UPDATE call_legs SET role = $2 WHERE id = $1 RETURNING call_id',
+        [id, role],
+      );
+      return row?.call_id;
     },
 
     /** The PJSIP endpoint ids of agents' phones (their registrations are followed). */
@@ -238,11 +243,14 @@ export function createCallControlRepo(db: Queryable) {
       return new Set(rows.map((r) => r.endpoint_id));
     },
 
-    async setLegFlags(id: number, flags: { held?: boolean; muted?: boolean }): Promise<void> {
-      await db.query(
-        'UPDATE call_legs SET held = coalesce($2, held), muted = coalesce($3, muted) WHERE id = $1',
+    /** Held (the customer hears music) or muted (the agent is not heard); the leg's call. */
+    async setLegFlags(id: number, flags: { held?: boolean; muted?: boolean }): Promise<number | undefined> {
+      const row = await one<{ call_id: number }>(
+        db,
+        'UPDATE call_legs SET held = coalesce($2, held), muted = coalesce($3, muted) WHERE id = $1 RETURNING call_id',
         [id, flags.held ?? null, flags.muted ?? null],
       );
+      return row?.call_id;
     },
 
     /** Open outbound calls past their expiry. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgentStatusService } from '../agents/agent-status.service.js';
 import type { AgentTarget } from '../agents/agents.repo.js';
 import type { AgentsService, AgentView } from '../agents/agents.service.js';
+import type { ChangeNotifier } from '../agents/changes.js';
 import { AriError, AriNotFound, createAriClient, type AriClient, type HangupOptions } from '../ari/index.js';
 import type { ServerRecord } from '../ari/servers.repo.js';
 import type { ServersService } from '../ari/servers.service.js';
@@ -12,7 +13,14 @@ import type { Clock } from '../shared/clock.js';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.js';
 import { normalisePhone } from '../shared/phone.js';
 import type { Actor } from '../shared/types.js';
-import { createCallControlRepo, OUTBOUND_OPEN, type Leg, type OutboundCall } from './callcontrol.repo.js';
+import {
+  createCallControlRepo,
+  OUTBOUND_OPEN,
+  type CallControlRepo,
+  type Leg,
+  type OutboundCall,
+} from './callcontrol.repo.js';
+import { createRecordingsRepo, type RecordingsRepo } from './recordings.repo.js';
 
 export interface CallControlDeps {
   db: Db;
@@ -22,6 +30,8 @@ export interface CallControlDeps {
   agents: AgentsService;
   agentStatus: AgentStatusService;
   callerId: Pick<CallerIdService, 'next' | 'release' | 'report'>;
+  /** Where every change of a call is announced (the agent console and the live wall follow them). */
+  changes: ChangeNotifier;
   defaultRegion?: string;
   log?: { warn(obj: object, msg: string): void };
 }
@@ -54,11 +64,83 @@ export function trunkDial(template: string, e164: string): string {
 }
 
 /**
+ * The calls' SQL with every change announced once it is written (changes.ts): a call's state, a
+ * leg dialled, answered or gone, hold, mute, a transfer's legs. Only a change that happened is
+ * announced (a conditional update that found nothing says nothing).
+ */
+function announcing(repo: CallControlRepo, changes: ChangeNotifier): CallControlRepo {
+  const told = async <T>(callId: number | undefined, result: T): Promise<T> => {
+    if (callId !== undefined) await changes.call(callId);
+    return result;
+  };
+  return {
+    ...repo,
+    createCall: async (c) => {
+      const r = await repo.createCall(c);
+      return told(r.id, r);
+    },
+    moveCall: async (id, from, to, set) => {
+      const r = await repo.moveCall(id, from, to, set);
+      return told(r ? id : undefined, r);
+    },
+    endCall: async (id, e) => {
+      const r = await repo.endCall(id, e);
+      return told(r ? id : undefined, r);
+    },
+    addLeg: async (l) => told(l.callId, await repo.addLeg(l)),
+    legUp: async (id, at) => {
+      const r = await repo.legUp(id, at);
+      return told(r?.call_id, r);
+    },
+    legGone: async (id, at, cause, causeTxt) => {
+      const r = await repo.legGone(id, at, cause, causeTxt);
+      return told(r?.call_id, r);
+    },
+    setLegRole: async (id, role) => {
+      const callId = await repo.setLegRole(id, role);
+      return told(callId, callId);
+    },
+    setLegFlags: async (id, flags) => {
+      const callId = await repo.setLegFlags(id, flags);
+      return told(callId, callId);
+    },
+  };
+}
+
+/** Recordings' SQL with every change of one announced as a change of its call. */
+function announcingRecordings(repo: RecordingsRepo, changes: ChangeNotifier): RecordingsRepo {
+  return {
+    ...repo,
+    insert: async (r) => {
+      const row = await repo.insert(r);
+      await changes.call(row.call_id);
+      return row;
+    },
+    finish: async (id, e) => {
+      const row = await repo.finish(id, e);
+      if (row) await changes.call(row.call_id);
+      return row;
+    },
+    setDuration: async (id, duration) => {
+      const callId = await repo.setDuration(id, duration);
+      if (callId !== undefined) await changes.call(callId);
+      return callId;
+    },
+    markDeleted: async (id, at) => {
+      const callId = await repo.markDeleted(id, at);
+      if (callId !== undefined) await changes.call(callId);
+      return callId;
+    },
+  };
+}
+
+/**
  * The core of call control: the ARI client of any server (any process can act on any call, the
  * state is in PostgreSQL), the ending of a call exactly once, and the lookups every action needs.
  */
 export function createCallControlCore(deps: CallControlDeps) {
-  const repo = createCallControlRepo(deps.db);
+  const repo = announcing(createCallControlRepo(deps.db), deps.changes);
+  const recordings = announcingRecordings(createRecordingsRepo(deps.db), deps.changes);
   const clients = new Map<number, { key: string; client: AriClient }>();
   /** What else happens once a call has ended (its recordings are closed). */
   const endHooks: ((callId: number) => Promise<void>)[] = [];
@@ -221,6 +303,7 @@ export function createCallControlCore(deps: CallControlDeps) {
 
   return {
     repo,
+    recordings,
     clientFor,
     clientOfCall,
     quietly,

@@ -65,12 +65,17 @@ export function createRecordingsRepo(db: Queryable) {
       );
     },
 
-    /** Fills in the duration Asterisk reported after the row was ended (a stop, then RecordingFinished). */
-    async setDuration(id: number, duration: number): Promise<void> {
-      await db.query('UPDATE recordings SET duration = $2 WHERE id = $1 AND duration IS NULL', [
-        id,
-        duration,
-      ]);
+    /**
+     * Fills in the duration Asterisk reported after the row was ended (a stop, then
+     * RecordingFinished); the recording's call when it changed.
+     */
+    async setDuration(id: number, duration: number): Promise<number | undefined> {
+      const row = await one<{ call_id: number }>(
+        db,
+        'UPDATE recordings SET duration = $2 WHERE id = $1 AND duration IS NULL RETURNING call_id',
+        [id, duration],
+      );
+      return row?.call_id;
     },
 
     /** Recordings of a call still running (the call ended: Asterisk stopped them with the bridge). */
@@ -89,11 +94,14 @@ export function createRecordingsRepo(db: Queryable) {
       );
     },
 
-    async markDeleted(id: number, at: Date): Promise<void> {
-      await db.query(
-        `UPDATE recordings SET state = 'deleted', ended_at = coalesce(ended_at, $2) WHERE id = $1`,
+    /** The file is gone (retention); the recording's call. */
+    async markDeleted(id: number, at: Date): Promise<number | undefined> {
+      const row = await one<{ call_id: number }>(
+        db,
+        `UPDATE recordings SET state = 'deleted', ended_at = coalesce(ended_at, $2) WHERE id = $1 RETURNING call_id`,
         [id, at],
       );
+      return row?.call_id;
     },
   };
 }

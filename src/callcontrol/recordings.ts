@@ -5,7 +5,7 @@ import { AppError, conflict, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/types.js';
 import { ariFailure } from './actions.js';
 import type { CallControlCore, CallControlDeps } from './callcontrol.service.js';
-import { createRecordingsRepo, type RecordingRow } from './recordings.repo.js';
+import type { RecordingRow } from './recordings.repo.js';
 
 /** The format recordings are made in: every Asterisk writes it, every browser plays it. */
 const FORMAT = 'wav';
@@ -21,7 +21,7 @@ export function createRecordings(
   core: CallControlCore,
   deps: CallControlDeps & { calls: Pick<CallsService, 'get'> },
 ) {
-  const repo = createRecordingsRepo(deps.db);
+  const repo = core.recordings;
   const now = () => deps.clock.now();
 
   /** A call whose recordings the actor may see: an agent their own; others as the call log allows. */

@@ -1,6 +1,9 @@
 import { Type } from 'typebox';
+import type { AgentFeedEvent, FeedCall } from '../agents/agent-feed.service.js';
+import { AgentSchema } from '../agents/agents.schemas.js';
+import { AgentCallSchema } from '../callcontrol/callcontrol.schemas.js';
 import { actorOf } from '../http/auth.plugin.js';
-import { errorResponses, Nullable, StringEnum, Timestamp } from '../http/schemas.js';
+import { errorResponses, Nullable, pickBySchema, StringEnum, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 import type { LiveSnapshot } from './live.service.js';
@@ -29,17 +32,48 @@ const Snapshot = Type.Object({ at: Timestamp, calls: Type.Array(LiveCall) });
 
 const tags = ['calls'];
 const access = { access: ['admin', 'staff', 'seller'] as const };
+/** Sellers get live calls, agents their own status and calls, admin and staff both. */
+const streamAccess = { access: ['admin', 'staff', 'seller', 'agent'] as const };
 /** Keeps proxies and browsers from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
-const event = (s: LiveSnapshot) =>
-  `event: live\ndata: ${JSON.stringify({ at: s.at.toISOString(), calls: s.calls })}\n\n`;
+const sse = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
-export function liveCallsRoutes(app: App, { liveCalls }: Services): void {
+const event = (s: LiveSnapshot) => sse('live', { at: s.at.toISOString(), calls: s.calls });
+
+const agent = (a: unknown) => pickBySchema(AgentSchema, a);
+const agentCall = (c: unknown) => pickBySchema(AgentCallSchema, c);
+
+/** An agent feed event as the stream carries it: the fields the API's schemas show, no more. */
+function agentEvent(e: AgentFeedEvent<FeedCall>): string {
+  const at = e.at.toISOString();
+  switch (e.type) {
+    case 'agents':
+      return sse('agents', { at, agents: e.agents.map(agent), calls: e.calls.map(agentCall) });
+    case 'agent_status':
+      return sse('agent_status', { at, agent: agent(e.agent) });
+    case 'agent_call':
+      return sse('agent_call', { at, call: agentCall(e.call) });
+    case 'agent_removed':
+      return sse('agent_removed', { at, id: e.id });
+  }
+}
+
+const STREAM_SUMMARY = [
+  'Server-sent events. Admin, staff and sellers: a `live` event with the same snapshot as',
+  '/api/calls/live (a seller their own calls), then one per change. Admin, staff and agents:',
+  'an `agents` event with the agents and calls in progress they may see ({at, agents, calls}; an',
+  'agent: their own), then `agent_status` ({at, agent}: as GET /api/agents/{id}),',
+  '`agent_call` ({at, call}: as GET /api/agent-calls/{id}) and `agent_removed` ({at, id}) as',
+  'they change. Sellers get no agent events, agents no live calls; `events` narrows the stream to one feed.',
+].join(' ');
+
+export function liveCallsRoutes(app: App, { liveCalls, agentFeed }: Services): void {
   const open = new Set<() => void>();
   app.addHook('preClose', async () => {
     for (const close of open) close();
     liveCalls.stop();
+    await agentFeed.stop();
   });
 
   app.get(
@@ -58,11 +92,18 @@ export function liveCallsRoutes(app: App, { liveCalls }: Services): void {
   app.get(
     '/api/calls/live/stream',
     {
-      config: access,
+      config: streamAccess,
       schema: {
         tags,
-        summary:
-          'Server-sent events: a `live` event with the same snapshot as /api/calls/live, then one per change',
+        summary: STREAM_SUMMARY,
+        querystring: Type.Object({
+          events: Type.Optional(
+            StringEnum(['all', 'live', 'agents'], {
+              description:
+                'Which feeds to carry: live calls only, agent events only, or all the role may see (default)',
+            }),
+          ),
+        }),
         produces: ['text/event-stream'],
         response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses },
       },
@@ -80,20 +121,27 @@ export function liveCallsRoutes(app: App, { liveCalls }: Services): void {
       });
       res.write('retry: 3000\n\n');
       const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-      let unsubscribe: (() => void) | undefined;
+      const unsubscribe: (() => void)[] = [];
       const close = () => {
         clearInterval(heartbeat);
-        unsubscribe?.();
+        for (const u of unsubscribe.splice(0)) u();
         open.delete(close);
         if (!res.writableEnded) res.end();
       };
       open.add(close);
       req.raw.on('close', close);
+      const write = (text: string) => {
+        if (!res.writableEnded) res.write(text);
+      };
+      const wanted = req.query.events ?? 'all';
       try {
-        unsubscribe = await liveCalls.subscribe(actor, (s) => res.write(event(s)));
-        if (res.writableEnded) unsubscribe();
+        if (actor.role !== 'agent' && wanted !== 'agents')
+          unsubscribe.push(await liveCalls.subscribe(actor, (s) => write(event(s))));
+        if (actor.role !== 'seller' && wanted !== 'live')
+          unsubscribe.push(await agentFeed.subscribe(actor, (e) => write(agentEvent(e))));
+        if (res.writableEnded) close();
       } catch (err) {
-        req.log.error({ err }, 'live calls stream failed');
+        req.log.error({ err }, 'live stream failed');
         close();
       }
     },

@@ -33,12 +33,40 @@ export const CALL_PATH_TIMEOUT_MS = 2500;
 
 export type DbKind = 'postgres' | 'pglite';
 
+/** What a LISTEN delivers: each NOTIFY payload, and each (re)start of the listening. */
+export interface NotifyHandlers {
+  /** A payload sent with NOTIFY (or pg_notify) on the channel, once its transaction committed. */
+  notify(payload: string): void;
+  /**
+   * The LISTEN is in place: at the start, and again after a lost connection was replaced. What
+   * was sent while nobody listened is gone, so the caller reads again what it needs.
+   */
+  listening?(): void;
+}
+
+/** A LISTEN in place until closed. */
+export interface Listening {
+  close(): Promise<void>;
+}
+
+/** Channel names are identifiers CapConduit chooses (LISTEN takes no parameter). */
+export function checkChannel(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+  return channel;
+}
+
 export interface Db extends Queryable {
   readonly kind: DbKind;
   /** Runs `fn` inside BEGIN … COMMIT; rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a script of several statements (migrations), outside any implicit transaction. */
   exec(sql: string, tx?: Queryable): Promise<void>;
+  /**
+   * LISTEN on `channel` (PostgreSQL server: a connection of its own, replaced when lost; PGlite:
+   * in process). Resolves once the first attempt is made; a server that cannot be reached then is
+   * tried again in the background, and `listening` says when it works.
+   */
+  listen(channel: string, handlers: NotifyHandlers): Promise<Listening>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Db, Queryable, QueryResult } from './db.js';
+import {
+  checkChannel,
+  type Db,
+  type Listening,
+  type NotifyHandlers,
+  type Queryable,
+  type QueryResult,
+} from './db.js';
 
 /** Queries and `exec` scripts both need a way to reach PGlite's multi-statement `exec`. */
 interface PgliteLike {
@@ -42,6 +49,19 @@ export async function createPgliteDb(dataDir: string | undefined): Promise<Db> {
       const target = tx === undefined ? pglite : handles.get(tx);
       if (target === undefined) throw new Error('exec: not a PGlite handle');
       await target.exec(sql);
+    },
+    async listen(channel: string, handlers: NotifyHandlers): Promise<Listening> {
+      // In process: nothing to lose, so it is listening once, from the start.
+      const unlisten = await pglite.listen(checkChannel(channel), (payload) => handlers.notify(payload));
+      handlers.listening?.();
+      let open = true;
+      return {
+        async close() {
+          if (!open) return;
+          open = false;
+          if (!pglite.closed) await unlisten().catch(() => undefined);
+        },
+      };
     },
     async close(): Promise<void> {
       await pglite.close();

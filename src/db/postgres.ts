@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Db, Queryable, QueryOptions, QueryResult } from './db.js';
+import {
+  checkChannel,
+  type Db,
+  type Listening,
+  type NotifyHandlers,
+  type Queryable,
+  type QueryOptions,
+  type QueryResult,
+} from './db.js';
 
 // int8 (count(*), bigint ids) as number: ids stay far below 2^53. numeric stays a string.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
@@ -50,6 +58,78 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return q;
 }
 
+/** How long a lost LISTEN connection waits before it is replaced: doubling up to the maximum. */
+const LISTEN_RETRY_MS = { first: 500, max: 15_000 };
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries). A lost
+ * connection is replaced, with a growing pause, until closed; each new LISTEN calls `listening`.
+ */
+async function listenOn(options: PostgresOptions, channel: string, h: NotifyHandlers): Promise<Listening> {
+  const name = checkChannel(channel);
+  let client: pg.Client | undefined;
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  let pause = LISTEN_RETRY_MS.first;
+
+  const retry = () => {
+    if (closed || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void connect();
+    }, pause);
+    timer.unref();
+    pause = Math.min(pause * 2, LISTEN_RETRY_MS.max);
+  };
+
+  async function connect(): Promise<void> {
+    const c = new pg.Client({
+      connectionString: options.connectionString,
+      application_name: `${options.applicationName ?? 'capconduit'}-listen`,
+      connectionTimeoutMillis: 3000,
+      keepAlive: true,
+    });
+    let lost = false;
+    const gone = () => {
+      if (lost) return;
+      lost = true;
+      if (client === c) client = undefined;
+      c.end().catch(() => undefined);
+      retry();
+    };
+    c.on('error', gone);
+    c.on('end', gone);
+    c.on('notification', (m) => {
+      if (m.channel === name && m.payload !== undefined) h.notify(m.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${name}`);
+    } catch {
+      gone();
+      return;
+    }
+    if (closed || lost) {
+      await c.end().catch(() => undefined);
+      return;
+    }
+    client = c;
+    pause = LISTEN_RETRY_MS.first;
+    h.listening?.();
+  }
+
+  await connect();
+  return {
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => undefined);
+    },
+  };
+}
+
 /** A PostgreSQL server reached through a connection pool. */
 export function createPostgresDb(options: PostgresOptions): Db {
   const pool = new pg.Pool({
@@ -66,6 +146,7 @@ export function createPostgresDb(options: PostgresOptions): Db {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const base = wrap(pool);
+  const listeners = new Set<Listening>();
 
   return {
     kind: 'postgres',
@@ -95,7 +176,19 @@ export function createPostgresDb(options: PostgresOptions): Db {
       if (target === undefined) throw new Error('exec: not a PostgreSQL handle');
       await target.query(sql);
     },
+    async listen(channel: string, handlers: NotifyHandlers): Promise<Listening> {
+      const l = await listenOn(options, channel, handlers);
+      const tracked: Listening = {
+        close: async () => {
+          listeners.delete(tracked);
+          await l.close();
+        },
+      };
+      listeners.add(tracked);
+      return tracked;
+    },
     async close(): Promise<void> {
+      for (const l of [...listeners]) await l.close();
       await pool.end();
     },
   };

@@ -80,3 +80,22 @@ export const errorResponses = {
   404: ErrorResponse,
   409: ErrorResponse,
 };
+
+/**
+ * `value` with only the fields `schema` names, as a route's response serialiser keeps them: for
+ * data sent outside a reply's schema (server-sent events), so no internal column leaks there either.
+ */
+export function pickBySchema(schema: TSchema, value: unknown): unknown {
+  if (value === null || value === undefined || value instanceof Date) return value;
+  const s = schema as { properties?: Record<string, TSchema>; items?: TSchema; anyOf?: TSchema[] };
+  if (Array.isArray(value)) return s.items ? value.map((v) => pickBySchema(s.items!, v)) : value;
+  if (typeof value !== 'object') return value;
+  const shape = s.properties ? s : s.anyOf?.find((m) => (m as { properties?: unknown }).properties);
+  const props = (shape as { properties?: Record<string, TSchema> } | undefined)?.properties;
+  if (!props) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, sub] of Object.entries(props)) {
+    if (key in value) out[key] = pickBySchema(sub, (value as Record<string, unknown>)[key]);
+  }
+  return out;
+}

@@ -34,6 +34,8 @@ export interface TestApp {
   url: string;
   app: App;
   db: TestDatabase['db'];
+  /** The database's connection string (postgres only): for a second process's services. */
+  dbUrl: string | undefined;
   services: Services;
   clock: ManualClock;
   /** A client with no credentials. */
@@ -112,6 +114,7 @@ export async function startTestApp(
     url,
     app,
     db: tdb.db,
+    dbUrl: tdb.url,
     services,
     clock,
     anon,

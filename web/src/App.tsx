@@ -2,6 +2,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import { useAuth, type Role } from './auth';
 import { Layout } from './Layout';
 import { AgentsPage } from './pages/Agents';
+import { AsteriskServersPage } from './pages/AsteriskServers';
 import { BalancesPage } from './pages/Balances';
 import { CallDetailPage } from './pages/CallDetail';
 import { CallsPage } from './pages/Calls';
@@ -10,6 +11,7 @@ import { CampaignDetailPage } from './pages/CampaignDetail';
 import { CampaignsPage } from './pages/Campaigns';
 import { ClientsPage } from './pages/Clients';
 import { DidsPage } from './pages/Dids';
+import { LiveWallPage } from './pages/LiveWall';
 import { LoginPage } from './pages/Login';
 import { MyPhonePage } from './pages/MyPhone';
 import { NotificationsPage } from './pages/Notifications';
@@ -25,11 +27,13 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/calls', label: 'Call log', roles: ['admin', 'staff', 'seller'] },
   { path: '/clients', label: 'Clients', roles: ['admin', 'staff'] },
   { path: '/agents', label: 'Agents', roles: ['admin', 'staff'] },
+  { path: '/wall', label: 'Live wall', roles: ['admin', 'staff'] },
   { path: '/dids', label: 'DIDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/caller-ids', label: 'Caller IDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/balances', label: 'Balances', roles: ['admin', 'staff', 'seller'] },
   { path: '/users', label: 'Users', roles: ['admin'] },
   { path: '/settings', label: 'Settings', roles: ['admin'] },
+  { path: '/asterisk-servers', label: 'Asterisk servers', roles: ['admin'] },
   { path: '/phone', label: 'My phone', roles: ['agent'] },
 ];
 
@@ -63,12 +67,14 @@ export function App() {
         <Route path="calls/:id" element={guard('/calls', <CallDetailPage />)} />
         <Route path="clients" element={guard('/clients', <ClientsPage />)} />
         <Route path="agents" element={guard('/agents', <AgentsPage />)} />
+        <Route path="wall" element={guard('/wall', <LiveWallPage />)} />
         <Route path="phone" element={guard('/phone', <MyPhonePage />)} />
         <Route path="dids" element={guard('/dids', <DidsPage />)} />
         <Route path="caller-ids" element={guard('/caller-ids', <CallerIdsPage />)} />
         <Route path="balances" element={guard('/balances', <BalancesPage />)} />
         <Route path="users" element={guard('/users', <UsersPage />)} />
         <Route path="settings" element={guard('/settings', <SettingsPage />)} />
+        <Route path="asterisk-servers" element={guard('/asterisk-servers', <AsteriskServersPage />)} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="login" element={<Navigate to="/" replace />} />
         <Route path="*" element={<NotFound />} />

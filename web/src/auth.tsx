@@ -12,6 +12,8 @@ export interface Me {
   status: 'active' | 'disabled';
   balance: string;
   billing_rate_per_minute: string | null;
+  /** How the server reads numbers written without a country code (DEFAULT_PHONE_REGION). */
+  phone_region: string;
 }
 
 interface AuthState {

@@ -269,6 +269,21 @@ const STATUS_TONE: Record<string, string> = {
   registered: 'good',
   unregistered: 'bad',
   unknown: 'neutral',
+  agent_ringing: 'info',
+  customer_dialing: 'info',
+  connected: 'good',
+  on_hold: 'warn',
+  consulting: 'warn',
+  transferring: 'info',
+  transferred: 'neutral',
+  ended: 'neutral',
+  recording: 'bad',
+  done: 'good',
+  failed: 'bad',
+  deleted: 'neutral',
+  ok: 'good',
+  error: 'bad',
+  enabled: 'good',
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -17,6 +17,7 @@ import {
   type Column,
 } from '../ui';
 import type { CallRow } from './Calls';
+import { RecordingsTable } from './console/Recordings';
 
 // One call (GET /api/calls/{id}): what happened, each dial attempt, and the routing decision
 // trace (every candidate link considered and why it was skipped, reserved or failed).
@@ -99,6 +100,9 @@ export function CallDetailPage() {
       </Section>
       <Section title={`Attempts (${c.attempts.length})`}>
         <AttemptsTable attempts={c.attempts} />
+      </Section>
+      <Section title="Recordings">
+        <RecordingsTable callId={c.id} />
       </Section>
       <Section title="Routing decisions">
         <TraceTable trace={c.trace} />

@@ -1,0 +1,56 @@
+import type { Queryable } from '../db/db.js';
+
+/**
+ * The PostgreSQL channel on which changes of agents and of their calls are announced. Any
+ * process may change an agent (the `ari` role's events, the API, the worker's wrap-up timer) and
+ * any `api` process may be streaming to the agent's browser, so the announcement goes through
+ * the database (NOTIFY), which every process can LISTEN to (agent-feed.service.ts).
+ */
+export const CHANGES_CHANNEL = 'capconduit_agent_changes';
+
+/** What changed. The payload names it only: listeners read the row as it is when they get it. */
+export type Change =
+  { t: 'agent'; id: number } | { t: 'agent_removed'; id: number; user: number } | { t: 'call'; id: number };
+
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+
+/** A payload of the channel, or undefined for anything else (another version's, a stray NOTIFY). */
+export function parseChange(payload: string): Change | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const c = v as Record<string, unknown>;
+  if ((c.t === 'agent' || c.t === 'call') && isId(c.id)) return { t: c.t, id: c.id };
+  if (c.t === 'agent_removed' && isId(c.id) && isId(c.user)) return { t: c.t, id: c.id, user: c.user };
+  return undefined;
+}
+
+/**
+ * Announces changes of agents (status, pause reason, registration, phone settings) and of agents'
+ * calls (state, legs, hold, mute, recordings) once they are written. An announcement that fails is
+ * logged and never fails the change itself: listeners also read everything again when their
+ * connection comes back, and browsers when they reconnect.
+ */
+export function createChangeNotifier(deps: {
+  db: Queryable;
+  log?: { warn(obj: object, msg: string): void } | undefined;
+}) {
+  async function send(change: Change): Promise<void> {
+    try {
+      await deps.db.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(change)]);
+    } catch (err) {
+      deps.log?.warn({ err, change }, 'a change of an agent or agent call was not announced');
+    }
+  }
+  return {
+    agent: (id: number) => send({ t: 'agent', id }),
+    agentRemoved: (id: number, userId: number) => send({ t: 'agent_removed', id, user: userId }),
+    call: (id: number) => send({ t: 'call', id }),
+  };
+}
+
+export type ChangeNotifier = ReturnType<typeof createChangeNotifier>;
