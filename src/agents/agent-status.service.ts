@@ -121,7 +121,7 @@ export function createAgentStatusService(deps: {
     const done = (await attempt(target, event)) ?? (await db.transaction((tx) => attempt(target, event, tx)));
     if (!done) throw conflict('the agent’s status changed while this change was applied; try again');
     const { result, wrapUpUntil } = done;
-    if (result.outcome === 'changed') await changes.agent(result.agentId);
+    if (result.outcome === 'changed') changes.agent(result.agentId);
     // A wrap-up time of 0: the call's end is followed by the end of its wrap-up at once.
     if (result.outcome === 'changed' && result.to === 'wrap_up' && wrapUpUntil && wrapUpUntil <= clock.now())
       await applyEvent(result.agentId, { type: 'wrap_up_over' });
@@ -156,7 +156,7 @@ export function createAgentStatusService(deps: {
     if (!decided) return { outcome: 'unknown_agent' };
     const { id, d } = decided;
     if (!d.apply) return { outcome: d.why, agentId: id };
-    await changes.agent(id);
+    changes.agent(id);
     const status = d.lost ? await applyEvent(id, { type: 'registration_lost' }) : undefined;
     return { outcome: 'changed', agentId: id, registration: state, ...(status ? { status } : {}) };
   }

@@ -126,7 +126,7 @@ export function createAgentsService(deps: {
       await writeRows(tx, await load(tx, agentId), null);
       return agentId;
     });
-    await changes.agent(id);
+    changes.agent(id);
     return { agent: toAgentView(await load(db, id)), sip_secret: secret };
   }
 
@@ -142,7 +142,7 @@ export function createAgentsService(deps: {
       if (renamed) await repo.forgetRegistration(id);
       await writeRows(tx, await load(tx, id), before.endpoint_id);
     });
-    await changes.agent(id);
+    changes.agent(id);
     return toAgentView(await load(db, id));
   }
 
@@ -154,7 +154,7 @@ export function createAgentsService(deps: {
       await createAgentsRepo(tx).delete(id);
       return a.user_id;
     });
-    await changes.agentRemoved(id, userId);
+    changes.agentRemoved(id, userId);
   }
 
   /** A new SIP secret, returned once. The phone's current registration lasts until it registers again. */

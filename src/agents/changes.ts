@@ -31,25 +31,51 @@ export function parseChange(payload: string): Change | undefined {
 
 /**
  * Announces changes of agents (status, pause reason, registration, phone settings) and of agents'
- * calls (state, legs, hold, mute, recordings) once they are written. An announcement that fails is
- * logged and never fails the change itself: listeners also read everything again when their
- * connection comes back, and browsers when they reconnect.
+ * calls (state, legs, hold, mute, recordings) once they are written. Announcing never holds up
+ * the change: what is announced in one turn of the event loop goes out afterwards in one
+ * statement, the same agent or call once (listeners read the row as it is then). An announcement
+ * that fails is logged and never fails the change itself: listeners also read everything again
+ * when their connection comes back, and browsers when they reconnect.
  */
 export function createChangeNotifier(deps: {
   db: Queryable;
   log?: { warn(obj: object, msg: string): void } | undefined;
 }) {
-  async function send(change: Change): Promise<void> {
+  let pending = new Map<string, Change>();
+  let sending: Promise<void> = Promise.resolve();
+
+  async function send(batch: Change[]): Promise<void> {
     try {
-      await deps.db.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(change)]);
+      await deps.db.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [
+        CHANGES_CHANNEL,
+        batch.map((c) => JSON.stringify(c)),
+      ]);
     } catch (err) {
-      deps.log?.warn({ err, change }, 'a change of an agent or agent call was not announced');
+      deps.log?.warn({ err, changes: batch.length }, 'changes of agents or agent calls were not announced');
     }
   }
+
+  function announce(change: Change): void {
+    if (pending.size === 0) {
+      setImmediate(() => {
+        const batch = [...pending.values()];
+        pending = new Map();
+        // One batch after the other, so listeners get changes in the order they were made.
+        sending = sending.then(() => send(batch));
+      });
+    }
+    pending.set(`${change.t}:${change.id}`, change);
+  }
+
   return {
-    agent: (id: number) => send({ t: 'agent', id }),
-    agentRemoved: (id: number, userId: number) => send({ t: 'agent_removed', id, user: userId }),
-    call: (id: number) => send({ t: 'call', id }),
+    agent: (id: number) => announce({ t: 'agent', id }),
+    agentRemoved: (id: number, userId: number) => announce({ t: 'agent_removed', id, user: userId }),
+    call: (id: number) => announce({ t: 'call', id }),
+    /** Settles once everything announced so far has been sent (shutdown, tests). */
+    flushed: async (): Promise<void> => {
+      await new Promise((r) => setImmediate(r));
+      await sending;
+    },
   };
 }
 

@@ -69,8 +69,8 @@ export function trunkDial(template: string, e164: string): string {
  * announced (a conditional update that found nothing says nothing).
  */
 function announcing(repo: CallControlRepo, changes: ChangeNotifier): CallControlRepo {
-  const told = async <T>(callId: number | undefined, result: T): Promise<T> => {
-    if (callId !== undefined) await changes.call(callId);
+  const told = <T>(callId: number | undefined, result: T): T => {
+    if (callId !== undefined) changes.call(callId);
     return result;
   };
   return {
@@ -113,22 +113,22 @@ function announcingRecordings(repo: RecordingsRepo, changes: ChangeNotifier): Re
     ...repo,
     insert: async (r) => {
       const row = await repo.insert(r);
-      await changes.call(row.call_id);
+      changes.call(row.call_id);
       return row;
     },
     finish: async (id, e) => {
       const row = await repo.finish(id, e);
-      if (row) await changes.call(row.call_id);
+      if (row) changes.call(row.call_id);
       return row;
     },
     setDuration: async (id, duration) => {
       const callId = await repo.setDuration(id, duration);
-      if (callId !== undefined) await changes.call(callId);
+      if (callId !== undefined) changes.call(callId);
       return callId;
     },
     markDeleted: async (id, at) => {
       const callId = await repo.markDeleted(id, at);
-      if (callId !== undefined) await changes.call(callId);
+      if (callId !== undefined) changes.call(callId);
       return callId;
     },
   };
