@@ -25,6 +25,8 @@ test('the files asterisk-config generates, next to a carrier trunk, pass the che
     onUnavailable: parseFallback('congestion'),
     onReject: parseFallback('busy'),
     database,
+    ari: { user: 'capconduit', password: 'generated-password-0123456789', app: 'capconduit' },
+    http: { bind: '127.0.0.1', port: 8088 },
   });
 
   const findings = check({ ...generated, ...OPERATOR });
