@@ -155,6 +155,25 @@ test('Asterisk itself bounds the call (TIMEOUT(absolute) from the route answer) 
   assert.ok(timeout > 0 && timeout < route.findIndex((l) => l.app === 'Dial'));
 });
 
+test('a recorded call: MixMonitor into the recording spool, only when CapConduit named a file, once, before Dial', () => {
+  const route = parse(asteriskConfig(options)['extensions_capconduit.conf']!).filter(
+    (l) => l.context === 'capconduit-route',
+  );
+  const at = (app: string) => route.findIndex((l) => l.app === app);
+  const mix = at('MixMonitor');
+
+  // An absolute path: a relative one would land in the monitor directory, which ARI does not serve.
+  assert.equal(route[mix]!.args, '${ASTSPOOLDIR}/recording/${CC_RECORDING}.wav,b');
+  assert.equal(route[mix - 1]!.label, 'record');
+  assert.equal(route[mix - 1]!.args, '$["${CC_RECORDING}" = ""]?decide');
+  // Reached from the route answer only (failovers go back to decide, after it), before any Dial.
+  assert.equal(route[mix + 1]!.label, 'decide');
+  assert.ok(mix < at('Dial'));
+  assert.equal(route.filter((l) => l.args.endsWith('?record')).length, 1);
+  // Nothing left from anywhere else can start a recording: cleared before the first request.
+  assert.ok(route.findIndex((l) => l.args === 'CC_RECORDING=') < at('AGI'));
+});
+
 test('the dialled number stays the extension, so it is the CDR dst; the CDR names the PBX', () => {
   const lines = parse(asteriskConfig(options)['extensions_capconduit.conf']!);
   const gotos = lines.filter(

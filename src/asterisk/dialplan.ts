@@ -100,7 +100,8 @@ export function extensionsConf(o: AsteriskConfigOptions): string {
 ; Every request names this PBX (pbx=${o.pbx}): Asterisk's uniqueids repeat across PBXs unless
 ; systemname is set, so each PBX needs a file generated with its own --pbx.
 ; CapConduit answers each AGI request with channel variables:
-;   CC_STATUS dial|reject|error, CC_CALL, CC_ATTEMPT, CC_DIAL, CC_TIMEOUT, CC_MAXSEC, CC_REASON;
+;   CC_STATUS dial|reject|error, CC_CALL, CC_ATTEMPT, CC_DIAL, CC_TIMEOUT, CC_MAXSEC, CC_REASON,
+;   and CC_RECORDING when the campaign records its calls;
 ; the later requests pass CC_CALL and CC_ATTEMPT back, so a repeated one changes nothing.
 
 [${CONTEXTS.inbound}]
@@ -116,10 +117,16 @@ exten => ${DID},1,Set(CHANNEL(hangup_handler_push)=${CONTEXTS.hangup},s,1)
  same => n,Set(CDR(userfield)=capconduit pbx=${o.pbx})
  same => n,Set(CC_DIALS=0)
  same => n,Set(CC_STATUS=)
+ same => n,Set(CC_RECORDING=)
 ${agiCalls(o.agi, 'route', `?pbx=${o.pbx}&did=\${URIENCODE(\${CC_DID})}`, 'routed', status).join('\n')}
 ; Asterisk itself ends the call at its longest allowed life, before CapConduit would expire it.
- same => n(routed),GotoIf($["\${CC_MAXSEC}" = ""]?decide)
+ same => n(routed),GotoIf($["\${CC_MAXSEC}" = ""]?record)
  same => n,Set(TIMEOUT(absolute)=\${CC_MAXSEC})
+; A campaign that records its calls names the file (CC_RECORDING, once per call): MixMonitor writes
+; it into the spool's recording directory, where ARI serves stored recordings (a relative name would
+; go to the monitor directory instead); b: audio only while bridged, i.e. once a client answers.
+ same => n(record),GotoIf($["\${CC_RECORDING}" = ""]?decide)
+ same => n,MixMonitor(\${ASTSPOOLDIR}/recording/\${CC_RECORDING}.wav,b)
  same => n(decide),GotoIf($["\${CC_STATUS}" = "dial"]?dial)
  same => n,GotoIf($["\${CC_STATUS}" = "reject"]?${CONTEXTS.rejected},\${EXTEN},1)
  same => n,Goto(${CONTEXTS.unavailable},\${EXTEN},1)
