@@ -3,6 +3,6 @@
 -- $2 uniqueid text
 
 SELECT c.id AS call_id, c.state, c.reject_reason, c.current_attempt_id AS attempt_id,
-       a.client_identifier, a.link_id, a.client_id, c.dial_timeout
+       a.client_identifier, a.link_id, a.client_id, c.dial_timeout, c.recording
   FROM calls c LEFT JOIN call_attempts a ON a.id = c.current_attempt_id
  WHERE c.pbx = $1::text AND c.uniqueid = $2::text ORDER BY c.generation DESC LIMIT 1;

@@ -106,7 +106,14 @@ WITH lc AS (
                      || CASE WHEN st.outcome = 'not_dialed' THEN '; attempt ' || st.attempt_seq || ' was reserved but never dialled' ELSE '' END
                      || CASE WHEN c.state = 'expired' THEN '; arrived after the call had expired' ELSE '' END)))
     FROM st WHERE c.id = st.id
-  RETURNING c.id, c.seller_id, c.cost, c.pbx, c.uniqueid, c.did, c.billsec, c.campaign_id
+  RETURNING c.id, c.seller_id, c.cost, c.pbx, c.uniqueid, c.did, c.billsec, c.campaign_id, c.recording
+), rd AS (
+  -- the recording of a campaign that records its calls (the dialplan's MixMonitor stopped with the
+  -- channel); a hangup after an expiry brings the real duration
+  UPDATE recordings r SET state = 'done', ended_at = $10::timestamptz, duration = st.billsec
+    FROM upd, st WHERE upd.recording IS NOT NULL AND r.call_id = upd.id AND r.name = upd.recording
+                   AND r.state IN ('recording', 'done')
+  RETURNING r.id
 ), lo AS (SELECT u.id, u.balance, -upd.cost AS amount FROM users u, upd
             WHERE u.id = upd.seller_id AND u.role = 'seller' AND upd.cost > 0 AND (SELECT count(*) FROM rk) >= 0 FOR UPDATE OF u),
     lu AS (UPDATE users SET balance = users.balance + lo.amount, updated_at = now() FROM lo WHERE users.id = lo.id

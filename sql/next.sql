@@ -124,7 +124,7 @@ SELECT lc.id AS call_id, fresh.id IS NOT NULL AS fresh, upd.id IS NOT NULL AS ch
        CASE WHEN upd.id IS NOT NULL THEN pick.client_identifier ELSE na.client_identifier END AS client_identifier,
        CASE WHEN upd.id IS NOT NULL THEN pick.link_id ELSE na.link_id END AS link_id,
        CASE WHEN upd.id IS NOT NULL THEN pick.client_id ELSE na.client_id END AS client_id,
-       fresh.dial_timeout,
+       fresh.dial_timeout, fresh.recording,
        CASE WHEN upd.id IS NULL
               OR ((SELECT count(*) FROM fail) = 1
                   AND (pick.link_id IS NULL

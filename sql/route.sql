@@ -18,7 +18,7 @@
 -- $17 trace jsonb
 
 WITH cam AS (
-  SELECT t.id, t.seller_id, t.timezone, t.dial_timeout_seconds, t.max_attempts, t.rr_counter,
+  SELECT t.id, t.seller_id, t.timezone, t.dial_timeout_seconds, t.max_attempts, t.rr_counter, t.record_calls,
          u.billing_rate_per_minute AS rate,
          t.status = 'active' AS active, u.status = 'active' AS seller_active,
          u.balance > $7::numeric AS balance_ok,
@@ -104,7 +104,7 @@ WITH cam AS (
   INSERT INTO calls (id, pbx, uniqueid, generation, uid_epoch, uid_seq, state, did, did_raw, caller_id,
                      caller_id_raw, did_id, campaign_id, seller_id, routing_status, reject_reason, plan, timezone,
                      dial_timeout, max_attempts, rate_per_minute, campaign_hour, campaign_day, campaign_month,
-                     current_attempt_id, attempt_count, trace, started_at, expires_at)
+                     current_attempt_id, attempt_count, recording, trace, started_at, expires_at)
   SELECT ids.call_id, $1::text, $2::text, coalesce(prior.generation + 1, 0), $3::bigint, $4::bigint,
          CASE WHEN v.reason IS NULL THEN 'dialing' ELSE 'rejected' END, $11::text, $12::text, $13::text,
          $14::text, $15::bigint, cam.id, cam.seller_id,
@@ -114,6 +114,8 @@ WITH cam AS (
          CASE WHEN v.reason IS NULL THEN cam.hour END, CASE WHEN v.reason IS NULL THEN cam.day END,
          CASE WHEN v.reason IS NULL THEN cam.month END,
          CASE WHEN v.reason IS NULL THEN ids.attempt_id END, CASE WHEN v.reason IS NULL THEN 1 ELSE 0 END,
+         -- CC_RECORDING: named by the call's id, so one per call across every PBX
+         CASE WHEN v.reason IS NULL AND cam.record_calls THEN 'cc-' || ids.call_id END,
          $17::jsonb || s.entries
            || CASE WHEN v.reason = 'campaign_cap_reached' THEN jsonb_build_array(jsonb_build_object(
                 'at', to_char($6::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'step', 'route', 'outcome', 'skipped', 'reason', 'campaign_cap', 'caps', cam.full_caps))
@@ -125,7 +127,15 @@ WITH cam AS (
     FROM ids, prior, skipped s, verdict v LEFT JOIN cam ON true LEFT JOIN pick ON true
    WHERE NOT prior.busy
   ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
-  RETURNING id, state
+  RETURNING id, state, recording
+), rec AS (
+  -- the file the dialplan's MixMonitor writes (CC_RECORDING), fetched later through the ARI of
+  -- the server registered for this PBX (none: null, and the file stays on the PBX)
+  INSERT INTO recordings (call_id, server_id, name, format, state, started_at)
+  SELECT ins.id, (SELECT s.id FROM asterisk_servers s WHERE s.pbx = $1::text), ins.recording, 'wav',
+         'recording', $6::timestamptz
+    FROM ins WHERE ins.recording IS NOT NULL
+  RETURNING id
 ), att AS (
   INSERT INTO call_attempts (id, call_id, seq, link_id, client_id, client_identifier, state, hour_start, day_start,
   month_start, client_reserved, min_billable, payout, started_at)
@@ -153,10 +163,11 @@ WITH cam AS (
   RETURNING k.id
 )
 SELECT ins.id AS call_id, ins.state, v.reason, ids.attempt_id, pick.link_id, pick.client_id, pick.client_identifier,
-       cam.dial_timeout_seconds AS dial_timeout,
+       cam.dial_timeout_seconds AS dial_timeout, ins.recording,
        CASE WHEN ins.state IS DISTINCT FROM 'dialing'
               OR ((SELECT count(*) FROM att) + (SELECT count(*) FROM uc) + (SELECT count(*) FROM ul)
-                  + (SELECT count(*) FROM uk)) = 4
+                  + (SELECT count(*) FROM uk) + (SELECT count(*) FROM rec))
+                 = CASE WHEN ins.recording IS NULL THEN 4 ELSE 5 END
             THEN true
             ELSE ('capconduit invariant: route of call ' || ins.id || ' took only some of its slots')::boolean END AS consistent
   FROM ids, verdict v LEFT JOIN ins ON true LEFT JOIN cam ON true LEFT JOIN pick ON true;

@@ -1,9 +1,19 @@
 #!/usr/bin/env node
-import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { asteriskConfig, databaseFromUrl, parseFallback, pbxName } from './asterisk/config.js';
+import {
+  ariApp,
+  ariPassword,
+  ariUrlFor,
+  ariUser,
+  generateAriPassword,
+  httpBind,
+  httpPort,
+  isLoopback,
+} from './asterisk/ari.js';
+import { asteriskConfig, databaseFromUrl, parseFallback, pbxName, SECRET_FILES } from './asterisk/config.js';
 import { pino } from 'pino';
 import { generatePassword } from './auth/tokens.js';
 import { runAsteriskCheck } from './cli/asterisk-check.js';
@@ -149,6 +159,11 @@ type AsteriskConfigOpts = {
   agi?: string[];
   onUnavailable: string;
   onReject: string;
+  ariUser: string;
+  ariPassword?: string;
+  ariApp: string;
+  httpBind: string;
+  httpPort: string;
 };
 
 /** `asterisk-config --check DIR`: reports instead of writing; the exit code says whether anything is an error. */
@@ -159,7 +174,9 @@ async function checkAsteriskDir(dir: string, out: string | undefined, c: Config)
 
 program
   .command('asterisk-config')
-  .description('write the Asterisk configuration CapConduit needs (dialplan, realtime, CDR) into a directory')
+  .description(
+    'write the Asterisk configuration CapConduit needs (dialplan, realtime, CDR, ARI) into a directory',
+  )
   .option('--out <dir>', 'directory to write the files to')
   .option(
     '--pbx <name>',
@@ -176,23 +193,62 @@ program
     'congestion',
   )
   .option('--on-reject <spec>', 'what a rejected caller hears (same forms)', 'busy')
+  .option('--ari-user <name>', 'the ARI user CapConduit logs in as (ari.conf)', 'capconduit')
+  .option('--ari-password <password>', 'its password, 16+ characters (default: a random one, printed once)')
+  .option(
+    '--ari-app <name>',
+    "the Stasis application agents' calls go to: the app name of this PBX's Asterisk server in CapConduit",
+    'capconduit',
+  )
+  .option(
+    '--http-bind <address>',
+    "address of Asterisk's HTTP server, which carries ARI (http.conf)",
+    '127.0.0.1',
+  )
+  .option('--http-port <port>', "port of Asterisk's HTTP server", '8088')
   .action(async (opts: AsteriskConfigOpts) => {
     const c = config();
     if (opts.check !== undefined) return checkAsteriskDir(opts.check, opts.out, c);
     if (opts.out === undefined) throw new Error('asterisk-config needs --out DIR (or --check DIR)');
     if (opts.pbx === undefined) throw new Error('asterisk-config --out needs --pbx NAME');
     const host = c.agiHost === '0.0.0.0' || c.agiHost === '::' ? '127.0.0.1' : c.agiHost;
+    const password = opts.ariPassword === undefined ? undefined : ariPassword(opts.ariPassword);
+    const ari = {
+      user: ariUser(opts.ariUser),
+      password: password ?? generateAriPassword(),
+      app: ariApp(opts.ariApp),
+    };
+    const http = { bind: httpBind(opts.httpBind), port: httpPort(opts.httpPort) };
     const files = asteriskConfig({
       pbx: pbxName(opts.pbx),
       agi: opts.agi ?? [`${host}:${c.agiPort}`],
       onUnavailable: parseFallback(opts.onUnavailable),
       onReject: parseFallback(opts.onReject),
       database: databaseFromUrl(c.databaseUrl),
+      ari,
+      http,
     });
     mkdirSync(opts.out, { recursive: true });
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(opts.out, name), text);
-    console.log(`wrote ${Object.keys(files).join(', ')} to ${opts.out} (see docs/asterisk.md)`);
+    for (const [name, text] of Object.entries(files)) {
+      const path = join(opts.out, name);
+      if (SECRET_FILES.includes(name)) {
+        // writeFileSync keeps an existing file's mode: narrow it before the password goes in.
+        if (existsSync(path)) chmodSync(path, 0o600);
+        writeFileSync(path, text, { mode: 0o600 });
+      } else writeFileSync(path, text);
+    }
+    console.log(`wrote ${Object.keys(files).join(', ')} to ${opts.out} (see docs/asterisk.md, docs/ari.md)`);
     if (!c.databaseUrl) console.log('note: without DATABASE_URL the realtime and CDR files are placeholders');
+    console.log(
+      `ARI: ${ariUrlFor(http)}, user ${ari.user}, application ${ari.app}` +
+        (password === undefined
+          ? `, generated password ${ari.password} (shown once: enter it in CapConduit's Asterisk server record)`
+          : ''),
+    );
+    if (!isLoopback(http.bind))
+      console.log(
+        `warning: --http-bind ${http.bind} exposes ARI beyond this machine without TLS: see docs/ari.md`,
+      );
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -165,6 +165,42 @@ for (const kind of backends()) {
       }
     });
 
+    test('a campaign that records its calls: CC_RECORDING names the file in the same answer, and the hangup closes it', async () => {
+      const sc = await scenario(t.s, {
+        campaign: { record_calls: true },
+        links: [{}, { forwarding_priority: 2 }],
+      });
+      const id = call();
+
+      const routed = await runScript(port, {
+        script: `route?pbx=pbx-rec&did=${encodeURIComponent(sc.did)}`,
+        uniqueid: id,
+      });
+      const ids = (v: Record<string, string>) => `pbx=pbx-rec&call=${v.CC_CALL}&attempt=${v.CC_ATTEMPT}`;
+      const next = await runScript(port, { script: `next?${ids(routed.vars)}&status=BUSY`, uniqueid: id });
+
+      assert.equal(routed.vars.CC_RECORDING, `cc-${routed.vars.CC_CALL}`);
+      assert.equal(routed.vars.CC_STATUS, 'dial');
+      // One command: the file is set with the rest of the decision, before CC_STATUS.
+      assert.equal(routed.commands.length, 1);
+      assert.match(routed.commands[0]!, /,CC_RECORDING=cc-\d+,CC_REASON=,CC_STATUS=dial"$/);
+      assert.equal(next.vars.CC_RECORDING, routed.vars.CC_RECORDING);
+      const row = async () =>
+        (
+          await t.db.query<any>('SELECT state, duration, server_id FROM recordings WHERE name = $1', [
+            routed.vars.CC_RECORDING,
+          ])
+        ).rows;
+      assert.deepEqual(await row(), [{ state: 'recording', duration: null, server_id: null }]);
+
+      await runScript(port, {
+        script: `hangup?${ids(next.vars)}&did=&fallback=`,
+        uniqueid: id,
+        args: ['ANSWER', '42', '43', '50', '16'],
+      });
+      assert.deepEqual(await row(), [{ state: 'done', duration: 42, server_id: null }]);
+    });
+
     test('a rejected call tells the dialplan why', async () => {
       const r = await runScript(port, { script: 'route', uniqueid: call(), args: ['15550001111'] });
       assert.deepEqual(r.vars, { CC_CALL: r.vars.CC_CALL, CC_REASON: 'unknown_did', CC_STATUS: 'reject' });

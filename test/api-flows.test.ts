@@ -161,6 +161,27 @@ for (const kind of backends()) {
       assert.equal((await admin.post('/api/campaigns', { name: 'X', seller_id: admin.user.id })).status, 400);
     });
 
+    test('record_calls: off unless asked for, switched either way, a boolean only', async () => {
+      const plain = await seller.post('/api/campaigns', { name: 'Not recorded' });
+      assert.equal(plain.body.record_calls, false);
+      const recorded = await seller.post('/api/campaigns', { name: 'Recorded', record_calls: true });
+      assert.equal(recorded.status, 201);
+      assert.equal(recorded.body.record_calls, true);
+      const off = await seller.patch(`/api/campaigns/${recorded.body.id}`, { record_calls: false });
+      assert.equal(off.body.record_calls, false);
+      const on = await admin.patch(`/api/campaigns/${plain.body.id}`, { record_calls: true });
+      assert.equal(on.body.record_calls, true);
+      assert.equal((await seller.get(`/api/campaigns/${plain.body.id}`)).body.record_calls, true);
+      const bad = await seller.patch(`/api/campaigns/${plain.body.id}`, { record_calls: 'yes' });
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(bad.body), /record_calls/);
+      const list = await seller.get('/api/campaigns?q=ecorded');
+      assert.deepEqual(list.body.items.map((c: any) => [c.name, c.record_calls]).sort(), [
+        ['Not recorded', true],
+        ['Recorded', false],
+      ]);
+    });
+
     test('links carry every cap; defaults apply; the list is in priority order', async () => {
       const cl1 = (
         await admin.post('/api/clients', {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestDb, type TestDatabase } from './helpers/db.js';
 
@@ -76,5 +79,73 @@ describe('capconduit asterisk-config --check', () => {
     assert.match(neither.out, /needs --out DIR \(or --check DIR\)/);
     assert.match(notDir.out, /pjsip\.conf: not a directory/);
     assert.deepEqual([both.code, neither.code, notDir.code], [1, 1, 1]);
+  });
+
+  test('--out writes the ARI files too: a generated password printed once, kept readable by the owner only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-config-'));
+    const first = await run(['--out', dir, '--pbx', 'pbx1'], { DATABASE_URL: t.url });
+    assert.equal(first.code, 0, first.out);
+    const password = /generated password (\S+) \(shown once/.exec(first.out)?.[1];
+    assert.match(password ?? '', /^[A-Za-z0-9_-]{32}$/, first.out);
+    assert.match(first.out, /ARI: http:\/\/127\.0\.0\.1:8088\/ari, user capconduit, application capconduit/);
+    const ariConf = readFileSync(join(dir, 'ari.conf'), 'utf8');
+    assert.match(ariConf, new RegExp(`^password=${password}$`, 'm'));
+    for (const secret of ['ari.conf', 'res_pgsql.conf', 'cdr_pgsql.conf'])
+      assert.equal(statSync(join(dir, secret)).mode & 0o777, 0o600, secret);
+    assert.match(readFileSync(join(dir, 'http.conf'), 'utf8'), /^bindaddr=127\.0\.0\.1$/m);
+    assert.match(
+      readFileSync(join(dir, 'extensions_capconduit.conf'), 'utf8'),
+      /^exten => _X\.,1,Stasis\(capconduit,dial,\$\{EXTEN\}\)$/m,
+    );
+
+    // Run again with a password and names given: nothing is printed that was not asked for.
+    const again = await run(
+      [
+        '--out',
+        dir,
+        '--pbx',
+        'pbx1',
+        '--ari-user',
+        'cc',
+        '--ari-password',
+        'correct-horse-battery-staple',
+        '--ari-app',
+        'cc-app',
+        '--http-bind',
+        '0.0.0.0',
+      ],
+      { DATABASE_URL: t.url },
+    );
+    assert.equal(again.code, 0, again.out);
+    assert.doesNotMatch(again.out, /password/);
+    assert.match(again.out, /warning: --http-bind 0\.0\.0\.0 exposes ARI beyond this machine without TLS/);
+    assert.match(
+      readFileSync(join(dir, 'ari.conf'), 'utf8'),
+      /^\[cc\]\n.*\npassword=correct-horse-battery-staple$/ms,
+    );
+    assert.match(readFileSync(join(dir, 'extensions_capconduit.conf'), 'utf8'), /Stasis\(cc-app,dial,/);
+
+    // What was generated passes the check next to an operator's extensions.conf, carrier and modules.
+    writeFileSync(join(dir, 'extensions.conf'), '[general]\n#include extensions_capconduit.conf\n');
+    writeFileSync(join(dir, 'modules.conf'), '[modules]\nautoload=yes\n');
+    writeFileSync(
+      join(dir, 'pjsip.conf'),
+      '[udp]\ntype=transport\nprotocol=udp\n[carrier]\ntype=endpoint\ncontext=capconduit-inbound\n[carrier]\ntype=identify\nendpoint=carrier\nmatch=198.51.100.1\n',
+    );
+    const checked = await run(['--check', dir], { DATABASE_URL: t.url });
+    assert.equal(checked.code, 0, checked.out);
+    assert.match(checked.out, /^ok {6}ari\.conf:\d+: ARI is enabled for cc/m);
+    assert.match(
+      checked.out,
+      /^warning http\.conf:\d+: bindaddr=0\.0\.0\.0 exposes ARI beyond loopback without TLS/m,
+    );
+  });
+
+  test('a weak or unusable ARI password is refused, and nothing is written', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'cc-config-')), 'out');
+    const weak = await run(['--out', dir, '--pbx', 'pbx1', '--ari-password', 'asterisk'], {});
+    assert.equal(weak.code, 1);
+    assert.match(weak.out, /--ari-password must be at least 16 characters/);
+    assert.throws(() => statSync(dir), /ENOENT/);
   });
 });

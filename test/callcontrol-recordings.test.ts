@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startRig, waitFor, type Rig } from './helpers/callcontrol.js';
+import { fakeWav } from './helpers/fake-ari/rest-recordings.js';
+import { scenario } from './helpers/scenario.js';
 
 describe('recordings through ARI (fake ARI, PostgreSQL)', () => {
   let rig: Rig;
@@ -133,5 +135,63 @@ describe('recordings through ARI (fake ARI, PostgreSQL)', () => {
     assert.equal(gone.status, 404);
     assert.match(gone.body.error.message, /deleted/);
     assert.equal(await rig.t.services.callControl.recordings.retention(), 0, 'deleted once');
+  });
+
+  test('an inbound call of a campaign that records its calls: its MixMonitor file is served from the PBX’s server to whoever may see the call', async () => {
+    const s = rig.t.services;
+    const sc = await scenario(s, { campaign: { record_calls: true }, links: [{}] });
+    const uniqueid = `in-${Date.now()}.1`;
+    const routed = await s.routing.route({ pbx: rig.server.pbx, uniqueid, did: sc.did });
+    assert.equal(routed.action, 'dial');
+    const id = routed.callId!;
+    assert.equal(routed.action === 'dial' && routed.recording, `cc-${id}`);
+    await s.callEnd.finish({
+      pbx: rig.server.pbx,
+      uniqueid,
+      callId: id,
+      attemptId: routed.action === 'dial' ? routed.attemptId : null,
+      dialStatus: 'ANSWER',
+      billsec: 30,
+      source: 'agi',
+    });
+    // What MixMonitor left in the spool's recording directory, as ARI lists stored recordings.
+    const bytes = fakeWav(30);
+    rig.fake.state.stored.set(`cc-${id}`, { name: `cc-${id}`, format: 'wav', bytes });
+
+    const login = await rig.t.anon.post('/api/auth/login', {
+      email: sc.seller.email,
+      password: 'password-1',
+    });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    const seller = rig.t.client(login.body.token);
+    const listed = await seller.get(`/api/calls/${id}/recordings`);
+    assert.deepEqual(
+      listed.body.items.map((r: any) => [r.name, r.state, r.duration]),
+      [[`cc-${id}`, 'done', 30]],
+    );
+    const rec = listed.body.items[0];
+    const file = await fetch(`${rig.t.url}/api/recordings/${rec.id}/file`, {
+      headers: { authorization: `Bearer ${seller.token}` },
+    });
+    assert.equal(file.status, 200);
+    assert.equal(file.headers.get('content-type'), 'audio/wav');
+    assert.deepEqual(Buffer.from(await file.arrayBuffer()), bytes);
+    assert.ok(rig.fake.requests.some((r) => r.path === `/recordings/stored/cc-${id}/file`));
+    assert.equal((await rig.staff.get(`/api/recordings/${rec.id}/file`)).status, 200);
+    // Not an agent's call, and not another seller's: 404 to both.
+    assert.equal((await rig.agent.client.get(`/api/calls/${id}/recordings`)).status, 404);
+    assert.equal((await rig.agent.client.get(`/api/recordings/${rec.id}/file`)).status, 404);
+    const stranger = await rig.t.userClient('seller');
+    assert.equal((await stranger.get(`/api/calls/${id}/recordings`)).status, 404);
+    assert.equal((await stranger.get(`/api/recordings/${rec.id}/file`)).status, 404);
+
+    // Retention deletes it from the PBX like any other recording.
+    await rig.t.db.query(
+      `UPDATE recordings SET started_at = started_at - interval '400 days' WHERE id = $1`,
+      [rec.id],
+    );
+    await rig.admin.put('/api/settings/recordings.retention_days', { value: 30 });
+    assert.ok((await s.callControl.recordings.retention()) >= 1);
+    assert.equal(rig.fake.state.stored.has(`cc-${id}`), false);
   });
 });

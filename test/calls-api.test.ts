@@ -11,13 +11,14 @@ for (const kind of backends()) {
     let owner: Client;
     let other: Client;
     let admin: Client;
+    let login: (email: string) => Promise<Client>;
     const pbx = (method: string, path: string, body?: unknown) =>
       t.anon.request(method, path, body, { 'x-internal-api-token': INTERNAL_TOKEN });
 
     before(async () => {
       t = await startTestApp(kind);
       sc = await scenario(t.services, { links: [{ max_concurrency: 1 }, { forwarding_priority: 2 }] });
-      const login = async (email: string) => {
+      login = async (email: string) => {
         await t.services.users.update(
           sc.admin,
           (await t.services.users.list({ q: email }, { limit: 1, offset: 0 })).items[0]!.id,
@@ -185,6 +186,62 @@ for (const kind of backends()) {
       assert.match(lines[0], /^id,uniqueid,started_at/);
       assert.equal(lines.length, 3);
       assert.ok(lines.some((l: string) => l.includes(',h1,')));
+    });
+
+    test('a campaign that records its calls: route_info names the file, log_call closes it, the call lists it for whoever may see the call', async () => {
+      const rec = await scenario(t.services, { campaign: { record_calls: true }, links: [{}] });
+      const seller = await login(rec.seller.email);
+
+      const routed = await pbx(
+        'GET',
+        `/api/internal/route_info?pbx=pbx-rec&uniqueid=r1&did=${encodeURIComponent(rec.did)}`,
+      );
+      assert.equal(routed.status, 200);
+      assert.equal(routed.body.recording, `cc-${routed.body.call_id}`);
+      const plain = await pbx(
+        'GET',
+        `/api/internal/route_info?pbx=pbx-rec&uniqueid=r2&did=${encodeURIComponent(sc.did)}`,
+      );
+      assert.equal(plain.body.status, 'dial');
+      assert.equal(plain.body.recording, null);
+
+      const id = routed.body.call_id;
+      const listed = await seller.get(`/api/calls/${id}/recordings`);
+      assert.equal(listed.status, 200);
+      assert.deepEqual(
+        listed.body.items.map((r: any) => [r.name, r.state, r.format]),
+        [[`cc-${id}`, 'recording', 'wav']],
+      );
+      const logged = await pbx('POST', '/api/internal/log_call', {
+        pbx: 'pbx-rec',
+        uniqueid: 'r1',
+        call_id: id,
+        attempt_id: routed.body.attempt_id,
+        dial_status: 'ANSWER',
+        answered_time: 61,
+      });
+      assert.equal(logged.body.status, 'logged');
+      const done = (await seller.get(`/api/calls/${id}/recordings`)).body.items[0];
+      assert.deepEqual([done.state, done.duration], ['done', 61]);
+      assert.ok(done.ended_at);
+      assert.equal((await seller.get(`/api/calls/${id}`)).body.recording, `cc-${id}`);
+      assert.equal((await admin.get(`/api/calls/${id}/recordings`)).body.items.length, 1);
+
+      // Another seller, and the seller of another campaign, see neither the list nor the file.
+      assert.equal((await other.get(`/api/calls/${id}/recordings`)).status, 404);
+      assert.equal((await other.get(`/api/recordings/${done.id}/file`)).status, 404);
+      assert.equal((await owner.get(`/api/recordings/${done.id}/file`)).status, 404);
+      // No Asterisk server is registered for pbx-rec: nothing to fetch the file from, and said so.
+      const file = await seller.get(`/api/recordings/${done.id}/file`);
+      assert.equal(file.status, 409);
+      assert.match(file.body.error.message, /no Asterisk server to fetch it from/);
+      await pbx('POST', '/api/internal/log_call', {
+        pbx: 'pbx-rec',
+        uniqueid: 'r2',
+        call_id: plain.body.call_id,
+        attempt_id: plain.body.attempt_id,
+        dial_status: 'NOANSWER',
+      });
     });
   });
 }

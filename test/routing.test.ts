@@ -255,6 +255,78 @@ for (const kind of backends()) {
       assert.equal(reason(await cachedCall(sc.did)), 'all_candidates_capped');
     });
 
+    test('a campaign that records its calls: the answer names a file, kept with the call and closed at its end', async () => {
+      const server = await t.db.query<{ id: number }>(
+        `INSERT INTO asterisk_servers (name, pbx, ari_url, ari_username, ari_password)
+         VALUES ('Test PBX', 'test-pbx', 'http://127.0.0.1:8088/ari', 'capconduit', 'sealed') RETURNING id`,
+      );
+      const recorded = await scenario(t.s, {
+        campaign: { record_calls: true },
+        links: [{}, { forwarding_priority: 2 }],
+      });
+      const plain = await scenario(t.s, { links: [{}] });
+      const id = call();
+      const recordings = async (callId: number) =>
+        (
+          await t.db.query<any>(
+            'SELECT call_id, server_id, name, format, state, duration, ended_at IS NOT NULL AS ended FROM recordings WHERE call_id = $1',
+            [callId],
+          )
+        ).rows;
+
+      const first = await c.route(id, recorded.did);
+      const callId = c.known(id)!.callId!;
+      const name = `cc-${callId}`;
+      assert.equal(first.action === 'dial' && first.recording, name);
+      // The answer lost and asked again, and a failover: the same file, never a second one.
+      const again = await c.route(id, recorded.did);
+      assert.equal(again.action === 'dial' && again.recording, name);
+      const failover = await c.next(id, 'BUSY');
+      assert.equal(failover.action === 'dial' && failover.recording, name);
+      assert.deepEqual(await recordings(callId), [
+        {
+          call_id: callId,
+          server_id: server.rows[0]!.id,
+          name,
+          format: 'wav',
+          state: 'recording',
+          duration: null,
+          ended: false,
+        },
+      ]);
+      const row = await t.db.query<any>('SELECT recording FROM calls WHERE id = $1', [callId]);
+      assert.equal(row.rows[0].recording, name);
+
+      await c.end(id, 'ANSWER', { billsec: 42 });
+      assert.deepEqual(
+        (await recordings(callId)).map((r) => [r.state, r.duration, r.ended]),
+        [['done', 42, true]],
+      );
+      assert.deepEqual(
+        (await t.s.callControl.recordings.list(recorded.seller, callId)).map((r) => [r.name, r.state]),
+        [[name, 'done']],
+      );
+
+      // Campaigns that do not record, and calls that are rejected, name no file and have no row.
+      const plainCall = await c.route(call(), plain.did);
+      assert.equal(plainCall.action, 'dial');
+      assert.equal('recording' in plainCall, false);
+      const plainId = plainCall.callId;
+      assert.deepEqual(await recordings(plainId), []);
+      await t.s.campaigns.update(recorded.seller, recorded.campaignId, { status: 'paused' });
+      const refused = await c.route(call(), recorded.did);
+      assert.equal(reason(refused), 'campaign_inactive');
+      assert.deepEqual(await recordings(refused.callId!), []);
+      await t.s.campaigns.update(recorded.seller, recorded.campaignId, { status: 'active' });
+
+      // A PBX no Asterisk server is registered for: the row has no server (the file stays on the PBX).
+      const elsewhere = callFlow(t.s, 'pbx-unregistered');
+      const unregistered = await elsewhere.route(call(), recorded.did);
+      assert.equal(unregistered.action, 'dial');
+      const [orphan] = await recordings(unregistered.callId!);
+      assert.deepEqual([orphan.server_id, orphan.name], [null, `cc-${unregistered.callId}`]);
+    });
+
     test('rejections say why: unknown DID, paused campaign, low balance', async () => {
       assert.equal(reason(await c.route(call(), '+14155550000')), 'unknown_did');
       assert.equal(reason(await c.route(call(), 'garbage')), 'unknown_did');

@@ -12,6 +12,7 @@ import type { AgiSession } from './session.js';
  *   CC_CALL    CapConduit's call id         (passed back on every later request)
  *   CC_ATTEMPT the attempt to dial          (dial; passed back, so a repeated request is recognised)
  *   CC_DIAL    PJSIP/<endpoint>, CC_TIMEOUT seconds for Dial(), CC_MAXSEC the call's longest life (dial)
+ *   CC_RECORDING the file MixMonitor records the call to (dial; only when the campaign records calls)
  *   CC_REASON  why not                      (reject, error)
  */
 async function answer(session: AgiSession, d: RouteDecision): Promise<void> {
@@ -24,6 +25,7 @@ async function answer(session: AgiSession, d: RouteDecision): Promise<void> {
           CC_DIAL: d.dial,
           CC_TIMEOUT: d.timeout,
           CC_MAXSEC: d.maxSeconds,
+          ...(d.recording === undefined ? {} : { CC_RECORDING: d.recording }),
           // A node asked before may have left its reason; this call has a decision now.
           CC_REASON: '',
           CC_STATUS: 'dial',

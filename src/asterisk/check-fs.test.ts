@@ -50,6 +50,9 @@ test('the setup the issue was found on: every problem is named, with where it is
     "pjsip.conf:25 endpoint [buyer-a] has the id of CapConduit's client buyer-a",
     "pjsip.conf:32 aor [buyer-a] has the id of CapConduit's client buyer-a",
     'extensions.conf does not #include extensions_capconduit.conf',
+    // Call control was not set up yet: no ARI user, no HTTP server.
+    'ari.conf missing',
+    'http.conf missing',
   ]);
   // The carrier's identify is among what realtime-only mappings drop: the 403s of the issue.
   assert.match(

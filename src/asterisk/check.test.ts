@@ -25,6 +25,8 @@ test('the files asterisk-config generates, next to a carrier trunk, pass the che
     onUnavailable: parseFallback('congestion'),
     onReject: parseFallback('busy'),
     database,
+    ari: { user: 'capconduit', password: 'generated-password-0123456789', app: 'capconduit' },
+    http: { bind: '127.0.0.1', port: 8088 },
   });
 
   const findings = check({ ...generated, ...OPERATOR });
@@ -44,7 +46,12 @@ test('the dialplan must be included, exist and define the inbound context', () =
   assert.deepEqual(only(check({ ...OPERATOR, 'extensions_capconduit.conf': '[other]\n' })), [
     'error extensions.conf:3 extensions_capconduit.conf defines no [capconduit-inbound]',
   ]);
-  assert.deepEqual(only(check({ ...OPERATOR, ...dialplan })), []);
+  assert.deepEqual(only(check({ ...OPERATOR, ...dialplan })), [
+    'warning extensions.conf:3 extensions_capconduit.conf defines no [capconduit-agents]',
+  ]);
+  const agents = '[capconduit-agents]\nexten => _X.,1,Stasis(capconduit,dial,${EXTEN})\n';
+  const withAgents = { 'extensions_capconduit.conf': dialplan['extensions_capconduit.conf'] + agents };
+  assert.deepEqual(only(check({ ...OPERATOR, ...withAgents })), []);
 });
 
 test('modules CapConduit needs must load: noload, or autoload off without load =>, is an error', () => {

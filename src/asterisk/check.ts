@@ -3,6 +3,7 @@
  * lacks, or has in conflict, for CapConduit. Pure: parsed files, the database settings and the
  * active clients in, findings out (the file system is read by check-fs.ts).
  */
+import { checkAri, checkHttp } from './check-ari.js';
 import { checkCdr, checkDatabase } from './check-database.js';
 import { checkPjsip, type ClientTarget } from './check-pjsip.js';
 import { checkExtconfig, checkSorcery } from './check-sorcery.js';
@@ -37,6 +38,8 @@ export function checkAsterisk(input: CheckInput): Finding[] {
     ...checkPjsip(confs, input.clients),
     ...skipped,
     ...checkDialplan(confs),
+    ...checkAri(confs),
+    ...checkHttp(confs),
     ...checkModules(confs),
   ];
 }
@@ -83,7 +86,16 @@ function checkDialplan(confs: Confs): Finding[] {
         `${DIALPLAN_FILE} defines no [${CONTEXTS.inbound}]: generate it again with capconduit asterisk-config`,
       ),
     ];
-  return [ok(where(inc), `includes ${DIALPLAN_FILE}, which defines [${CONTEXTS.inbound}]`)];
+  const agents =
+    sectionsNamed(ext, CONTEXTS.agents).length > 0
+      ? []
+      : [
+          warning(
+            where(inc),
+            `${DIALPLAN_FILE} defines no [${CONTEXTS.agents}]: numbers agents dial from their phones go nowhere (404); generate it again with capconduit asterisk-config`,
+          ),
+        ];
+  return [ok(where(inc), `includes ${DIALPLAN_FILE}, which defines [${CONTEXTS.inbound}]`), ...agents];
 }
 
 /** Modules CapConduit's files need, and what for (main/loader.c decides what loads). */

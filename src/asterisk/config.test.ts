@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { AGENT_CONTEXT } from '../agents/pjsip.js';
 import {
   asteriskConfig,
+  CONTEXTS,
   databaseFromUrl,
   parseFallback,
   pbxName,
+  SECRET_FILES,
   type AsteriskConfigOptions,
 } from './config.js';
 import { MAX_DIALS } from './dialplan.js';
@@ -15,6 +18,8 @@ const options: AsteriskConfigOptions = {
   onUnavailable: parseFallback('goto:ivr-sorry,s,1'),
   onReject: parseFallback('busy'),
   database: databaseFromUrl('postgres://capc:s3cret@db.internal:5433/capconduit'),
+  ari: { user: 'capconduit', password: 'x'.repeat(32), app: 'cap-app' },
+  http: { bind: '127.0.0.1', port: 8088 },
 };
 
 interface Ext {
@@ -150,6 +155,25 @@ test('Asterisk itself bounds the call (TIMEOUT(absolute) from the route answer) 
   assert.ok(timeout > 0 && timeout < route.findIndex((l) => l.app === 'Dial'));
 });
 
+test('a recorded call: MixMonitor into the recording spool, only when CapConduit named a file, once, before Dial', () => {
+  const route = parse(asteriskConfig(options)['extensions_capconduit.conf']!).filter(
+    (l) => l.context === 'capconduit-route',
+  );
+  const at = (app: string) => route.findIndex((l) => l.app === app);
+  const mix = at('MixMonitor');
+
+  // An absolute path: a relative one would land in the monitor directory, which ARI does not serve.
+  assert.equal(route[mix]!.args, '${ASTSPOOLDIR}/recording/${CC_RECORDING}.wav,b');
+  assert.equal(route[mix - 1]!.label, 'record');
+  assert.equal(route[mix - 1]!.args, '$["${CC_RECORDING}" = ""]?decide');
+  // Reached from the route answer only (failovers go back to decide, after it), before any Dial.
+  assert.equal(route[mix + 1]!.label, 'decide');
+  assert.ok(mix < at('Dial'));
+  assert.equal(route.filter((l) => l.args.endsWith('?record')).length, 1);
+  // Nothing left from anywhere else can start a recording: cleared before the first request.
+  assert.ok(route.findIndex((l) => l.args === 'CC_RECORDING=') < at('AGI'));
+});
+
 test('the dialled number stays the extension, so it is the CDR dst; the CDR names the PBX', () => {
   const lines = parse(asteriskConfig(options)['extensions_capconduit.conf']!);
   const gotos = lines.filter(
@@ -160,6 +184,21 @@ test('the dialled number stays the extension, so it is the CDR dst; the CDR name
   assert.ok(lines.some((l) => l.args === 'CDR(userfield)=capconduit pbx=pbx1'));
   assert.throws(() => pbxName('two words'), /letters, digits/);
   assert.equal(pbxName('pbx-2.east'), 'pbx-2.east');
+});
+
+test('every file is generated, with the names docs/asterisk.md and docs/ari.md give them', () => {
+  assert.deepEqual(Object.keys(asteriskConfig(options)).sort(), [
+    'ari.conf',
+    'cdr.conf',
+    'cdr_pgsql.conf',
+    'extconfig.conf',
+    'extensions_capconduit.conf',
+    'http.conf',
+    'res_pgsql.conf',
+    'sorcery.conf',
+  ]);
+  assert.deepEqual([...SECRET_FILES].sort(), ['ari.conf', 'cdr_pgsql.conf', 'res_pgsql.conf']);
+  assert.match(asteriskConfig(options)['ari.conf']!, /^password=x{32}$/m);
 });
 
 test('realtime and CDR files point at the database; values libpq cannot take are refused', () => {
@@ -204,4 +243,36 @@ test('cdr.conf keeps a CDR for calls that never reach a Dial, and congestion as 
   assert.match(cdr, /^\[general\]$/m);
   for (const line of ['enable=yes', 'unanswered=yes', 'congestion=yes', 'batch=no', 'endbeforehexten=yes'])
     assert.match(cdr, new RegExp(`^${line}$`, 'm'));
+});
+
+test("agents' phones: every number they dial goes into the Stasis application, and only there", () => {
+  const text = asteriskConfig(options)['extensions_capconduit.conf']!;
+  const agents = parse(text).filter((l) => l.context === 'capconduit-agents');
+
+  assert.deepEqual(
+    [...new Set(agents.map((l) => l.exten))],
+    ['_X.', '_+X.', 'h'],
+    'agent extensions (2-10 digits) are matched by _X.',
+  );
+  for (const exten of ['_X.', '_+X.']) {
+    const lines = agents.filter((l) => l.exten === exten);
+    assert.equal(`${lines[0]!.app}(${lines[0]!.args})`, 'Stasis(cap-app,dial,${EXTEN})', exten);
+    // When no CapConduit holds the application, Stasis returns at once with STASISSTATUS=FAILED.
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.app),
+      ['GotoIf', 'Hangup', 'Log', 'Congestion'],
+    );
+    assert.equal(lines[1]!.args, '$["${STASISSTATUS}" = "FAILED"]?unreachable');
+  }
+  // Nothing dials a phone or the trunk from the agents' context: CapConduit decides every call.
+  assert.deepEqual(
+    agents.filter((l) => ['Dial', 'Goto', 'Gosub', 'AGI'].includes(l.app)),
+    [],
+  );
+  assert.doesNotMatch(text, /^include => /m);
+  assert.deepEqual(
+    agents.filter((l) => l.exten === 'h').map((l) => l.app),
+    ['NoOp'],
+  );
+  assert.equal(CONTEXTS.agents, AGENT_CONTEXT);
 });

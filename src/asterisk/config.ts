@@ -1,8 +1,9 @@
 /**
  * What an unmodified Asterisk 20/22 needs to work with CapConduit, generated from settings
- * (`capconduit asterisk-config --out DIR`): the dialplan (`dialplan.ts`) and the realtime and
- * CDR files (`realtime.ts`). Pure: options in, file texts out.
+ * (`capconduit asterisk-config --out DIR`): the dialplan (`dialplan.ts`), the realtime and CDR
+ * files (`realtime.ts`) and ARI's (`ari.ts`). Pure: options in, file texts out.
  */
+import { ariConf, httpConf, type AriOptions, type HttpOptions } from './ari.js';
 import { extensionsConf, type Fallback } from './dialplan.js';
 import { cdrConf, cdrPgsqlConf, extconfigConf, resPgsqlConf, sorceryConf } from './realtime.js';
 
@@ -17,6 +18,10 @@ export interface AsteriskConfigOptions {
   /** What a caller hears when CapConduit rejects the call (caps reached, closed, …). */
   onReject: Fallback;
   database: { host: string; port: number; name: string; user: string; password: string } | undefined;
+  /** The ARI user CapConduit logs in as, and the Stasis application agents' calls go to. */
+  ari: AriOptions;
+  /** Where Asterisk's HTTP server (ARI) listens. */
+  http: HttpOptions;
 }
 
 /** The generated dialplan's file name, which extensions.conf must #include. */
@@ -39,8 +44,13 @@ export function asteriskConfig(o: AsteriskConfigOptions): Record<string, string>
     'sorcery.conf': sorceryConf(),
     'cdr_pgsql.conf': cdrPgsqlConf(o),
     'cdr.conf': cdrConf(),
+    'ari.conf': ariConf(o),
+    'http.conf': httpConf(o),
   };
 }
+
+/** Generated files that hold a password: written readable by their owner only. */
+export const SECRET_FILES: readonly string[] = ['res_pgsql.conf', 'cdr_pgsql.conf', 'ari.conf'];
 
 /** Database connection fields for the generated files, from a postgres:// URL. */
 export function databaseFromUrl(url: string | undefined): AsteriskConfigOptions['database'] {

@@ -23,6 +23,8 @@ export const CHECKED_FILES = [
   'pjsip.conf',
   'pjsip_wizard.conf',
   'extensions.conf',
+  'ari.conf',
+  'http.conf',
   'modules.conf',
 ] as const;
 

@@ -13,9 +13,11 @@ const FORMAT = 'wav';
 const RETENTION_BATCH = 200;
 
 /**
- * Recordings: started and stopped on a connected call's bridge through ARI, listed per call,
- * streamed from Asterisk's stored recordings to whoever may see the call, and deleted from
- * Asterisk and the log once older than `recordings.retention_days`.
+ * Recordings: started and stopped on a connected call's bridge through ARI, or (inbound calls of
+ * a campaign that records them) written by the dialplan's MixMonitor with a row the routing
+ * statement inserts and the call's end closes; listed per call, streamed from Asterisk's stored
+ * recordings to whoever may see the call, and deleted from Asterisk and the log once older than
+ * `recordings.retention_days`.
  */
 export function createRecordings(
   core: CallControlCore,
@@ -102,7 +104,9 @@ export function createRecordings(
       throw new AppError('not_found', `recording ${id} was deleted (recordings.retention_days)`);
     if (rec.state === 'recording') throw conflict('the recording is still running: stop it first');
     if (rec.server_id === null)
-      throw conflict(`recording ${id} was made on an Asterisk server that has been removed`);
+      throw conflict(
+        `recording ${id} has no Asterisk server to fetch it from: none was registered for its PBX when the call was made, or it has been removed`,
+      );
     const { client } = await core.clientFor(rec.server_id);
     try {
       const file = await client.recordings.getStoredFile(rec.name);

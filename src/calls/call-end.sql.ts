@@ -2,7 +2,8 @@
  * The end of a call as one statement (one round trip, one commit): the call is locked, its
  * current attempt settled (answered, unanswered, never dialled, expired), every slot it holds
  * settled with the one `settleSlot` fragment, the call row finished, the seller charged from the
- * finished row (no charge without its call), and cap-reached and low-balance notices raised.
+ * finished row (no charge without its call), cap-reached and low-balance notices raised, and the
+ * call's recording (a campaign that records its calls) marked done.
  * The same statement ends a call on its hangup, expires it, releases it when its PBX lost it,
  * and applies a hangup that arrives after an expiry. Lock order and the `fresh` rule: see
  * src/routing/statements.ts. Full text in sql/end-call.sql.
@@ -138,7 +139,14 @@ export function endCallStatement() {
                      || CASE WHEN st.outcome = 'not_dialed' THEN '; attempt ' || st.attempt_seq || ' was reserved but never dialled' ELSE '' END
                      || CASE WHEN c.state = 'expired' THEN '; arrived after the call had expired' ELSE '' END)))
     FROM st WHERE c.id = st.id
-  RETURNING c.id, c.seller_id, c.cost, c.pbx, c.uniqueid, c.did, c.billsec, c.campaign_id
+  RETURNING c.id, c.seller_id, c.cost, c.pbx, c.uniqueid, c.did, c.billsec, c.campaign_id, c.recording
+), rd AS (
+  -- the recording of a campaign that records its calls (the dialplan's MixMonitor stopped with the
+  -- channel); a hangup after an expiry brings the real duration
+  UPDATE recordings r SET state = 'done', ended_at = ${p.endedAt}, duration = st.billsec
+    FROM upd, st WHERE upd.recording IS NOT NULL AND r.call_id = upd.id AND r.name = upd.recording
+                   AND r.state IN ('recording', 'done')
+  RETURNING r.id
 ), ${ledgerSql(
     {
       seller: 'upd.seller_id',

@@ -18,6 +18,8 @@ export interface CampaignFields {
   monthly_cap: number | null;
   timezone: string;
   business_hours: BusinessHours | null;
+  /** Inbound calls are recorded (the route answer names a file: CC_RECORDING). */
+  record_calls: boolean;
 }
 
 export interface CampaignRow extends CampaignFields {
@@ -30,7 +32,8 @@ export interface CampaignRow extends CampaignFields {
 }
 
 const SELECT = `SELECT c.id, c.seller_id, c.name, c.status, c.routing_strategy, c.dial_timeout_seconds, c.max_attempts,
-  c.max_concurrency, c.hourly_cap, c.daily_cap, c.monthly_cap, c.timezone, c.business_hours, c.created_at, c.updated_at,
+  c.max_concurrency, c.hourly_cap, c.daily_cap, c.monthly_cap, c.timezone, c.business_hours, c.record_calls,
+  c.created_at, c.updated_at,
   (SELECT count(*) FROM dids d WHERE d.campaign_id = c.id) AS did_count,
   (SELECT count(*) FROM campaign_client_settings l WHERE l.campaign_id = c.id) AS link_count`;
 
@@ -47,6 +50,7 @@ export const CAMPAIGN_COLUMNS: Record<keyof CampaignFields, string> = {
   monthly_cap: 'monthly_cap',
   timezone: 'timezone',
   business_hours: 'business_hours::jsonb',
+  record_calls: 'record_calls',
 };
 
 export function createCampaignsRepo(db: Queryable) {
@@ -84,8 +88,8 @@ export function createCampaignsRepo(db: Queryable) {
       const row = await one<{ id: number }>(
         db,
         `INSERT INTO campaigns (seller_id, name, status, routing_strategy, dial_timeout_seconds, max_attempts,
-           max_concurrency, hourly_cap, daily_cap, monthly_cap, timezone, business_hours)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb) RETURNING id`,
+           max_concurrency, hourly_cap, daily_cap, monthly_cap, timezone, business_hours, record_calls)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13) RETURNING id`,
         [
           sellerId,
           f.name,
@@ -99,6 +103,7 @@ export function createCampaignsRepo(db: Queryable) {
           f.monthly_cap,
           f.timezone,
           f.business_hours === null ? null : JSON.stringify(f.business_hours),
+          f.record_calls,
         ],
       );
       return row!.id;

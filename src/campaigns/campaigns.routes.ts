@@ -39,6 +39,7 @@ const Campaign = Type.Object({
   monthly_cap: Nullable(Type.Integer()),
   timezone: Type.String(),
   business_hours: Nullable(BusinessHours),
+  record_calls: Type.Boolean(),
   did_count: Type.Integer(),
   link_count: Type.Integer(),
   created_at: Timestamp,
@@ -57,6 +58,12 @@ const fields = {
   monthly_cap: Type.Optional(Cap),
   timezone: Type.Optional(Timezone),
   business_hours: Type.Optional(Nullable(BusinessHours)),
+  record_calls: Type.Optional(
+    Type.Boolean({
+      description:
+        "Record inbound calls (default false): the route answer names a file (CC_RECORDING) the generated dialplan's MixMonitor writes, listed and downloaded with the call",
+    }),
+  ),
 };
 
 const CampaignDidParams = Type.Object({

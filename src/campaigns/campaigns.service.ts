@@ -25,6 +25,7 @@ const DEFAULTS: Omit<CampaignFields, 'name'> = {
   monthly_cap: null,
   timezone: 'UTC',
   business_hours: null,
+  record_calls: false,
 };
 
 export function createCampaignsService(deps: { db: Db; clock: Clock }) {

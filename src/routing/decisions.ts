@@ -34,11 +34,19 @@ export type RouteDecision =
       maxSeconds: number;
       linkId: number;
       clientId: number;
+      /**
+       * The file the dialplan records the call to (CC_RECORDING, MixMonitor into Asterisk's
+       * recording spool); present only when the campaign records its calls.
+       */
+      recording?: string;
     }
   | { action: 'reject'; callId: number | undefined; reason: RejectReason };
 
 /** The dial string for a client's PJSIP endpoint. */
 export const dialString = (clientIdentifier: string) => `PJSIP/${clientIdentifier}`;
+
+/** The recording field of a dial decision: left out when the call is not recorded. */
+export const recordingOf = (name: string | null) => (name === null ? {} : { recording: name });
 
 /** The answer a call's stored state gives to any request about it. */
 export function decisionOf(row: DecisionRow, maxSeconds: number): RouteDecision {
@@ -53,6 +61,7 @@ export function decisionOf(row: DecisionRow, maxSeconds: number): RouteDecision 
         maxSeconds,
         linkId: row.link_id!,
         clientId: row.client_id!,
+        ...recordingOf(row.recording),
       };
     case 'rejected':
     case 'exhausted':

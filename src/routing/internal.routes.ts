@@ -24,6 +24,12 @@ const Decision = Type.Object({
   link_id: Nullable(Type.Integer()),
   client_id: Nullable(Type.Integer()),
   reason: Nullable(Type.String({ description: 'Why the call is rejected' })),
+  recording: Nullable(
+    Type.String({
+      description:
+        "The campaign records its calls: record the call to this file name in Asterisk's recording spool (e.g. MixMonitor(${ASTSPOOLDIR}/recording/<name>.wav,b)) before dialling",
+    }),
+  ),
 });
 
 const toJson = (d: RouteDecision) =>
@@ -38,6 +44,7 @@ const toJson = (d: RouteDecision) =>
         link_id: d.linkId,
         client_id: d.clientId,
         reason: null,
+        recording: d.recording ?? null,
       }
     : {
         status: 'reject' as const,
@@ -49,6 +56,7 @@ const toJson = (d: RouteDecision) =>
         link_id: null,
         client_id: null,
         reason: d.reason,
+        recording: null,
       };
 
 const Seconds = Type.Integer({ minimum: 0, maximum: 864_000 });

@@ -115,7 +115,7 @@ SELECT lc.id AS call_id, fresh.id IS NOT NULL AS fresh, upd.id IS NOT NULL AS ch
        CASE WHEN upd.id IS NOT NULL THEN pick.client_identifier ELSE na.client_identifier END AS client_identifier,
        CASE WHEN upd.id IS NOT NULL THEN pick.link_id ELSE na.link_id END AS link_id,
        CASE WHEN upd.id IS NOT NULL THEN pick.client_id ELSE na.client_id END AS client_id,
-       fresh.dial_timeout,
+       fresh.dial_timeout, fresh.recording,
        CASE WHEN upd.id IS NULL
               OR ((SELECT count(*) FROM fail) = 1
                   AND (pick.link_id IS NULL
@@ -129,6 +129,6 @@ SELECT lc.id AS call_id, fresh.id IS NOT NULL AS fresh, upd.id IS NOT NULL AS ch
 
 /** A call's current decision, for a repeated or late request (no lock, no change). */
 export const DECISION_SQL = `SELECT c.id AS call_id, c.state, c.reject_reason, c.current_attempt_id AS attempt_id,
-       a.client_identifier, a.link_id, a.client_id, c.dial_timeout
+       a.client_identifier, a.link_id, a.client_id, c.dial_timeout, c.recording
   FROM calls c LEFT JOIN call_attempts a ON a.id = c.current_attempt_id
  WHERE c.pbx = $1::text AND c.uniqueid = $2::text ORDER BY c.generation DESC LIMIT 1`;

@@ -11,6 +11,9 @@ import {
   skippedEntries,
 } from './statements.js';
 
+/** The format inbound calls are recorded in (the dialplan's MixMonitor writes `${CC_RECORDING}.wav`). */
+const RECORDING_FORMAT = 'wav';
+
 const ROUTE_PARAMS = namedParams({
   pbx: 'text',
   uniqueid: 'text',
@@ -34,14 +37,15 @@ const ROUTE_PARAMS = namedParams({
 /**
  * A new call: in one statement the campaign is locked and checked (status, seller, balance,
  * caps), the candidates locked in id order, the first in the call's order with room under every
- * cap and its client's limit is reserved, and the call and its first attempt are written —
- * or the call is written rejected with the reason, holding nothing. Nothing is written when the
+ * cap and its client's limit is reserved, and the call and its first attempt are written (with
+ * its recording, when the campaign records its calls) — or the call is written rejected with the
+ * reason, holding nothing. Nothing is written when the
  * (pbx, uniqueid) already has an open or just-ended call (`call_id` null: read its decision).
  */
 export function routeStatement() {
   const p = ROUTE_PARAMS.ref;
   const sql = `WITH cam AS (
-  SELECT t.id, t.seller_id, t.timezone, t.dial_timeout_seconds, t.max_attempts, t.rr_counter,
+  SELECT t.id, t.seller_id, t.timezone, t.dial_timeout_seconds, t.max_attempts, t.rr_counter, t.record_calls,
          u.billing_rate_per_minute AS rate,
          t.status = 'active' AS active, u.status = 'active' AS seller_active,
          u.balance > ${p.minimumBalance} AS balance_ok,
@@ -91,7 +95,7 @@ export function routeStatement() {
   INSERT INTO calls (id, pbx, uniqueid, generation, uid_epoch, uid_seq, state, did, did_raw, caller_id,
                      caller_id_raw, did_id, campaign_id, seller_id, routing_status, reject_reason, plan, timezone,
                      dial_timeout, max_attempts, rate_per_minute, campaign_hour, campaign_day, campaign_month,
-                     current_attempt_id, attempt_count, trace, started_at, expires_at)
+                     current_attempt_id, attempt_count, recording, trace, started_at, expires_at)
   SELECT ids.call_id, ${p.pbx}, ${p.uniqueid}, coalesce(prior.generation + 1, 0), ${p.uidEpoch}, ${p.uidSeq},
          CASE WHEN v.reason IS NULL THEN 'dialing' ELSE 'rejected' END, ${p.did}, ${p.didRaw}, ${p.caller},
          ${p.callerRaw}, ${p.didId}, cam.id, cam.seller_id,
@@ -101,6 +105,8 @@ export function routeStatement() {
          CASE WHEN v.reason IS NULL THEN cam.hour END, CASE WHEN v.reason IS NULL THEN cam.day END,
          CASE WHEN v.reason IS NULL THEN cam.month END,
          CASE WHEN v.reason IS NULL THEN ids.attempt_id END, CASE WHEN v.reason IS NULL THEN 1 ELSE 0 END,
+         -- CC_RECORDING: named by the call's id, so one per call across every PBX
+         CASE WHEN v.reason IS NULL AND cam.record_calls THEN 'cc-' || ids.call_id END,
          ${p.trace} || s.entries
            || CASE WHEN v.reason = 'campaign_cap_reached' THEN jsonb_build_array(jsonb_build_object(
                 'at', ${isoTime(p.now)}, 'step', 'route', 'outcome', 'skipped', 'reason', 'campaign_cap', 'caps', cam.full_caps))
@@ -111,7 +117,15 @@ export function routeStatement() {
     FROM ids, prior, skipped s, verdict v LEFT JOIN cam ON true LEFT JOIN pick ON true
    WHERE NOT prior.busy
   ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
-  RETURNING id, state
+  RETURNING id, state, recording
+), rec AS (
+  -- the file the dialplan's MixMonitor writes (CC_RECORDING), fetched later through the ARI of
+  -- the server registered for this PBX (none: null, and the file stays on the PBX)
+  INSERT INTO recordings (call_id, server_id, name, format, state, started_at)
+  SELECT ins.id, (SELECT s.id FROM asterisk_servers s WHERE s.pbx = ${p.pbx}), ins.recording, '${RECORDING_FORMAT}',
+         'recording', ${p.now}
+    FROM ins WHERE ins.recording IS NOT NULL
+  RETURNING id
 ), att AS (
   INSERT INTO call_attempts (${ATTEMPT_COLUMNS})
   SELECT ids.attempt_id, ins.id, 1, pick.link_id, pick.client_id, pick.client_identifier, 'dialing', pick.hour,
@@ -132,10 +146,11 @@ export function routeStatement() {
   RETURNING k.id
 )
 SELECT ins.id AS call_id, ins.state, v.reason, ids.attempt_id, pick.link_id, pick.client_id, pick.client_identifier,
-       cam.dial_timeout_seconds AS dial_timeout,
+       cam.dial_timeout_seconds AS dial_timeout, ins.recording,
        CASE WHEN ins.state IS DISTINCT FROM 'dialing'
               OR ((SELECT count(*) FROM att) + (SELECT count(*) FROM uc) + (SELECT count(*) FROM ul)
-                  + (SELECT count(*) FROM uk)) = 4
+                  + (SELECT count(*) FROM uk) + (SELECT count(*) FROM rec))
+                 = CASE WHEN ins.recording IS NULL THEN 4 ELSE 5 END
             THEN true
             ELSE ('capconduit invariant: route of call ' || ins.id || ' took only some of its slots')::boolean END AS consistent
   FROM ids, verdict v LEFT JOIN ins ON true LEFT JOIN cam ON true LEFT JOIN pick ON true`;

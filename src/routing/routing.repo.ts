@@ -22,6 +22,8 @@ export interface DecisionRow {
   link_id: number | null;
   client_id: number | null;
   dial_timeout: number;
+  /** The file the call is recorded to (CC_RECORDING), when its campaign records calls. */
+  recording: string | null;
 }
 
 export interface RouteRow {
@@ -33,6 +35,7 @@ export interface RouteRow {
   client_id: number | null;
   client_identifier: string | null;
   dial_timeout: number | null;
+  recording: string | null;
 }
 
 export interface NextRow extends Omit<DecisionRow, 'call_id'> {

@@ -7,6 +7,7 @@ import { available } from './candidates.js';
 import {
   decisionOf,
   dialString,
+  recordingOf,
   type CallRef,
   type NextRequest,
   type RouteDecision,
@@ -159,6 +160,7 @@ export function createRoutingService(deps: {
         maxSeconds: max,
         linkId: row.link_id!,
         clientId: row.client_id!,
+        ...recordingOf(row.recording),
       };
     }
     return { action: 'reject', callId: row.call_id!, reason: row.reason as RejectReason };

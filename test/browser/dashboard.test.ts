@@ -154,8 +154,10 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     await error.waitFor();
     assert.match((await error.textContent()) ?? '', /5/);
     await dialog.getByLabel('Dial timeout (s)').fill('25');
+    await dialog.getByLabel('Record calls').check();
     await dialog.getByRole('button', { name: 'Create campaign' }).click();
     await page.getByRole('heading', { name: 'Medicare Leads East', level: 1 }).waitFor();
+    await page.getByText('calls recorded').waitFor();
     await page.getByText('No clients linked').waitFor();
 
     await page.getByRole('button', { name: 'Add link' }).click();
@@ -185,6 +187,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     const saved = await t.services.campaigns.list(actor, {}, { limit: 10, offset: 0 });
     const campaign = saved.items.find((c) => c.name === 'Medicare Leads East')!;
     assert.equal(campaign.dial_timeout_seconds, 25);
+    assert.equal(campaign.record_calls, true);
     const links = await t.services.links.forCampaign(actor, campaign.id);
     assert.deepEqual(
       links.map((l) => [l.client_id, l.forwarding_priority, l.max_concurrency, l.daily_cap, l.payout]),

@@ -51,6 +51,7 @@ export function CampaignDetailPage() {
           <>
             <StatusBadge status={c.status} /> {c.routing_strategy.replace('_', ' ')} routing · dial timeout{' '}
             {c.dial_timeout_seconds} s · up to {c.max_attempts} attempts · {c.timezone}
+            {c.record_calls && ' · calls recorded'}
           </>
         }
         actions={
