@@ -23,7 +23,12 @@ export const RecordingSchema = Type.Object({
   state: StringEnum(['recording', 'done', 'failed', 'deleted']),
   started_at: Timestamp,
   ended_at: Nullable(Timestamp),
-  duration: Nullable(Type.Integer({ description: 'Seconds, as Asterisk reported them' })),
+  duration: Nullable(
+    Type.Integer({
+      description:
+        "Seconds: as Asterisk reported them (a bridge recording), or the call's answered time (an inbound call's MixMonitor)",
+    }),
+  ),
   error: Nullable(Type.String()),
 });
 
