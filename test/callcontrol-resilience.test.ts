@@ -214,6 +214,43 @@ describe('call control when things go wrong (fake ARI, PostgreSQL)', () => {
   });
 
   // Last: it removes the rig's server.
+  test('calls past their maximum length are ended; one that cannot be ended does not hold up the others', async () => {
+    const first = await connected();
+    const res = await rig.other.client.post('/api/agent-calls', { number: '+12125550152' });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const second: number = res.body.id;
+    // The first call's end fails in the database (as a row the statement cannot write would).
+    await rig.t.db.query(`CREATE FUNCTION cc_test_refuse_end() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.id = ${first.id} AND NEW.state = 'ended' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    await rig.t.db.query(
+      `CREATE TRIGGER cc_test_refuse_end BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION cc_test_refuse_end()`,
+    );
+    try {
+      const max = Number(await rig.t.services.settings.value('calls.max_duration_seconds'));
+      rig.t.clock.advance((max + 60) * 1000);
+      assert.equal(await rig.t.services.callControl.core.expire(), 1);
+      const ended = await rig.until(second, 'ended');
+      assert.equal(ended.end_cause, 'expired');
+      assert.equal(ended.hangup_by, 'system');
+      assert.equal((await rig.call(first.id)).state, 'connected');
+      // Tried again a minute later, not at every sweep meanwhile.
+      assert.equal(await rig.t.services.callControl.core.expire(), 0);
+      await rig.t.db.query('DROP TRIGGER cc_test_refuse_end ON calls');
+      assert.equal(await rig.t.services.callControl.core.expire(), 0);
+      rig.t.clock.advance(61_000);
+      assert.equal(await rig.t.services.callControl.core.expire(), 1);
+      const late = await rig.until(first.id, 'ended');
+      assert.equal(late.end_cause, 'expired');
+      await waitFor('both phones hung up', () => !rig.fake.channel(first.agent.id));
+    } finally {
+      await rig.t.db.query('DROP TRIGGER IF EXISTS cc_test_refuse_end ON calls');
+      await rig.t.db.query('DROP FUNCTION IF EXISTS cc_test_refuse_end()');
+    }
+  });
+
   test('a server with a call in progress is not removed; once the call ended it is, and the call log keeps the call', async () => {
     const { id, customer } = await connected();
     const refused = await rig.admin.del(`/api/asterisk-servers/${rig.server.id}`);

@@ -263,6 +263,15 @@ export function createCallControlRepo(db: Queryable) {
       return rows.map((r) => r.id);
     },
 
+    /** Moves an open call's expiry (one that could not be ended is tried again later). */
+    async postponeExpiry(id: number, until: Date): Promise<void> {
+      await db.query(`UPDATE calls SET expires_at = $2 WHERE id = $1 AND state = ANY($3::text[])`, [
+        id,
+        until,
+        OUTBOUND_OPEN,
+      ]);
+    },
+
     /** Legs still up or dialing on a server: what a channel list is compared with. */
     liveLegs(serverId: number, before: Date): Promise<Leg[]> {
       return many(

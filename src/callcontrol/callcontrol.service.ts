@@ -63,6 +63,9 @@ export function trunkDial(template: string, e164: string): string {
   return template.replaceAll('{number}', e164).replaceAll('{digits}', e164.replace(/^\+/, ''));
 }
 
+/** How long an expired call that could not be ended waits before it is tried again. */
+const EXPIRY_RETRY_MS = 60_000;
+
 /**
  * The calls' SQL with every change announced once it is written (changes.ts): a call's state, a
  * leg dialled, answered or gone, hold, mute, a transfer's legs. Only a change that happened is
@@ -217,8 +220,18 @@ export function createCallControlCore(deps: CallControlDeps) {
   async function expire(): Promise<number> {
     let n = 0;
     for (const id of await repo.overdue(deps.clock.now())) {
-      if (await finish(id, { by: 'system', cause: 'expired', dialStatus: 'CANCEL' }).catch(() => false))
-        n += 1;
+      try {
+        if (await finish(id, { by: 'system', cause: 'expired', dialStatus: 'CANCEL' })) n += 1;
+      } catch (err) {
+        // One call that cannot be ended never holds up the others: it is tried again later.
+        deps.log?.warn(
+          { err, call: id },
+          'an expired agent call could not be ended; trying again in a minute',
+        );
+        await repo
+          .postponeExpiry(id, new Date(deps.clock.now().getTime() + EXPIRY_RETRY_MS))
+          .catch(() => undefined);
+      }
     }
     return n;
   }
