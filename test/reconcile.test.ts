@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Queryable } from '../src/db/db.js';
+import { createReconcileService } from '../src/calls/reconcile.service.js';
 import { backends } from './helpers/db.js';
 import { callFlow } from './helpers/calls.js';
 import { scenario } from './helpers/scenario.js';
 import { linkCounters, startServices, type TestServices } from './helpers/services.js';
+
+const state = (db: Queryable, uniqueid: string) =>
+  db
+    .query<{ state: string }>('SELECT state FROM calls WHERE uniqueid = $1', [uniqueid])
+    .then((r) => r.rows[0]?.state);
 
 /** A row as cdr_pgsql writes it (local time = UTC per the generated cdr_pgsql.conf). */
 async function cdr(
@@ -212,6 +218,88 @@ for (const kind of backends()) {
       }
       t.clock.advance(60_000);
       assert.ok((await t.s.reconcile.pbxsWithoutUnansweredCdrs()).includes('pbx-nocdr'));
+    });
+
+    /**
+     * Three open calls whose CDRs arrived, the first (oldest CDR, so first on every page) of a
+     * campaign whose counters were broken by hand: ending it would take in_flight below zero, so its
+     * call-end statement aborts. `repair` puts the counter back.
+     */
+    async function badRowFirst(prefix: string) {
+      const good = await scenario(t.s, { links: [{ max_concurrency: 5 }] });
+      const bad = await scenario(t.s, { links: [{}] });
+      const ids = [`${prefix}-bad`, `${prefix}-ok-1`, `${prefix}-ok-2`] as const;
+      const start = t.clock.now();
+      await c.route(ids[0], bad.did);
+      await c.route(ids[1], good.did);
+      await c.route(ids[2], good.did);
+      await t.db.query('UPDATE campaigns SET in_flight = 0 WHERE id = $1', [bad.campaignId]);
+      t.clock.advance(60_000);
+      for (const [i, uniqueid] of ids.entries()) {
+        await cdr(t.db, {
+          uniqueid,
+          start,
+          end: new Date(start.getTime() + 10_000 + i * 1000),
+          disposition: 'NO ANSWER',
+          billsec: 0,
+          dst: (i === 0 ? bad : good).did,
+        });
+      }
+      return {
+        ids,
+        good,
+        repair: () => t.db.query('UPDATE campaigns SET in_flight = 1 WHERE id = $1', [bad.campaignId]),
+      };
+    }
+
+    test('a CDR whose call cannot be ended does not stop the CDRs after it; it is tried again after a pause', async () => {
+      const { ids, good, repair } = await badRowFirst('rc-err');
+
+      assert.equal(await t.s.reconcile.run(), 2);
+      assert.deepEqual(await Promise.all(ids.map((id) => state(t.db, id))), ['dialing', 'ended', 'ended']);
+      assert.equal((await linkCounters(t.db, good.links[0]!)).in_flight, 0);
+
+      await repair();
+      assert.equal(await t.s.reconcile.run(), 0, 'backed off: not tried again at once');
+      t.clock.advance(5 * 60_000);
+      assert.equal(await t.s.reconcile.run(), 1);
+      assert.equal(await state(t.db, ids[0]), 'ended');
+    });
+
+    test('a failing CDR never takes every run: runs move past it and try it once per pause, not once per run', async () => {
+      const { ids, repair } = await badRowFirst('rc-stuck');
+      const tries = new Map<string, number>();
+      const warnings: string[] = [];
+      const reconcile = createReconcileService({
+        db: t.db,
+        clock: t.clock,
+        callEnd: {
+          ...t.s.callEnd,
+          finish: (report) => {
+            tries.set(report.uniqueid, (tries.get(report.uniqueid) ?? 0) + 1);
+            return t.s.callEnd.finish(report);
+          },
+        },
+        log: { warn: (_obj, msg) => void warnings.push(msg) },
+      });
+
+      // One CDR per run: the failing one (first by end time) must not be the only one ever read.
+      assert.equal(await reconcile.run(1), 0);
+      assert.equal(await reconcile.run(1), 1);
+      assert.equal(await reconcile.run(1), 1);
+      assert.equal(await reconcile.run(1), 0);
+      assert.equal(await reconcile.run(), 0);
+      assert.deepEqual(await Promise.all(ids.map((id) => state(t.db, id))), ['dialing', 'ended', 'ended']);
+      assert.deepEqual(Object.fromEntries(tries), { [ids[0]]: 1, [ids[1]]: 1, [ids[2]]: 1 });
+      assert.deepEqual(warnings, ['could not reconcile a CDR; trying again later']);
+
+      t.clock.advance(5 * 60_000);
+      assert.equal(await reconcile.run(), 0, 'still failing after the pause: tried once more');
+      assert.equal(tries.get(ids[0]), 2);
+      await repair();
+      t.clock.advance(5 * 60_000);
+      assert.equal(await reconcile.run(1), 1);
+      assert.equal(await state(t.db, ids[0]), 'ended');
     });
 
     test('CDRs younger than the settle time are left to the hangup handler', async () => {

@@ -1,26 +1,7 @@
-import { many, type Db } from '../db/db.js';
-import { OPEN_STATES, sqlList } from './call-state.js';
-
-const OPEN = sqlList(OPEN_STATES);
+import type { Db } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
 import { sellerScope, type Actor } from '../shared/types.js';
-
-/** A call Asterisk is handling now: an open call (src/calls/call-state.ts). */
-export interface LiveCall {
-  id: number;
-  uniqueid: string;
-  status: 'dialing' | 'rejected' | 'exhausted';
-  did: string;
-  caller_id: string | null;
-  campaign_id: number | null;
-  campaign_name: string | null;
-  seller_id: number | null;
-  client_id: number | null;
-  client_name: string | null;
-  attempt: number;
-  started_at: Date;
-  pbx: string | null;
-}
+import { createLiveCallsRepo, type LiveCall } from './live.repo.js';
 
 export interface LiveSnapshot {
   at: Date;
@@ -30,12 +11,6 @@ export interface LiveSnapshot {
 /** The most live calls one snapshot carries; a platform past this shows the newest. */
 const MAX_LIVE = 500;
 
-const SELECT = `SELECT lc.id, lc.uniqueid, lc.state AS status, lc.did, lc.caller_id, lc.campaign_id, cp.name AS campaign_name,
-  lc.seller_id, a.client_id, cl.name AS client_name, lc.attempt_count AS attempt, lc.started_at, lc.pbx
-  FROM calls lc
-  LEFT JOIN call_attempts a ON a.id = lc.current_attempt_id AND lc.state = 'dialing'
-  LEFT JOIN campaigns cp ON cp.id = lc.campaign_id LEFT JOIN clients cl ON cl.id = a.client_id`;
-
 type Listener = (snapshot: LiveSnapshot) => void;
 
 /**
@@ -44,19 +19,15 @@ type Listener = (snapshot: LiveSnapshot) => void;
  * query per interval per process while someone is listening, none otherwise.
  */
 export function createLiveCallsService(deps: { db: Db; clock: Clock; intervalMs?: number }) {
-  const { db, clock } = deps;
+  const { clock } = deps;
+  const repo = createLiveCallsRepo(deps.db);
   const intervalMs = deps.intervalMs ?? 1000;
   const listeners = new Map<Listener, { scope: number | null; last: string }>();
   let timer: NodeJS.Timeout | undefined;
   let polling = false;
 
   function read(scope: number | null, limit = MAX_LIVE): Promise<LiveCall[]> {
-    return many(
-      db,
-      `${SELECT} WHERE lc.state IN (${OPEN}) AND ($1::bigint IS NULL OR lc.seller_id = $1)
-        ORDER BY lc.started_at DESC, lc.id DESC LIMIT $2`,
-      [scope, limit],
-    );
+    return repo.open(scope, limit);
   }
 
   async function list(actor: Actor): Promise<LiveSnapshot> {

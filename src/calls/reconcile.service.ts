@@ -17,7 +17,8 @@ export function dialStatusFromDisposition(disposition: string | null, answered: 
  * settled, logged, billed), the current attempt counting as dialled only when the CDR shows a Dial
  * to its endpoint. A CDR of the inbound dialplan with no call at all (CapConduit was down) is
  * logged as unrouted, with the dialled number the dialplan keeps as the CDR's dst.
- * One bad row never stops the others; it is tried again after a pause.
+ * One bad row never stops the others: it is logged and tried again after a pause (5 min), and
+ * while it waits it takes no run's place.
  */
 export function createReconcileService(deps: {
   db: Db;
@@ -63,13 +64,23 @@ export function createReconcileService(deps: {
     return r.status === 'logged';
   }
 
-  /** Finishes every call Asterisk has ended but CapConduit has not logged; returns how many. */
+  /**
+   * Finishes every call Asterisk has ended but CapConduit has not logged, trying at most `limit`
+   * CDRs; returns how many it finished. CDRs that failed lately are skipped until their pause is
+   * over; the query cannot know them, so it reads that many more rows: failing CDRs, oldest first,
+   * never fill the page and hold back the ones after them.
+   */
   async function run(limit = 500): Promise<number> {
     const now = deps.clock.now().getTime();
+    for (const [key, until] of backoff) if (until <= now) backoff.delete(key);
+    const rows = await repo.pending(new Date(now - lookback), new Date(now - settle), limit + backoff.size);
     let n = 0;
-    for (const c of await repo.pending(new Date(now - lookback), new Date(now - settle), limit)) {
+    let tried = 0;
+    for (const c of rows) {
+      if (tried >= limit) break;
       const key = `${c.pbx ?? ''}/${c.uniqueid}`;
-      if ((backoff.get(key) ?? 0) > now) continue;
+      if (backoff.has(key)) continue;
+      tried++;
       try {
         if (await apply(c)) n++;
         backoff.delete(key);

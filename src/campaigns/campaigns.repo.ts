@@ -84,6 +84,15 @@ export function createCampaignsRepo(db: Queryable) {
       );
     },
 
+    /** Those of `ids` that are active campaigns. */
+    active(ids: number[]): Promise<{ id: number; name: string }[]> {
+      return many<{ id: number; name: string }>(
+        db,
+        `SELECT id, name FROM campaigns WHERE id = ANY($1::bigint[]) AND status = 'active'`,
+        [ids],
+      );
+    },
+
     async insert(sellerId: number, f: CampaignFields): Promise<number> {
       const row = await one<{ id: number }>(
         db,

@@ -1,4 +1,4 @@
-import { many, type Db } from '../db/db.js';
+import type { Db } from '../db/db.js';
 import { createDidsRepo, type DidRow } from '../dids/dids.repo.js';
 import { requireSeller } from '../dids/dids.service.js';
 import type { Clock } from '../shared/clock.js';
@@ -105,11 +105,7 @@ export function createCampaignsService(deps: { db: Db; clock: Clock }) {
         ...new Set(locked.map((d) => d.campaign_id).filter((c): c is number => c !== null && c !== id)),
       ];
       if (otherIds.length > 0) {
-        const active = await many<{ id: number; name: string }>(
-          tx,
-          `SELECT id, name FROM campaigns WHERE id = ANY($1::bigint[]) AND status = 'active'`,
-          [otherIds],
-        );
+        const active = await createCampaignsRepo(tx).active(otherIds);
         if (active.length > 0) {
           const numbers = locked
             .filter((d) => active.some((a) => a.id === d.campaign_id))

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { Db } from '../db/db.js';
 import { safeEqual } from '../auth/tokens.js';
 import { AppError } from '../shared/errors.js';
+import { createHealthRepo } from '../ops/health.repo.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { App } from './types.js';
 
@@ -10,6 +11,7 @@ export function opsRoutes(
   app: App,
   deps: { db: Db; metrics: Metrics; metricsToken: string | undefined },
 ): void {
+  const health = createHealthRepo(deps.db);
   app.get(
     '/health',
     {
@@ -21,7 +23,7 @@ export function opsRoutes(
 
   app.get('/ready', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
     try {
-      await deps.db.query('SELECT 1');
+      await health.ping();
       return { status: 'ready', database: deps.db.kind };
     } catch {
       return reply.status(503).send({ error: { code: 'unavailable', message: 'database unreachable' } });

@@ -88,6 +88,11 @@ export function createLinksRepo(db: Queryable) {
       ]);
     },
 
+    async clientExists(clientId: number): Promise<boolean> {
+      const row = await one<{ id: number }>(db, 'SELECT id FROM clients WHERE id = $1', [clientId]);
+      return row !== undefined;
+    },
+
     async insert(campaignId: number, clientId: number, f: LinkFields): Promise<number> {
       const row = await one<{ id: number }>(
         db,

@@ -1,4 +1,4 @@
-import { one, type Db } from '../db/db.js';
+import type { Db } from '../db/db.js';
 import type { CampaignsService } from '../campaigns/campaigns.service.js';
 import type { Clock } from '../shared/clock.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
@@ -38,8 +38,8 @@ function normalise(input: LinkInput): Partial<LinkFields> {
 
 /** Campaign ↔ client links (`campaign_client_settings`): where every cap is set. */
 export function createLinksService(deps: { db: Db; clock: Clock; campaigns: CampaignsService }) {
-  const { db, clock } = deps;
-  const repo = createLinksRepo(db);
+  const { clock } = deps;
+  const repo = createLinksRepo(deps.db);
 
   async function get(actor: Actor, id: number): Promise<LinkRow> {
     const link = await repo.get(id, sellerScope(actor), clock.now());
@@ -58,8 +58,8 @@ export function createLinksService(deps: { db: Db; clock: Clock; campaigns: Camp
     input: LinkInput & { client_id: number },
   ): Promise<LinkRow> {
     await deps.campaigns.get(actor, campaignId);
-    const client = await one<{ id: number }>(db, 'SELECT id FROM clients WHERE id = $1', [input.client_id]);
-    if (!client) throw badRequest(`client ${input.client_id} does not exist`);
+    if (!(await repo.clientExists(input.client_id)))
+      throw badRequest(`client ${input.client_id} does not exist`);
     const { client_id, ...fields } = input;
     const id = await repo.insert(campaignId, client_id, { ...DEFAULTS, ...normalise(fields) });
     return get(actor, id);

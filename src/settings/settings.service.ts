@@ -1,5 +1,4 @@
 import type { Db } from '../db/db.js';
-import { many } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { toMoney } from '../shared/money.js';
@@ -11,6 +10,7 @@ import {
   type SettingSpec,
   type SettingValue,
 } from './settings.catalog.js';
+import { createSettingsRepo } from './settings.repo.js';
 
 export interface SettingView {
   key: SettingKey;
@@ -59,12 +59,10 @@ export function coerceSetting(key: SettingKey, value: unknown): SettingValue {
  */
 export function createSettingsService(deps: { db: Db; clock: Clock; cacheMs?: number }) {
   const cacheMs = deps.cacheMs ?? 5000;
+  const repo = createSettingsRepo(deps.db);
   let cache: { at: number; values: Map<string, SettingValue> } | undefined;
   async function list(): Promise<SettingView[]> {
-    const rows = await many<{ key: string; value: SettingValue; updated_at: Date }>(
-      deps.db,
-      'SELECT key, value, updated_at FROM settings',
-    );
+    const rows = await repo.all();
     const stored = new Map(rows.map((r) => [r.key, r]));
     return (Object.keys(SETTINGS) as SettingKey[]).map((key) => {
       const spec: SettingSpec = SETTINGS[key];
@@ -91,12 +89,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; cacheMs?: nu
   async function set(actor: Actor, key: string, value: unknown): Promise<SettingView> {
     if (!isSettingKey(key)) throw notFound('setting', key);
     const stored = coerceSetting(key, value);
-    await deps.db.query(
-      `INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2::jsonb, $3, $4)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at,
-         updated_by = EXCLUDED.updated_by`,
-      [key, JSON.stringify(stored), deps.clock.now(), actor.id],
-    );
+    await repo.upsert(key, stored, deps.clock.now(), actor.id);
     cache = undefined;
     return get(key);
   }
@@ -105,10 +98,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; cacheMs?: nu
   async function value<K extends SettingKey>(key: K): Promise<SettingValue> {
     const now = Date.now();
     if (!cache || now - cache.at > cacheMs) {
-      const rows = await many<{ key: string; value: SettingValue }>(
-        deps.db,
-        'SELECT key, value FROM settings',
-      );
+      const rows = await repo.values();
       cache = { at: now, values: new Map(rows.map((r) => [r.key, r.value])) };
     }
     return cache.values.get(key) ?? SETTINGS[key].default;

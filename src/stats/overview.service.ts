@@ -1,11 +1,8 @@
-import { ENDED_STATES, OPEN_STATES, sqlList } from '../calls/call-state.js';
-import { many, one, type Db } from '../db/db.js';
+import type { Db } from '../db/db.js';
 import type { LinksService } from '../links/links.service.js';
 import type { Clock } from '../shared/clock.js';
 import { sellerScope, type Actor } from '../shared/types.js';
-
-const OPEN = sqlList(OPEN_STATES);
-const ENDED = sqlList(ENDED_STATES);
+import { createOverviewRepo } from './overview.repo.js';
 
 export interface DayTotals {
   calls: number;
@@ -17,13 +14,6 @@ export interface DayTotals {
   minutes: number;
   charges: string;
   payouts: string;
-}
-
-export interface HourBucket {
-  hour: Date;
-  answered: number;
-  not_answered: number;
-  rejected: number;
 }
 
 export interface CapGauge {
@@ -46,58 +36,25 @@ export interface LinkGauges {
  * outcome, live calls and every capped link's usage. Sellers see their own calls and links.
  */
 export function createOverviewService(deps: { db: Db; clock: Clock; links: LinksService }) {
-  const { db, clock } = deps;
+  const { clock } = deps;
+  const repo = createOverviewRepo(deps.db);
 
   async function overview(actor: Actor, timezone: string) {
     const now = clock.now();
     const scope = sellerScope(actor);
-    const day = `date_trunc('day', $1::timestamptz, $2)`;
-    const range = `c.started_at >= ${day} AND c.started_at < ${day} + interval '1 day'
-      AND ($3::bigint IS NULL OR c.seller_id = $3)`;
-    const params = [now, timezone, scope];
     const [totals, hourly, live, links] = await Promise.all([
-      one<Omit<DayTotals, 'answer_rate'> & { routed: number }>(
-        db,
-        `SELECT count(*)::int AS calls,
-                count(*) FILTER (WHERE c.answered_at IS NOT NULL)::int AS answered,
-                count(*) FILTER (WHERE c.billable)::int AS billable,
-                count(*) FILTER (WHERE c.routing_status IN ('rejected', 'unrouted'))::int AS rejected,
-                count(*) FILTER (WHERE c.routing_status NOT IN ('rejected', 'unrouted'))::int AS routed,
-                round(coalesce(sum(c.billsec), 0) / 60.0, 1)::float8 AS minutes,
-                coalesce(sum(c.cost), 0)::numeric(14,4)::text AS charges,
-                coalesce(sum(c.payout), 0)::numeric(14,4)::text AS payouts
-           FROM calls c WHERE ${range} AND c.state IN (${ENDED})`,
-        params,
-      ),
-      many<HourBucket>(
-        db,
-        `SELECT h.hour,
-                count(c.id) FILTER (WHERE c.answered_at IS NOT NULL)::int AS answered,
-                count(c.id) FILTER (WHERE c.answered_at IS NULL
-                                     AND c.routing_status NOT IN ('rejected', 'unrouted'))::int AS not_answered,
-                count(c.id) FILTER (WHERE c.routing_status IN ('rejected', 'unrouted'))::int AS rejected
-           FROM generate_series(${day}, ${day} + interval '23 hours', interval '1 hour') AS h(hour)
-           LEFT JOIN calls c ON c.started_at >= h.hour AND c.started_at < h.hour + interval '1 hour'
-                                AND c.state IN (${ENDED})
-                                AND ($3::bigint IS NULL OR c.seller_id = $3)
-          GROUP BY h.hour ORDER BY h.hour`,
-        params,
-      ),
-      one<{ n: number }>(
-        db,
-        `SELECT count(*)::int AS n FROM calls WHERE state IN (${OPEN}) AND ($1::bigint IS NULL OR seller_id = $1)`,
-        [scope],
-      ),
+      repo.dayTotals(now, timezone, scope),
+      repo.hourly(now, timezone, scope),
+      repo.openCalls(scope),
       deps.links.all(actor),
     ]);
-    const t = totals!;
-    const { routed, ...rest } = t;
+    const { routed, ...rest } = totals;
     return {
       at: now,
       timezone,
-      today: { ...rest, answer_rate: routed === 0 ? null : t.answered / routed } satisfies DayTotals,
+      today: { ...rest, answer_rate: routed === 0 ? null : totals.answered / routed } satisfies DayTotals,
       hourly,
-      live_calls: live!.n,
+      live_calls: live,
       links: links
         .map((l): LinkGauges => {
           const caps: CapGauge[] = [];

@@ -1,0 +1,111 @@
+import { many, one, type Queryable } from '../db/db.js';
+import { SqlParams, setClause } from '../shared/sql.js';
+
+export interface PoolRow {
+  id: number;
+  name: string;
+  campaign: string | null;
+  seller_id: number | null;
+  numbers: number;
+  active: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Columns of a number that people may change, and what clears its cooldown. */
+export interface NumberPatch {
+  status?: 'active' | 'cooldown' | 'disabled' | undefined;
+  carrier?: string | null | undefined;
+  hourly_limit?: number | null | undefined;
+  daily_limit?: number | null | undefined;
+  meta?: Record<string, unknown> | undefined;
+  pool_id?: number | undefined;
+  cooldown_until?: null | undefined;
+  updated_at: Date;
+}
+
+const POOL = `SELECT p.id, p.name, p.campaign, p.seller_id, p.created_at, p.updated_at,
+  (SELECT count(*) FROM callerid_numbers n WHERE n.pool_id = p.id) AS numbers,
+  (SELECT count(*) FROM callerid_numbers n WHERE n.pool_id = p.id AND n.status = 'active') AS active
+  FROM callerid_pools p`;
+
+/**
+ * SQL of caller-ID pools and numbers as people manage them. `sellerId` null reads every pool;
+ * a seller's id only the pools of that seller.
+ */
+export function createCallerIdManageRepo(db: Queryable) {
+  return {
+    pools(sellerId: number | null): Promise<PoolRow[]> {
+      return many<PoolRow>(
+        db,
+        `${POOL} WHERE $1::bigint IS NULL OR p.seller_id = $1 ORDER BY p.campaign NULLS FIRST, p.name`,
+        [sellerId],
+      );
+    },
+
+    pool(id: number, sellerId: number | null): Promise<PoolRow | undefined> {
+      return one<PoolRow>(db, `${POOL} WHERE p.id = $1 AND ($2::bigint IS NULL OR p.seller_id = $2)`, [
+        id,
+        sellerId,
+      ]);
+    },
+
+    /** Whether the number exists in a pool `sellerId` may see. */
+    async numberVisible(id: number, sellerId: number | null): Promise<boolean> {
+      const row = await one(
+        db,
+        `SELECT n.id FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id
+        WHERE n.id = $1 AND ($2::bigint IS NULL OR p.seller_id = $2)`,
+        [id, sellerId],
+      );
+      return row !== undefined;
+    },
+
+    async insertPool(name: string, campaign: string | null, sellerId: number | null): Promise<number> {
+      const row = await one<{ id: number }>(
+        db,
+        'INSERT INTO callerid_pools (name, campaign, seller_id) VALUES ($1, $2, $3) RETURNING id',
+        [name, campaign, sellerId],
+      );
+      return row!.id;
+    },
+
+    async updatePool(
+      id: number,
+      patch: { name?: string | undefined; campaign?: string | null | undefined; updated_at: Date },
+    ): Promise<void> {
+      const p = new SqlParams();
+      const set = setClause(patch, { name: 'name', campaign: 'campaign', updated_at: 'updated_at' }, p);
+      await db.query(`UPDATE callerid_pools ${set} WHERE id = ${p.add(id)}`, p.values);
+    },
+
+    async deletePool(id: number): Promise<void> {
+      await db.query('DELETE FROM callerid_pools WHERE id = $1', [id]);
+    },
+
+    async updateNumber(id: number, patch: NumberPatch): Promise<void> {
+      const p = new SqlParams();
+      const set = setClause(
+        { ...patch },
+        {
+          status: 'status',
+          carrier: 'carrier',
+          hourly_limit: 'hourly_limit',
+          daily_limit: 'daily_limit',
+          meta: 'meta::jsonb',
+          pool_id: 'pool_id',
+          cooldown_until: 'cooldown_until',
+          updated_at: 'updated_at',
+        },
+        p,
+      );
+      await db.query(`UPDATE callerid_numbers ${set} WHERE id = ${p.add(id)}`, p.values);
+    },
+
+    async deleteNumber(id: number): Promise<void> {
+      await db.query('DELETE FROM callerid_numbers WHERE id = $1', [id]);
+    },
+  };
+}
+
+export type CallerIdManageRepo = ReturnType<typeof createCallerIdManageRepo>;
