@@ -239,6 +239,8 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
       await worker?.stop();
       await journal?.stop();
       await app?.close();
+      // Changes made just before the end still reach the other processes' live streams.
+      await services.changes.flushed();
       await db.close();
       log.info('stopped');
     })());

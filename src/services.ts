@@ -160,6 +160,8 @@ export function createServices(deps: {
     users: createUsersService({ db, clock, revokeTokens: auth.revokeAllForUser, agents }),
     agents,
     agentStatus,
+    /** Announcements of agents' and agent calls' changes to every process's live streams. */
+    changes,
     notifications: createNotificationsService({ db, clock }),
     balances: createBalancesService({ db, settings }),
     clients: createClientsService({ db, clock }),

@@ -12,6 +12,9 @@ export const CHANGES_CHANNEL = 'capconduit_agent_changes';
 export type Change =
   { t: 'agent'; id: number } | { t: 'agent_removed'; id: number; user: number } | { t: 'call'; id: number };
 
+/** How long announcements gather before they go out together. */
+const BATCH_MS = 25;
+
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
 /** A payload of the channel, or undefined for anything else (another version's, a stray NOTIFY). */
@@ -32,8 +35,10 @@ export function parseChange(payload: string): Change | undefined {
 /**
  * Announces changes of agents (status, pause reason, registration, phone settings) and of agents'
  * calls (state, legs, hold, mute, recordings) once they are written. Announcing never holds up
- * the change: what is announced in one turn of the event loop goes out afterwards in one
- * statement, the same agent or call once (listeners read the row as it is then). An announcement
+ * the change: what is announced within BATCH_MS goes out afterwards in one statement, the same
+ * agent or call once (listeners read the row as it is then). A NOTIFY is a statement of its own
+ * and its commit takes PostgreSQL's notify-queue lock, so one per change cost a busy server a
+ * fifth of its click-to-calls (docs/performance.md); one per BATCH_MS does not. An announcement
  * that fails is logged and never fails the change itself: listeners also read everything again
  * when their connection comes back, and browsers when they reconnect.
  */
@@ -42,7 +47,18 @@ export function createChangeNotifier(deps: {
   log?: { warn(obj: object, msg: string): void } | undefined;
 }) {
   let pending = new Map<string, Change>();
+  let timer: NodeJS.Timeout | undefined;
   let sending: Promise<void> = Promise.resolve();
+
+  function flush(): void {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending.size === 0) return;
+    const batch = [...pending.values()];
+    pending = new Map();
+    // One batch after the other, so listeners get changes in the order they were made.
+    sending = sending.then(() => send(batch));
+  }
 
   async function send(batch: Change[]): Promise<void> {
     try {
@@ -56,13 +72,10 @@ export function createChangeNotifier(deps: {
   }
 
   function announce(change: Change): void {
-    if (pending.size === 0) {
-      setImmediate(() => {
-        const batch = [...pending.values()];
-        pending = new Map();
-        // One batch after the other, so listeners get changes in the order they were made.
-        sending = sending.then(() => send(batch));
-      });
+    if (timer === undefined) {
+      timer = setTimeout(flush, BATCH_MS);
+      // A process may exit with changes unannounced: listeners read everything again then.
+      timer.unref();
     }
     pending.set(`${change.t}:${change.id}`, change);
   }
@@ -71,9 +84,9 @@ export function createChangeNotifier(deps: {
     agent: (id: number) => announce({ t: 'agent', id }),
     agentRemoved: (id: number, userId: number) => announce({ t: 'agent_removed', id, user: userId }),
     call: (id: number) => announce({ t: 'call', id }),
-    /** Settles once everything announced so far has been sent (shutdown, tests). */
+    /** Sends what is pending now, and settles once everything announced so far has been sent. */
     flushed: async (): Promise<void> => {
-      await new Promise((r) => setImmediate(r));
+      flush();
       await sending;
     },
   };
