@@ -118,6 +118,17 @@ async function main() {
   const latencies: number[] = [];
   let handled = 0;
   let failed = 0;
+  /**
+   * Transactions committed in the bench's database (each statement outside a transaction is one):
+   * PostgreSQL's statistics, flushed by every backend at most once a second, hence the wait.
+   */
+  const transactions = async () => {
+    await new Promise((r) => setTimeout(r, 1500));
+    const { rows } = await db.query<{ n: string }>(
+      'SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return Number(rows[0]?.n ?? NaN);
+  };
   const events = s.callControl.events;
   const observe = async (server: ServerRecord, client: Parameters<typeof events.event>[1], e: AriEvent) => {
     try {
@@ -160,7 +171,6 @@ async function main() {
   // Phase 1: click-to-call set-up.
   const setups: number[] = [];
   let errors = 0;
-  const until = Date.now() + SECONDS * 1000;
   const call = async (path: string, token: string, body?: unknown) => {
     const res = await fetch(base + path, {
       method: 'POST',
@@ -169,7 +179,9 @@ async function main() {
     });
     return { status: res.status, body: (await res.json()) as { id?: number } };
   };
+  const xacts0 = await transactions();
   const started = Date.now();
+  const until = started + SECONDS * 1000;
   const cpuCalls0 = process.cpuUsage();
   await Promise.all(
     tokens.map(async ({ token }, i) => {
@@ -194,10 +206,13 @@ async function main() {
   );
   const phase1 = (Date.now() - started) / 1000;
   const cpuCalls = process.cpuUsage(cpuCalls0);
+  await connector.idle();
+  const xacts = (await transactions()) - xacts0;
   console.log(
     `click-to-call: ${setups.length} calls set up in ${phase1.toFixed(1)} s = ${(setups.length / phase1).toFixed(0)} calls/s ` +
       `with ${AGENTS} agents; click → bridged p50 ${pct(setups, 50).toFixed(1)} ms, p99 ${pct(setups, 99).toFixed(1)} ms; ` +
-      `errors ${errors}, event handler failures ${failed}; CPU ${((cpuCalls.user + cpuCalls.system) / 1000 / Math.max(1, setups.length)).toFixed(1)} ms per call`,
+      `errors ${errors}, event handler failures ${failed}; CPU ${((cpuCalls.user + cpuCalls.system) / 1000 / Math.max(1, setups.length)).toFixed(1)} ms per call; ` +
+      `${(xacts / Math.max(1, setups.length)).toFixed(0)} database transactions per call`,
   );
 
   // Phase 2: events at a fixed rate.
