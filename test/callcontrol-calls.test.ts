@@ -77,7 +77,11 @@ for (const kind of backends()) {
       await rig.until(id, 'customer_dialing');
       const customer = await rig.legChannel(id, 'customer');
       assert.equal(customer.endpoint.resource, 'carrier');
-      assert.equal(customer.caller.number, res.body.caller_id, 'the customer sees the rotated caller ID');
+      assert.deepEqual(
+        customer.caller,
+        { name: res.body.caller_id, number: res.body.caller_id },
+        'the customer sees the rotated caller ID, and no name of ours (not the number being called)',
+      );
       assert.ok(rig.fake.channel(agentLeg.id)?.ringing, 'the agent hears ringback');
       await expectStatus(rig, 'on_call');
 
@@ -85,6 +89,10 @@ for (const kind of backends()) {
       const call = await rig.until(id, 'connected');
       assert.ok(call.answered_at);
       await rig.bridged(id, [agentLeg.id, customer.id]);
+      // Bridged, each side is sent the other's caller ID: the customer must get the rotated caller
+      // ID again (not their own number, which the agent's phone was rung with), the agent the customer.
+      assert.equal(rig.fake.channel(agentLeg.id)?.caller.number, res.body.caller_id);
+      assert.equal(rig.fake.channel(customer.id)?.caller.number, '+12125550151');
 
       rig.t.clock.advance(42_000);
       rig.fake.farHangup(customer.id, 16);

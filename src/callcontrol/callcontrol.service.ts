@@ -58,6 +58,13 @@ function hangupReason(cause: string): HangupOptions | undefined {
 /** The id CapConduit gives a channel it originates: events find the leg by it. */
 export const legChannelId = (role: string) => `cc-${randomUUID()}-${role.slice(0, 1)}`;
 
+/**
+ * A number as a party's whole caller ID, name included. Asterisk gives a channel it originates
+ * the originator's caller name unless one is set, so a bare number would carry the agent's name
+ * (or the customer's own number) into the carrier's From header.
+ */
+export const presented = (number: string) => `"${number}" <${number}>`;
+
 /** A customer number in a server's outbound trunk (`PJSIP/{number}@carrier`; `{digits}` without the +). */
 export function trunkDial(template: string, e164: string): string {
   return template.replaceAll('{number}', e164).replaceAll('{digits}', e164.replace(/^\+/, ''));

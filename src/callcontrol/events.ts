@@ -13,6 +13,7 @@ import { OUTBOUND_OPEN, type Leg, type OutboundCall } from './callcontrol.repo.j
 import {
   callRef,
   legChannelId,
+  presented,
   trunkDial,
   type CallControlCore,
   type CallControlDeps,
@@ -76,7 +77,7 @@ export function createCallEvents(
         endpoint,
         app: server.app_name,
         appArgs: ['cc', String(call.id), 'customer'],
-        ...(call.caller_id ? { callerId: call.caller_id } : {}),
+        ...(call.caller_id ? { callerId: presented(call.caller_id) } : {}),
         timeout: await core.ringTimeout(),
         channelId,
         originator: agentChannel,
@@ -110,6 +111,7 @@ export function createCallEvents(
         call: callRef(call.id),
       });
     }
+    await showParties(client, call, agent.channel_id, leg.channel_id);
     try {
       await core.quietly(() => client.channels.ringStop(agent.channel_id));
       await client.bridges.create({ bridgeId, type: 'mixing', name: `call-${call.id}` });
@@ -118,6 +120,27 @@ export function createCallEvents(
       deps.log?.warn({ err, call: call.id }, 'could not bridge agent and customer');
       await core.finish(call.id, { by: 'system', cause: 'bridge_failed', dialStatus: 'ANSWER' });
     }
+  }
+
+  /**
+   * What each side is shown once they talk. Joining a bridge, a channel is sent the other's caller
+   * ID (connected line: a re-INVITE or UPDATE to its phone or trunk), so the customer would be
+   * shown the agent's channel's caller ID — the customer's own number, or the agent's extension
+   * when the agent dialled from the phone — instead of the rotated caller ID the call came from,
+   * and the agent our caller ID instead of the customer. Both are set first; a failure only costs
+   * the display, never the call.
+   */
+  async function showParties(
+    client: AriClient,
+    call: OutboundCall,
+    agentChannel: string,
+    customerChannel: string,
+  ): Promise<void> {
+    const set = (channel: string, number: string | null) =>
+      number === null
+        ? Promise.resolve()
+        : core.quietly(() => client.channels.setVariable(channel, 'CALLERID(all)', presented(number)));
+    await Promise.all([set(agentChannel, call.caller_id), set(customerChannel, call.did)]);
   }
 
   async function stasisStart(

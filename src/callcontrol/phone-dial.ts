@@ -7,6 +7,7 @@ import {
   trunkDial,
   type CallControlCore,
   type CallControlDeps,
+  presented,
 } from './callcontrol.service.js';
 
 /** `PJSIP/agent-1001-0000001a` → `agent-1001`: the endpoint a channel belongs to. */
@@ -106,7 +107,7 @@ export function createPhoneDial(core: CallControlCore, deps: CallControlDeps) {
         endpoint: target.endpoint(server),
         app: server.app_name,
         appArgs: ['cc', String(id), 'customer'],
-        callerId: cid?.caller_id_e164 ?? `"${agent.user_name}" <${agent.extension}>`,
+        callerId: cid ? presented(cid.caller_id_e164) : `"${agent.user_name}" <${agent.extension}>`,
         timeout: await core.ringTimeout(),
         channelId: legId,
         originator: channel.id,

@@ -9,6 +9,7 @@ import {
   trunkDial,
   type CallControlCore,
   type CallControlDeps,
+  presented,
 } from './callcontrol.service.js';
 
 /** Where a transfer goes: an agent's extension, or a number through the server's trunk. */
@@ -73,7 +74,7 @@ export function createTransferFlow(core: CallControlCore, deps: CallControlDeps)
         endpoint,
         app: server.app_name,
         appArgs: ['cc', String(call.id), role],
-        ...(call.caller_id ? { callerId: call.caller_id } : {}),
+        ...(call.caller_id ? { callerId: presented(call.caller_id) } : {}),
         timeout: await core.ringTimeout(),
         channelId,
       });

@@ -160,7 +160,7 @@ function redirect(pbx: PbxContext, { params, query }: Ctx): Reply {
 }
 
 /** `+12125550100` or `"Name" <+12125550100>`, as Asterisk's callerid parser reads them. */
-function callerOf(callerId: string | null): { callerName?: string; callerNumber?: string } {
+export function callerOf(callerId: string | null): { callerName?: string; callerNumber?: string } {
   if (!callerId) return {};
   const m = /^\s*(?:"([^"]*)"|([^<]*?))\s*<([^>]*)>\s*$/.exec(callerId);
   return m ? { callerName: m[1] ?? m[2] ?? '', callerNumber: m[3] ?? '' } : { callerNumber: callerId.trim() };

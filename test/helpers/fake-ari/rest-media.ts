@@ -4,6 +4,7 @@
  * channel (FakeChannel.held, .muted, .dtmf …) for tests to check.
  */
 import { controlOf, isReply, type PbxContext } from './context.js';
+import { callerOf } from './rest-channels.js';
 import { startRecording } from './rest-recordings.js';
 import { withLiveControl } from './rest-channels.js';
 import { fail, noContent, ok, type Reply, type Router } from './router.js';
@@ -43,6 +44,7 @@ export function mediaRoutes(r: Router, pbx: PbxContext): void {
     if (isReply(c)) return c;
     const value = query.get('value') ?? '';
     c.vars.set(variable, value);
+    setCallerId(c.caller, variable, value);
     pbx.hub.emit(c.app, 'ChannelVarset', { variable, value, channel: channelJson(c) });
     return noContent();
   });
@@ -66,4 +68,16 @@ function getVariable(pbx: PbxContext, id: string, variable: string | null): Repl
   if (variable === 'CHANNEL(state)') return ok({ value: c.state });
   const value = c.vars.get(variable);
   return value === undefined ? fail(404, 'Provided variable was not found') : ok({ value });
+}
+
+/** A write to CALLERID(all|num|name) changes the channel's caller, as Asterisk's function does. */
+function setCallerId(caller: { name: string; number: string }, variable: string, value: string): void {
+  const part = /^CALLERID\((all|num|name)\)$/i.exec(variable)?.[1]?.toLowerCase();
+  if (part === 'num') caller.number = value;
+  else if (part === 'name') caller.name = value;
+  else if (part === 'all') {
+    const parsed = callerOf(value);
+    caller.name = parsed.callerName ?? '';
+    caller.number = parsed.callerNumber ?? '';
+  }
 }
