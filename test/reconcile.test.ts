@@ -6,6 +6,7 @@ import { backends } from './helpers/db.js';
 import { callFlow } from './helpers/calls.js';
 import { scenario } from './helpers/scenario.js';
 import { linkCounters, startServices, type TestServices } from './helpers/services.js';
+import { originatedChannelId } from '../src/shared/channel-ids.js';
 
 const state = (db: Queryable, uniqueid: string) =>
   db
@@ -98,6 +99,28 @@ for (const kind of backends()) {
       );
       // the hangup report arriving late changes nothing
       assert.equal((await c.end('rc-1', 'ANSWER', { billsec: 80 })).status, 'duplicate');
+    });
+
+    test('the CDR of a customer CapConduit dialled through the carrier (an agent call) is not an inbound call', async () => {
+      const start = t.clock.now();
+      t.clock.advance(60_000);
+      // Originated through ARI to the carrier, whose endpoint context is the inbound one.
+      const uniqueid = originatedChannelId('customer');
+      await cdr(t.db, {
+        uniqueid,
+        start,
+        end: new Date(start.getTime() + 30_000),
+        disposition: 'ANSWERED',
+        billsec: 20,
+        dst: 's',
+        dcontext: 'capconduit-inbound',
+      });
+      assert.equal(await t.s.reconcile.run(), 0);
+      assert.equal(
+        (await t.db.query<any>(`SELECT count(*)::int AS n FROM calls WHERE uniqueid = $1`, [uniqueid]))
+          .rows[0].n,
+        0,
+      );
     });
 
     test('a CDR of our dialplan with no call log at all (CapConduit was down) creates one', async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AgentStatusService } from '../agents/agent-status.service.js';
 import type { AgentTarget } from '../agents/agents.repo.js';
 import type { AgentsService, AgentView } from '../agents/agents.service.js';
@@ -11,6 +10,7 @@ import type { Db } from '../db/db.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.js';
+import { originatedChannelId } from '../shared/channel-ids.js';
 import { normalisePhone } from '../shared/phone.js';
 import type { Actor } from '../shared/types.js';
 import {
@@ -56,7 +56,7 @@ function hangupReason(cause: string): HangupOptions | undefined {
 }
 
 /** The id CapConduit gives a channel it originates: events find the leg by it. */
-export const legChannelId = (role: string) => `cc-${randomUUID()}-${role.slice(0, 1)}`;
+export const legChannelId = originatedChannelId;
 
 /**
  * A number as a party's whole caller ID, name included. Asterisk gives a channel it originates

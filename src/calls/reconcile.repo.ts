@@ -1,6 +1,7 @@
 import { many, type Queryable } from '../db/db.js';
 import { CONTEXTS } from '../asterisk/dialplan.js';
 import { OPEN_STATES, sqlList } from './call-state.js';
+import { ORIGINATED_CHANNEL_ID_SQL } from '../shared/channel-ids.js';
 
 /** One call as Asterisk's CDR table (cdr_pgsql) records it, with the call CapConduit has for it. */
 export interface CdrCall {
@@ -31,7 +32,9 @@ export function createReconcileRepo(db: Queryable) {
     /**
      * CDRs that ended between `from` and `to` whose call is still open here, or that ended in the
      * inbound dialplan and have no call at all (CapConduit was unreachable). Calls from buyers'
-     * endpoints and the caller-ID contexts are not inbound calls and are left out.
+     * endpoints, the caller-ID contexts and the channels CapConduit originated through ARI (a
+     * customer dialled through the carrier writes its CDR in the carrier's context, the inbound
+     * one) are not inbound calls and are left out.
      */
     pending(from: Date, to: Date, limit: number): Promise<CdrCall[]> {
       return many<CdrCall>(
@@ -51,6 +54,8 @@ export function createReconcileRepo(db: Queryable) {
              FROM cdr c
             WHERE c."end" >= ($1::timestamptz AT TIME ZONE 'UTC') AND c."end" < ($2::timestamptz AT TIME ZONE 'UTC')
               AND c.uniqueid IS NOT NULL
+              -- channels CapConduit originated itself (agents' calls): theirs is not an inbound call
+              AND c.uniqueid !~ '${ORIGINATED_CHANNEL_ID_SQL}'
             GROUP BY c.uniqueid, 2
          )
          SELECT x.uniqueid, x.pbx, x.started, x.ended, x.answered, x.billsec, x.duration, x.disposition, x.dst, x.src,
