@@ -262,6 +262,14 @@ export function createCallEvents(
         if (leg) await legGone(leg, e.cause, e.cause_txt);
         return;
       }
+      case 'StasisEnd': {
+        // A phone's own call (the dialplan sent it into Stasis) is heard of only while it is in
+        // Stasis: Asterisk sends no ChannelDestroyed after its StasisEnd. CapConduit never sends
+        // such a channel back to the dialplan, so leaving Stasis means it hung up.
+        const leg = await repo.legByChannel(server.id, e.channel.id);
+        if (leg?.origin === 'phone') await legGone(leg, null, 'left Stasis');
+        return;
+      }
       case 'RecordingFinished':
       case 'RecordingFailed':
         return flows.recordings.event(server, e);

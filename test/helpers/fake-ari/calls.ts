@@ -129,6 +129,15 @@ export class Calls {
     this.#destroy(c, cause);
   }
 
+  /**
+   * Whether the application still hears of a channel that left Stasis: one it originated or
+   * created stays subscribed; one the dialplan sent into Stasis was subscribed only while there
+   * (seen on Asterisk 22: a phone's hangup ends with StasisEnd, no ChannelDestroyed follows).
+   */
+  #heardAfterStasis(c: FakeChannel): boolean {
+    return c.origin !== 'inbound';
+  }
+
   /** POST …/continue: the channel leaves Stasis for the dialplan; the application hears no more of it. */
   continueInDialplan(c: FakeChannel, to: { context?: string; extension?: string; priority?: number }): void {
     if (c.bridgeId) this.leaveBridge(c);
@@ -178,7 +187,8 @@ export class Calls {
     c.inStasis = false;
     this.#emit(c, 'StasisEnd');
     // After StasisEnd the originating dial's own "application" is what the channel runs again.
-    if (hungUp) this.#emit(c, 'ChannelVarset', { variable: 'STASISSTATUS', value: 'SUCCESS' });
+    if (hungUp && this.#heardAfterStasis(c))
+      this.#emit(c, 'ChannelVarset', { variable: 'STASISSTATUS', value: 'SUCCESS' });
     if (hungUp && c.origin === 'originate') {
       c.dialplan = { ...c.dialplan, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
     }
@@ -191,6 +201,7 @@ export class Calls {
 
   #destroy(c: FakeChannel, cause: number): void {
     this.state.channels.delete(c.id);
+    if (!this.#heardAfterStasis(c)) return;
     this.hub.emit(c.app, 'ChannelDestroyed', { cause, cause_txt: causeText(cause), channel: channelJson(c) });
   }
 }
