@@ -189,6 +189,8 @@ describe('call control when things go wrong (fake ARI, PostgreSQL)', () => {
   });
 
   test('the phone unregisters: the agent is shown unregistered and an idle agent goes offline', async () => {
+    // Asterisk sends endpoint events only to an application subscribed to them.
+    assert.ok(rig.fake.state.subscriptions.get(rig.app)?.has('endpoint:PJSIP'), 'subscribed to the phones');
     rig.fake.setEndpoint('PJSIP/agent-1002', { state: 'offline' });
     rig.fake.inject(rig.app, {
       type: 'EndpointStateChange',

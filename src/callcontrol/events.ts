@@ -308,6 +308,12 @@ export function createCallEvents(
    */
   async function repair(server: ServerRecord, client: AriClient): Promise<void> {
     const asOf = now();
+    // Phones' registrations: an application hears endpoint events only of endpoints it subscribed
+    // to (the socket does not ask for every event), and a subscription lasts while the application
+    // is registered, so it is asked for again after every reconnection.
+    await client.applications.subscribe(server.app_name, 'endpoint:PJSIP').catch((err: unknown) => {
+      deps.log?.warn({ err, server: server.name }, 'could not subscribe to the phones’ endpoint events');
+    });
     const channels = await client.channels.list();
     const live = new Set(channels.map((c) => c.id));
     for (const leg of await repo.liveLegs(server.id, new Date(asOf.getTime() - REPAIR_GRACE_MS))) {
