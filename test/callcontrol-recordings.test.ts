@@ -102,6 +102,31 @@ describe('recordings through ARI (fake ARI, PostgreSQL)', () => {
     assert.equal(download.status, 404, 'a failed recording has no file');
   });
 
+  test('a spool Asterisk may not write: it says the recording finished, but with no stored file it is failed', async () => {
+    const { id, customer } = await connected();
+    const started = await rig.agent.client.post(`/api/agent-calls/${id}/recording/start`);
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    // As on Asterisk 22 with an unwritable spool: RecordingFinished, and no stored recording.
+    rig.fake.intercept((r) =>
+      r.method === 'GET' && r.path.startsWith('/recordings/stored/')
+        ? { status: 404, json: { message: 'Recording not found' } }
+        : undefined,
+    );
+    try {
+      assert.equal((await rig.agent.client.post(`/api/agent-calls/${id}/recording/stop`)).status, 200);
+      const rec = await waitFor('the recording marked failed', async () => {
+        const r = (await rig.call(id)).recordings[0];
+        return r?.state === 'failed' ? r : undefined;
+      });
+      assert.match(rec.error, /stored no file.*spool/);
+      assert.equal((await rig.call(id)).state, 'connected', 'the call goes on');
+    } finally {
+      rig.fake.intercept(undefined);
+    }
+    rig.fake.farHangup(customer.id);
+    await rig.until(id, 'ended');
+  });
+
   test('only a connected call can be recorded', async () => {
     const res = await rig.agent.client.post('/api/agent-calls', { number: '+12125550151' });
     const id = res.body.id;

@@ -136,6 +136,11 @@ function announcingRecordings(repo: RecordingsRepo, changes: ChangeNotifier): Re
       if (callId !== undefined) changes.call(callId);
       return callId;
     },
+    markFailed: async (id, error, at) => {
+      const callId = await repo.markFailed(id, error, at);
+      if (callId !== undefined) changes.call(callId);
+      return callId;
+    },
     markDeleted: async (id, at) => {
       const callId = await repo.markDeleted(id, at);
       if (callId !== undefined) changes.call(callId);

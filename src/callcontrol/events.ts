@@ -272,7 +272,7 @@ export function createCallEvents(
       }
       case 'RecordingFinished':
       case 'RecordingFailed':
-        return flows.recordings.event(server, e);
+        return flows.recordings.event(server, client, e);
       case 'EndpointStateChange':
         if (e.endpoint.technology !== 'PJSIP') return;
         return registration(server, e.endpoint.resource, registrationOfEndpointState(e.endpoint.state));

@@ -94,6 +94,17 @@ export function createRecordingsRepo(db: Queryable) {
       );
     },
 
+    /** Asterisk stored no file for it after all: failed, with why; the recording's call. */
+    async markFailed(id: number, error: string, at: Date): Promise<number | undefined> {
+      const row = await one<{ call_id: number }>(
+        db,
+        `UPDATE recordings SET state = 'failed', error = $2, ended_at = coalesce(ended_at, $3)
+          WHERE id = $1 AND state IN ('recording', 'done') RETURNING call_id`,
+        [id, error, at],
+      );
+      return row?.call_id;
+    },
+
     /** The file is gone (retention); the recording's call. */
     async markDeleted(id: number, at: Date): Promise<number | undefined> {
       const row = await one<{ call_id: number }>(

@@ -1,4 +1,4 @@
-import { AriNotFound, type AriEventOf } from '../ari/index.js';
+import { AriNotFound, type AriClient, type AriEventOf } from '../ari/index.js';
 import type { ServerRecord } from '../ari/servers.repo.js';
 import type { CallsService } from '../calls/calls.service.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
@@ -11,6 +11,10 @@ import type { RecordingRow } from './recordings.repo.js';
 const FORMAT = 'wav';
 /** Recordings deleted per retention run (the next run takes the rest). */
 const RETENTION_BATCH = 200;
+
+/** Why a recording Asterisk said it finished has no file. */
+const NOT_STORED =
+  'Asterisk stored no file: check that it may write its recording spool (astspooldir/recording)';
 
 /**
  * Recordings: started and stopped on a connected call's bridge through ARI, or (inbound calls of
@@ -70,10 +74,17 @@ export function createRecordings(
   /** RecordingFinished / RecordingFailed: the row ends, with Asterisk's duration or cause. */
   async function event(
     server: ServerRecord,
+    client: AriClient,
     e: AriEventOf<'RecordingFinished'> | AriEventOf<'RecordingFailed'>,
   ): Promise<void> {
     const rec = await repo.byName(server.id, e.recording.name);
     if (!rec) return;
+    // Asterisk reports a recording finished even when it could not open its file (a spool
+    // directory it may not write): only a stored file makes it one.
+    if (e.type === 'RecordingFinished' && !(await isStored(client, rec.name))) {
+      await repo.markFailed(rec.id, NOT_STORED, now());
+      return;
+    }
     const duration = e.recording.duration ?? null;
     const failed = e.type === 'RecordingFailed';
     const ended = await repo.finish(rec.id, {
@@ -83,6 +94,16 @@ export function createRecordings(
       error: failed ? `Asterisk: ${e.recording.cause ?? 'recording failed'}` : null,
     });
     if (!ended && duration !== null) await repo.setDuration(rec.id, duration);
+  }
+
+  /** Whether Asterisk has the file; true when it cannot say (the download will tell). */
+  async function isStored(client: AriClient, name: string): Promise<boolean> {
+    try {
+      await client.recordings.getStored(name);
+      return true;
+    } catch (err) {
+      return !(err instanceof AriNotFound);
+    }
   }
 
   /** The call ended: Asterisk stopped its recordings with the bridge. */
