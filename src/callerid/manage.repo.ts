@@ -12,14 +12,18 @@ export interface PoolRow {
   updated_at: Date;
 }
 
-/** Columns of a number that people may change, and what clears its cooldown. */
-export interface NumberPatch {
+/** Columns of a number that people may change. */
+export interface NumberChanges {
   status?: 'active' | 'cooldown' | 'disabled' | undefined;
   carrier?: string | null | undefined;
   hourly_limit?: number | null | undefined;
   daily_limit?: number | null | undefined;
   meta?: Record<string, unknown> | undefined;
   pool_id?: number | undefined;
+}
+
+/** A change as written: with what clears its cooldown, and when. */
+export interface NumberPatch extends NumberChanges {
   cooldown_until?: null | undefined;
   updated_at: Date;
 }

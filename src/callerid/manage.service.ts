@@ -3,16 +3,14 @@ import type { Clock } from '../shared/clock.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { sellerScope, type Actor } from '../shared/types.js';
 import { addCallerIdToPool } from './add-number.js';
-import { createCallerIdManageRepo, type NumberPatch, type PoolRow } from './manage.repo.js';
+import {
+  createCallerIdManageRepo,
+  type NumberChanges,
+  type NumberPatch,
+  type PoolRow,
+} from './manage.repo.js';
 
-export interface NumberChanges {
-  status?: 'active' | 'cooldown' | 'disabled' | undefined;
-  carrier?: string | null | undefined;
-  hourly_limit?: number | null | undefined;
-  daily_limit?: number | null | undefined;
-  meta?: Record<string, unknown> | undefined;
-  pool_id?: number | undefined;
-}
+export type { NumberChanges };
 
 export interface NewNumber {
   caller_id: string;

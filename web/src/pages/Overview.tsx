@@ -1,9 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api';
 import { useMe, isStaff } from '../auth';
-import { useLiveCalls, type LiveCall } from '../live';
+import { useElapsed, useLiveCalls, type LiveCall } from '../live';
 import {
   DataTable,
   Empty,
@@ -127,22 +126,8 @@ function Stat(props: { label: string; value: string; live?: boolean }) {
   );
 }
 
-/** Seconds since `since`, ticking every second, measured against the server's clock. */
-function useAge(serverAt: string | null) {
-  const [now, setNow] = useState(() => Date.now());
-  const [offset, setOffset] = useState(0);
-  useEffect(() => {
-    if (serverAt) setOffset(Date.now() - new Date(serverAt).getTime());
-  }, [serverAt]);
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
-  return (since: string) => Math.max(0, Math.round((now - offset - new Date(since).getTime()) / 1000));
-}
-
 function LiveCallsCard({ live }: { live: ReturnType<typeof useLiveCalls> }) {
-  const age = useAge(live.at);
+  const age = useElapsed(live.at);
   return (
     <Section
       title="Live calls"
