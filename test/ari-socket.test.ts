@@ -33,14 +33,14 @@ describe('the ARI event websocket', () => {
     fake.inject('cap', 'not json');
     fake.inject('cap', '{"type":"StasisEnd","application":"cap","timestamp":"t"}');
     fake.farHangup(call.id);
-    await h.log.event((e) => e.type === 'ChannelDestroyed');
+    // A channel the dialplan sent into Stasis is heard of only while there: its hangup ends with
+    // StasisEnd (as on Asterisk 22), no ChannelDestroyed follows.
+    await h.log.event((e) => e.type === 'StasisEnd' && 'channel' in e);
     assert.deepEqual(h.log.types(), [
       'StasisStart',
       'ChannelTalkingStarted',
       'ChannelHangupRequest',
       'StasisEnd',
-      'ChannelVarset(STASISSTATUS)',
-      'ChannelDestroyed',
     ]);
     assert.equal(isKnownEvent(h.log.events[1]!), false);
     assert.equal(h.log.errors.length, 2);
