@@ -204,6 +204,8 @@ export function startAriConnector(deps: {
       clearInterval(tickTimer);
       clearInterval(sweepTimer);
       for (const id of [...held.keys()]) await drop(id, true);
+      // Events already received finish before the caller closes the database under them.
+      await dispatch.idle();
     },
   };
 }

@@ -133,6 +133,7 @@ export async function startTestApp(
     },
     async close() {
       await app.close();
+      await services.changes.flushed();
       await tdb.drop();
     },
   };
