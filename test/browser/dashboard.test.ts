@@ -235,6 +235,9 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     await logged.waitFor();
     await screenshot(page, 'call-log');
     await logged.getByRole('link').first().click();
+    // Wait for the call page itself: the log's row also says "Client 0", so that text alone can
+    // match before the call page has loaded ("Loading the call…").
+    await page.getByText('Attempts (1)').waitFor();
     await page.getByText('Client 0').first().waitFor();
     const body = (await page.locator('main').textContent()) ?? '';
     assert.match(body, /ANSWER/);
