@@ -148,7 +148,7 @@ cid
   .action((opts: { campaign?: string }) =>
     withServices(async ({ services }) => {
       const filter = opts.campaign === undefined ? {} : { campaign: opts.campaign || null };
-      await pipeline(services.callerIdImport.exportCsv(filter), process.stdout);
+      await pipeline(await services.callerIdImport.exportCsv(filter), process.stdout);
     }),
   );
 

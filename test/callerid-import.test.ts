@@ -209,7 +209,7 @@ for (const kind of backends()) {
         `UPDATE callerid_numbers SET last_used_at = '2026-11-20T10:11:12.345Z' WHERE number = '+12125550101'`,
       );
       const source = createCallerIdImport({ db: t.db, defaultRegion: 'US' });
-      const csv = await readAll(source.exportCsv({}));
+      const csv = await readAll(await source.exportCsv({}));
       const lines = csv.trimEnd().split('\n');
       assert.equal(
         lines[0],
@@ -227,10 +227,10 @@ for (const kind of backends()) {
       const report = await target.importCsv(fromText(csv));
       assert.deepEqual(report, { total: 6, inserted: 6, rejected: [] });
       assert.deepEqual(await numbers(fresh.db), await numbers(t.db));
-      assert.equal(await readAll(target.exportCsv({})), csv);
+      assert.equal(await readAll(await target.exportCsv({})), csv);
 
-      const globalOnly = (await readAll(source.exportCsv({ campaign: null }))).trimEnd().split('\n');
-      const sales = (await readAll(source.exportCsv({ campaign: 'sales' }))).trimEnd().split('\n');
+      const globalOnly = (await readAll(await source.exportCsv({ campaign: null }))).trimEnd().split('\n');
+      const sales = (await readAll(await source.exportCsv({ campaign: 'sales' }))).trimEnd().split('\n');
       assert.deepEqual([globalOnly.length, sales.length], [5, 3]);
       assert.ok(sales.slice(1).every((l) => l.split(',')[1] === 'sales'));
     });
@@ -253,7 +253,7 @@ for (const kind of backends()) {
         `SELECT count(*) AS n FROM callerid_numbers WHERE number LIKE '+13122%'`,
       );
       assert.equal(rows[0]!.n, 20_000);
-      const exported = await readAll(importer.exportCsv({ campaign: 'sales' }));
+      const exported = await readAll(await importer.exportCsv({ campaign: 'sales' }));
       assert.equal(exported.trimEnd().split('\n').length, 1 + 10_000 + 2);
     });
 

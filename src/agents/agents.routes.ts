@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
-import { errorResponses, IdParams, NoContent, PageOf, PageQuery, Strict } from '../http/schemas.js';
+import { errorResponses, Id, IdParams, NoContent, PageOf, PageQuery, Strict } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 import {
@@ -69,7 +69,7 @@ export function agentsRoutes(app: App, { agents, agentStatus }: Services): void 
         body: Strict({
           ...optional,
           extension: editable.extension,
-          user_id: Type.Optional(Type.Integer({ minimum: 1 })),
+          user_id: Type.Optional(Id),
           user: Type.Optional(NewUserSchema),
         }),
         response: { 201: AgentWithSecretSchema, ...errorResponses },

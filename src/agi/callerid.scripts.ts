@@ -41,7 +41,7 @@ export function createCallerIdAgiHandlers(deps: { callerId: CallerIdService }): 
 
   const cidEnd: AgiHandler = async (_session, req) => {
     const reservation = Number(arg(req, 'reservation', 1));
-    if (!Number.isInteger(reservation) || reservation <= 0) return;
+    if (!Number.isSafeInteger(reservation) || reservation <= 0) return; // as every id (http/schemas Id)
     const status = (arg(req, 'dialstatus', 2) ?? '').toUpperCase();
     const billsec = Math.max(0, Math.round(Number(arg(req, 'answeredtime', 3) ?? 0) || 0));
     await deps.callerId

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import {
   errorResponses,
+  Id,
   MoneyIn,
   MoneyOut,
   Nullable,
@@ -32,7 +33,7 @@ const SellerBalance = Type.Object({
   status: Type.String(),
   balance: MoneyOut,
 });
-const SellerParams = Type.Object({ sellerId: Type.Integer({ minimum: 1 }) });
+const SellerParams = Type.Object({ sellerId: Id });
 const Change = Strict({
   amount: MoneyIn,
   note: Type.Optional(Type.String({ maxLength: 500 })),

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import {
   errorResponses,
+  Id,
   IdParams,
   NoContent,
   Nullable,
@@ -99,7 +100,7 @@ export function callerIdRoutes(app: App, { callerId }: Services): void {
         summary:
           'Report how a call with a reserved caller ID ended (feeds answer rates and automatic cooldown)',
         body: Strict({
-          reservation_id: Type.Integer({ minimum: 1 }),
+          reservation_id: Id,
           answered: Type.Boolean(),
           billsec: Type.Optional(Type.Integer({ minimum: 0, maximum: 864_000 })),
         }),

@@ -60,7 +60,7 @@ export function callerIdImportRoutes(app: App, { callerIdImport }: Services): vo
     },
     async (req, reply) => {
       const campaign = req.query.campaign === undefined ? undefined : req.query.campaign || null;
-      const csv = callerIdImport.exportCsv(campaign === undefined ? {} : { campaign });
+      const csv = await callerIdImport.exportCsv(campaign === undefined ? {} : { campaign });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="caller-ids.csv"')

@@ -1,7 +1,8 @@
-import { pipeline, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import type { Db } from '../db/db.js';
-import { csvWriter, restoreCell } from '../shared/csv.js';
+import { csvDownload, restoreCell } from '../shared/csv.js';
 import { AppError } from '../shared/errors.js';
 import { createCallerIdRepo } from './callerid.repo.js';
 import { createCallerIdImportRepo, type NumberRow } from './import.repo.js';
@@ -131,7 +132,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
   }
 
   /** Every number (or one pool's: `campaign` null is the global pool) as CSV, in id order. */
-  function exportCsv(filter: { campaign?: string | null }): Readable {
+  function exportCsv(filter: { campaign?: string | null }): Promise<Readable> {
     async function* rows() {
       for (let after = 0; ;) {
         const page = await repo.page(filter.campaign, after, BATCH);
@@ -142,7 +143,7 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
         after = page[page.length - 1]!.id;
       }
     }
-    return pipeline(Readable.from(rows()), csvWriter(EXPORT_COLUMNS), () => undefined);
+    return csvDownload(rows(), EXPORT_COLUMNS);
   }
 
   return { importCsv, exportCsv };

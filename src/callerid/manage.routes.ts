@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import {
   errorResponses,
+  Id,
   IdParams,
   NoContent,
   Nullable,
@@ -103,7 +104,7 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
         summary: 'Add a caller ID to a pool (a seller: to one of their own pools)',
         body: Strict({
           caller_id: Type.String({ minLength: 3, maxLength: 32 }),
-          pool_id: Type.Integer({ minimum: 1 }),
+          pool_id: Id,
           carrier: Type.Optional(Type.String({ maxLength: 100 })),
           hourly_limit: Type.Optional(Limit),
           daily_limit: Type.Optional(Limit),
@@ -130,7 +131,7 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
             hourly_limit: Type.Optional(Limit),
             daily_limit: Type.Optional(Limit),
             meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-            pool_id: Type.Optional(Type.Integer({ minimum: 1 })),
+            pool_id: Type.Optional(Id),
           },
           { minProperties: 1 },
         ),

@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import {
   errorResponses,
+  Id,
   IdParams,
   MoneyOut,
   Nullable,
@@ -13,7 +13,7 @@ import {
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
-import { csvWriter } from '../shared/csv.js';
+import { csvDownload } from '../shared/csv.js';
 import type { CallFilter } from './calls.service.js';
 
 const Call = Type.Object({
@@ -83,9 +83,9 @@ const CallDetail = Type.Object({
 const Filters = {
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
-  campaign_id: Type.Optional(Type.Integer({ minimum: 1 })),
-  client_id: Type.Optional(Type.Integer({ minimum: 1 })),
-  seller_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  campaign_id: Type.Optional(Id),
+  client_id: Type.Optional(Id),
+  seller_id: Type.Optional(Id),
   did: Type.Optional(Type.String({ maxLength: 32 })),
   caller: Type.Optional(Type.String({ maxLength: 64 })),
   routing_status: Type.Optional(StringEnum(['routed', 'rejected', 'unrouted', 'expired'])),
@@ -150,7 +150,7 @@ export function callsRoutes(app: App, { calls }: Services): void {
     },
     async (req, reply) => {
       const rows = calls.exportRows(actorOf(req), req.query as CallFilter);
-      const csv = Readable.from(
+      const csv = await csvDownload(
         (async function* () {
           for await (const r of rows) {
             yield CSV_COLUMNS.map((c) => {
@@ -159,7 +159,8 @@ export function callsRoutes(app: App, { calls }: Services): void {
             });
           }
         })(),
-      ).pipe(csvWriter(CSV_COLUMNS));
+        CSV_COLUMNS,
+      );
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="calls.csv"')

@@ -5,8 +5,9 @@ import {
   BusinessHours,
   Cap,
   errorResponses,
-  NoContent,
+  Id,
   IdParams,
+  NoContent,
   Nullable,
   PageOf,
   PageQuery,
@@ -67,8 +68,8 @@ const fields = {
 };
 
 const CampaignDidParams = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
-  didId: Type.Integer({ minimum: 1 }),
+  id: Id,
+  didId: Id,
 });
 const tags = ['campaigns'];
 const access = { access: ['admin', 'staff', 'seller'] as const };
@@ -84,7 +85,7 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
         querystring: Type.Object({
           ...PageQuery,
           status: Type.Optional(Status),
-          seller_id: Type.Optional(Type.Integer({ minimum: 1 })),
+          seller_id: Type.Optional(Id),
           q: Type.Optional(Type.String({ maxLength: 100 })),
         }),
         response: { 200: PageOf(Campaign) },
@@ -106,7 +107,7 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
         body: Strict({
           ...fields,
           name: Type.String({ minLength: 1, maxLength: 200 }),
-          seller_id: Type.Optional(Type.Integer({ minimum: 1 })),
+          seller_id: Type.Optional(Id),
         }),
         response: { 201: Campaign, ...errorResponses },
       },
@@ -182,7 +183,7 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
         tags,
         summary: "Attach the seller's DIDs (a DID is in at most one active campaign)",
         params: IdParams,
-        body: Strict({ did_ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }) }),
+        body: Strict({ did_ids: Type.Array(Id, { minItems: 1, maxItems: 1000 }) }),
         response: { 200: Type.Object({ items: Type.Array(Did) }), ...errorResponses },
       },
     },
@@ -228,7 +229,7 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
         tags,
         summary: 'Link a client to the campaign with its caps',
         params: IdParams,
-        body: Strict({ ...LinkBody, client_id: Type.Integer({ minimum: 1 }) }),
+        body: Strict({ ...LinkBody, client_id: Id }),
         response: { 201: Link, ...errorResponses },
       },
     },

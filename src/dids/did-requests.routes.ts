@@ -2,12 +2,13 @@ import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import {
   errorResponses,
-  StringEnum,
+  Id,
   IdParams,
   Nullable,
   PageOf,
   PageQuery,
   Strict,
+  StringEnum,
   Timestamp,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
@@ -43,7 +44,7 @@ export function didRequestsRoutes(app: App, { didRequests }: Services): void {
         querystring: Type.Object({
           ...PageQuery,
           status: Type.Optional(Status),
-          seller_id: Type.Optional(Type.Integer({ minimum: 1 })),
+          seller_id: Type.Optional(Id),
         }),
         response: { 200: PageOf(DidRequest) },
       },
@@ -89,7 +90,7 @@ export function didRequestsRoutes(app: App, { didRequests }: Services): void {
         tags,
         summary: 'Approve by assigning available DIDs to the seller (who is notified)',
         params: IdParams,
-        body: Strict({ did_ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }) }),
+        body: Strict({ did_ids: Type.Array(Id, { minItems: 1, maxItems: 1000 }) }),
         response: result,
       },
     },

@@ -1,6 +1,15 @@
 import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
-import { errorResponses, IdParams, Nullable, PageOf, PageQuery, Strict, Timestamp } from '../http/schemas.js';
+import {
+  errorResponses,
+  Id,
+  IdParams,
+  Nullable,
+  PageOf,
+  PageQuery,
+  Strict,
+  Timestamp,
+} from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 
@@ -42,8 +51,8 @@ export function didsRoutes(app: App, { dids }: Services): void {
           status: Type.Optional(
             Type.Union([Type.Literal('available'), Type.Literal('assigned'), Type.Literal('retired')]),
           ),
-          seller_id: Type.Optional(Type.Integer({ minimum: 1 })),
-          campaign_id: Type.Optional(Type.Integer({ minimum: 1 })),
+          seller_id: Type.Optional(Id),
+          campaign_id: Type.Optional(Id),
           area_code: Type.Optional(Type.String({ pattern: '^[0-9]{2,5}$' })),
           q: Type.Optional(Type.String({ maxLength: 32 })),
         }),
@@ -129,7 +138,7 @@ export function didsRoutes(app: App, { dids }: Services): void {
         tags,
         summary: 'Assign an available DID to a seller',
         params: IdParams,
-        body: Strict({ seller_id: Type.Integer({ minimum: 1 }) }),
+        body: Strict({ seller_id: Id }),
         response: { 200: Did, ...errorResponses },
       },
     },

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { errorResponses, Nullable, Strict, StringEnum } from '../http/schemas.js';
+import { errorResponses, Id, Nullable, Strict, StringEnum } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 import { badRequest } from '../shared/errors.js';
@@ -65,7 +65,6 @@ const Pbx = Type.String({
   description:
     'The PBX carrying the call (as named in its generated dialplan); default: the address it calls from',
 });
-const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 const tags = ['internal (PBX)'];
 const internal = { access: 'internal' as const };
 const security = [{ internal: [] }];

@@ -14,6 +14,7 @@
  * one more, so `restoreCell` gives back exactly what was written: an exported file re-imports
  * unchanged (`capconduit cid export` → `cid import`).
  */
+import { pipeline, Readable } from 'node:stream';
 import { stringify, type Stringifier } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 
@@ -54,4 +55,29 @@ export function csvText(columns: readonly string[], rows: readonly (readonly unk
 /** One CSV line without its line break (for printing a few rows), every text cell escaped. */
 export function csvLine(cells: readonly unknown[]): string {
   return stringifySync([cells as unknown[]], { ...OPTIONS, record_delimiter: '' });
+}
+
+/**
+ * A CSV download of `rows` (objects or arrays), a header row of `columns` first.
+ *
+ * The first row is read before anything is sent, so a query that fails at once (a bad filter, an
+ * unreachable database) is an error answer with its status, not a broken download. A failure
+ * later on destroys the returned stream with the error — the HTTP server then aborts the reply,
+ * so the client sees a truncated transfer instead of a short file that looks complete — and is
+ * never left without a listener: an unhandled 'error' on a stream ends the whole process.
+ */
+export async function csvDownload(
+  rows: AsyncIterable<unknown>,
+  columns: readonly string[],
+): Promise<Readable> {
+  const it = rows[Symbol.asyncIterator]();
+  const first = await it.next();
+  async function* all() {
+    if (first.done) return;
+    yield first.value;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  // pipeline() carries an error of either stream to the other and to its callback; the
+  // returned writer is destroyed with it, which is what the reply listens to.
+  return pipeline(Readable.from(all()), csvWriter(columns), () => undefined);
 }
