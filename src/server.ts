@@ -137,6 +137,15 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
   const { db, services } = await prepare(config, log);
   const creds = await bootstrap(config, db, services);
   const metrics = createMetrics();
+  // A promise that rejects with nobody to handle it is a bug, but one request's bug must not end
+  // the process and every call it serves (Node's default): it is logged with its stack, counted
+  // in /metrics, and the process goes on. An uncaught exception still ends it (its state may be
+  // half-changed); the systemd unit (docs/operations.md) starts it again within a second.
+  const onRejection = (reason: unknown) => {
+    metrics.unhandledRejections.inc();
+    log.error({ err: reason }, 'unhandled promise rejection (a bug: please report it)');
+  };
+  process.on('unhandledRejection', onRejection);
   let app: App | undefined;
   let url: string | undefined;
   let agi: Server | undefined;
@@ -242,6 +251,7 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
       // Changes made just before the end still reach the other processes' live streams.
       await services.changes.flushed();
       await db.close();
+      process.off('unhandledRejection', onRejection);
       log.info('stopped');
     })());
   return { app, db, url, agiPort, stop };

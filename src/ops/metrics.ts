@@ -36,7 +36,12 @@ export function createMetrics() {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
     registers: [registry],
   });
-  return { registry, httpDuration, loginFailures, agiDuration, workerRuns, ariEvents };
+  const unhandledRejections = new Counter({
+    name: 'capconduit_unhandled_rejections_total',
+    help: 'Promises rejected with nobody to handle them (bugs: each is logged with its stack)',
+    registers: [registry],
+  });
+  return { registry, httpDuration, loginFailures, agiDuration, workerRuns, ariEvents, unhandledRejections };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

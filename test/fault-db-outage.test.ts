@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createServices } from '../src/services.js';
+import { systemClock } from '../src/shared/clock.js';
+import { runScript } from './helpers/agi-client.js';
+import { createTestDb, type TestDatabase } from './helpers/db.js';
+import { startCapConduit, type CapConduitProcess } from './helpers/process.js';
+import { scenario, type Scenario } from './helpers/scenario.js';
+import { startTcpProxy } from './helpers/tcp-proxy.js';
+
+/**
+ * The database goes away under load (issue 13). Two CapConduit processes reach PostgreSQL through
+ * a TCP proxy the test severs: every connection is reset, new ones are refused for OUTAGE_MS, as
+ * in a PostgreSQL restart. 40 concurrent call cycles (route → talk → hangup) run through both
+ * processes the whole time, against a link capped at 10 concurrent calls.
+ *
+ * What must hold: both processes stay up; a route asked during the outage is answered quickly
+ * with the dialplan's fallback (no CC_STATUS, so the dialplan asks the next node or uses its
+ * fallback); a hangup during the outage is journaled (CC_LOGGED=1); each process routes again
+ * within 2 s of the database's return; afterwards every call that was dialled reaches the call
+ * log exactly once with its billsec, no slot stays taken, and the cap was never exceeded.
+ */
+
+const OUTAGE_MS = 3000;
+const WORKERS = 40;
+const CAP = 10;
+const INTERNAL = 'fault-internal-token-0123456789';
+
+interface Cycle {
+  uniqueid: string;
+  node: number;
+  routedAt: number;
+  routeMs: number;
+  status: string | undefined;
+  hangupVars?: Record<string, string>;
+}
+
+describe('PostgreSQL goes away under load (fault suite)', () => {
+  let tdb: TestDatabase;
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  const nodes: CapConduitProcess[] = [];
+  const agiPorts: number[] = [];
+  const httpUrls: string[] = [];
+  let sc: Scenario;
+
+  before(async () => {
+    tdb = await createTestDb('postgres');
+    const s = createServices({
+      db: tdb.db,
+      clock: systemClock,
+      config: { sessionTtlHours: 1, loginMaxFailures: 5, loginLockoutSeconds: 60, defaultPhoneRegion: 'US' },
+    });
+    sc = await scenario(s, { links: [{ max_concurrency: CAP }] });
+    proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(tdb.url!).port || 5432) });
+    const viaProxy = new URL(tdb.url!);
+    viaProxy.port = String(proxy.port);
+    for (let i = 0; i < 2; i++) {
+      const node = await startCapConduit(
+        ['--roles', 'api,agi,worker'],
+        {
+          DATABASE_URL: viaProxy.toString(),
+          DATA_DIR: mkdtempSync(join(tmpdir(), `cc-fault-${i}-`)),
+          INTERNAL_API_TOKEN: INTERNAL,
+          DATABASE_POOL_SIZE: '10',
+        },
+        /running at (http:\S+)[\s\S]*FastAGI listening on \S+:(\d+)/,
+      );
+      nodes.push(node);
+      httpUrls.push(node.match[1]!);
+      agiPorts.push(Number(node.match[2]));
+    }
+  });
+  after(async () => {
+    for (const n of nodes) await n.stop();
+    await proxy?.close();
+    await tdb?.drop();
+  });
+
+  test('both processes ride through it: fast fallback answers, routing back within 2 s, every call end logged once, the cap exact', async (t) => {
+    const cycles: Cycle[] = [];
+    let live = 0;
+    let maxLive = 0;
+    let seq = 0;
+    let running = true;
+    let severedAt = Infinity;
+    let restoredAt = Infinity;
+
+    const refused: string[] = [];
+    const cycle = async (w: number) => {
+      while (running) {
+        if (nodes.some((n) => n.child.exitCode !== null)) break;
+        const n = seq++;
+        const node = n % 2;
+        const uniqueid = `1796000000.${n}`;
+        const at = performance.now();
+        const routed = await runScript(agiPorts[node]!, {
+          script: `route?pbx=fault&did=${encodeURIComponent(sc.did)}`,
+          uniqueid,
+        });
+        const c: Cycle = {
+          uniqueid,
+          node,
+          routedAt: at,
+          routeMs: routed.ms,
+          status: routed.vars.CC_STATUS,
+        };
+        cycles.push(c);
+        if (routed.vars.CC_STATUS === 'dial') {
+          live += 1;
+          maxLive = Math.max(maxLive, live);
+          const talk = 50 + ((n * 37 + w) % 250);
+          await new Promise((r) => setTimeout(r, talk));
+          live -= 1; // the callee hangs up: the slot is the PBX's until the hangup is reported
+          const hangup = await runScript(agiPorts[(node + (n % 3 === 0 ? 1 : 0)) % 2]!, {
+            script: `hangup?pbx=fault&call=${routed.vars.CC_CALL}&attempt=${routed.vars.CC_ATTEMPT}&did=&fallback=`,
+            uniqueid,
+            args: ['ANSWER', '7', '7', '8', '16'],
+          });
+          c.hangupVars = hangup.vars;
+        } else {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    };
+
+    // A process that dies refuses the next connection: noted, and reported below with its output.
+    const load = Promise.all(
+      Array.from({ length: WORKERS }, (_, w) =>
+        cycle(w).catch((err: unknown) => void refused.push(String(err))),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    severedAt = performance.now();
+    // As a restart does: PostgreSQL ends each session with a FATAL message (57P01) first, then
+    // the connections drop and new ones are refused until it is back.
+    const ended = await tdb.db.query<{ n: number }>(
+      `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name LIKE 'capconduit%' AND pid <> pg_backend_pid()`,
+    );
+    proxy.sever();
+    // The HTTP side answers too, and fast: a 503 from /ready, the call path's fallback.
+    await new Promise((r) => setTimeout(r, 500));
+    const readyAt = performance.now();
+    const ready = await fetch(`${httpUrls[0]}/ready`);
+    const readyMs = performance.now() - readyAt;
+    await new Promise((r) => setTimeout(r, OUTAGE_MS - 500));
+    proxy.restore();
+    restoredAt = performance.now();
+    await new Promise((r) => setTimeout(r, 4000));
+    running = false;
+    await load;
+
+    for (const [i, n] of nodes.entries())
+      assert.equal(n.child.exitCode, null, `node ${i} died:\n${n.output()}`);
+    assert.deepEqual(refused, []);
+    assert.equal(ready.status, 503);
+    assert.ok(readyMs < 3500, `/ready took ${Math.round(readyMs)} ms during the outage`);
+
+    // During the outage (after the first second, once in-flight work has failed): a fallback answer.
+    const during = cycles.filter((c) => c.routedAt > severedAt + 1000 && c.routedAt + c.routeMs < restoredAt);
+    assert.ok(during.length > 20, `only ${during.length} routes during the outage`);
+    for (const c of during)
+      assert.equal(c.status, undefined, `${c.uniqueid} was ${c.status} during the outage`);
+    const slowest = Math.max(...during.map((c) => c.routeMs));
+    assert.ok(slowest < 4000, `a route during the outage took ${Math.round(slowest)} ms`);
+
+    // Back within 2 s, on each process.
+    const backMs: number[] = [];
+    for (const node of [0, 1]) {
+      const first = cycles.find((c) => c.node === node && c.routedAt > restoredAt && c.status !== undefined);
+      assert.ok(first, `node ${node} never routed again`);
+      const back = first.routedAt + first.routeMs - restoredAt;
+      assert.ok(back < 2000, `node ${node} routed again ${Math.round(back)} ms after the database came back`);
+      backMs.push(back);
+    }
+
+    // Calls are dialled again once the hangups journaled during the outage gave their slots back.
+    const redial = cycles.find((c) => c.routedAt > restoredAt && c.status === 'dial');
+    assert.ok(redial, 'no call was dialled after the database came back');
+    const redialMs = redial.routedAt + redial.routeMs - restoredAt;
+
+    // The cap held, and every dialled call's end reached the call log, once.
+    assert.ok(maxLive <= CAP, `${maxLive} calls were up at once with a cap of ${CAP}`);
+    const dialled = cycles.filter((c) => c.status === 'dial');
+    assert.ok(dialled.length > 30, `only ${dialled.length} calls were dialled`);
+    t.diagnostic(
+      `${cycles.length} routes, ${dialled.length} dialled, ${ended.rows[0]!.n} sessions terminated; ` +
+        `outage answers ${during.length}, slowest ${Math.round(slowest)} ms; /ready ${Math.round(readyMs)} ms; ` +
+        `answering after ${backMs.map(Math.round).join(' / ')} ms, dialling after ${Math.round(redialMs)} ms`,
+    );
+    for (const c of dialled)
+      assert.equal(c.hangupVars?.CC_LOGGED, '1', `${c.uniqueid}: ${JSON.stringify(c.hangupVars)}`);
+    const settled = async () =>
+      (
+        await tdb.db.query<{ n: number }>(
+          `SELECT count(*) AS n FROM calls WHERE pbx = 'fault' AND state = 'ended' AND billsec = 7`,
+        )
+      ).rows[0]!.n;
+    const deadline = Date.now() + 20_000;
+    while ((await settled()) < dialled.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
+    assert.equal(await settled(), dialled.length);
+    const doubled = await tdb.db.query(
+      `SELECT uniqueid FROM calls WHERE pbx = 'fault' GROUP BY uniqueid HAVING count(*) > 1`,
+    );
+    assert.deepEqual(doubled.rows, []);
+    const slots = await tdb.db.query<{ in_flight: number }>(
+      'SELECT in_flight FROM campaign_client_settings WHERE id = $1',
+      [sc.links[0]],
+    );
+    assert.equal(slots.rows[0]!.in_flight, 0);
+  });
+});
