@@ -92,6 +92,10 @@ export function liveCallsRoutes(app: App, { liveCalls, agentFeed }: Services): v
   app.get(
     '/api/calls/live/stream',
     {
+      // No automatic HEAD twin: it would subscribe and hijack like GET, and Node holds a HEAD
+      // response's headers back until the end, which a stream never reaches (the client waited
+      // forever while the subscription stayed open). HEAD is 404 here.
+      exposeHeadRoute: false,
       config: streamAccess,
       schema: {
         tags,
