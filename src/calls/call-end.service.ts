@@ -2,7 +2,7 @@ import type { Db } from '../db/db.js';
 import type { CallRef } from '../routing/decisions.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, conflict } from '../shared/errors.js';
 import { callNumber, cleanText } from '../shared/phone.js';
 import type { CallEndJournal } from './call-end.journal.js';
 import type { EndMode } from './call-end.sql.js';
@@ -165,6 +165,11 @@ export function createCallEndService(deps: {
       }
       const logged = await unrouted(report);
       if (logged) return logged;
+      // The call is known by its PBX and uniqueid, but not as the call_id the report names:
+      // asking again cannot change that (a route answer names the call it created).
+      if (report.source === 'http' && report.callId !== undefined) {
+        throw conflict(`call_id ${report.callId} is not the call ${report.uniqueid} from PBX ${report.pbx}`);
+      }
     }
     throw new Error(`call ${report.pbx}/${report.uniqueid} could not be found nor logged`);
   }
