@@ -14,6 +14,20 @@ export interface CallerIdInput {
   meta?: Record<string, unknown> | undefined;
 }
 
+/** How deep a caller ID's `meta` may nest: deeper JSON overflowed the stack while being written (a 500). */
+export const META_MAX_DEPTH = 32;
+
+/** Refuses a `meta` nested deeper than META_MAX_DEPTH (counted without recursion, so any depth is safe). */
+export function checkMeta(meta: unknown): void {
+  const pending: [value: unknown, depth: number][] = [[meta, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, depth] = next;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > META_MAX_DEPTH) throw badRequest(`meta: nested deeper than ${META_MAX_DEPTH} levels`);
+    for (const v of Object.values(value)) pending.push([v, depth + 1]);
+  }
+}
+
 /** Normalises a caller ID, derives its area code, state and time zone, and adds it to a pool. */
 export async function addCallerIdToPool(
   db: Queryable,
@@ -21,6 +35,7 @@ export async function addCallerIdToPool(
   input: CallerIdInput,
   defaultRegion: string,
 ) {
+  checkMeta(input.meta);
   const n = normalisePhone(input.caller_id, defaultRegion as never);
   if ('error' in n) throw badRequest(`caller_id: ${n.error}`);
   const facts = callerIdFacts(n);

@@ -2,7 +2,7 @@ import type { Db } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { sellerScope, type Actor } from '../shared/types.js';
-import { addCallerIdToPool } from './add-number.js';
+import { addCallerIdToPool, checkMeta } from './add-number.js';
 import {
   createCallerIdManageRepo,
   type NumberChanges,
@@ -77,6 +77,7 @@ export function createCallerIdManagement(deps: { db: Db; clock: Clock; defaultRe
       return { id: added.id, caller_id: added.number };
     },
     async updateNumber(actor: Actor, id: number, changes: NumberChanges): Promise<void> {
+      checkMeta(changes.meta);
       await ownNumber(actor, id);
       if (changes.pool_id !== undefined) await pool(actor, changes.pool_id);
       const patch: NumberPatch = { ...changes, updated_at: clock.now() };
