@@ -99,6 +99,21 @@ export function createAuthRepo(db: Queryable) {
       );
     },
 
+    /** Of these token hashes, the ones still valid now, with their user's id and role. */
+    validTokens(
+      hashes: readonly string[],
+      now: Date,
+    ): Promise<{ token_hash: string; user_id: number; role: Role }[]> {
+      return many(
+        db,
+        `SELECT t.token_hash, u.id AS user_id, u.role
+           FROM auth_tokens t JOIN users u ON u.id = t.user_id
+          WHERE t.token_hash = ANY($1::text[]) AND t.revoked_at IS NULL
+            AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.status = 'active'`,
+        [hashes, now],
+      );
+    },
+
     touchToken(id: number, now: Date): Promise<unknown> {
       return db.query('UPDATE auth_tokens SET last_used_at = $2 WHERE id = $1', [id, now]);
     },

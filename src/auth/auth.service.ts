@@ -107,6 +107,8 @@ export function createAuthService(deps: { db: Db; clock: Clock; policy: AuthPoli
     listApiTokens: (actor: Actor) => repo.listApiTokens(actor.id),
     revokeApiToken,
     revokeAllForUser: (userId: number) => repo.revokeAllForUser(userId, clock.now()),
+    /** Of these token hashes, the ones still valid now (for streams that end with their session). */
+    validTokens: (hashes: readonly string[]) => repo.validTokens(hashes, clock.now()),
   };
 }
 

@@ -2,8 +2,9 @@ import { Type } from 'typebox';
 import type { AgentFeedEvent, FeedCall } from '../agents/agent-feed.service.js';
 import { AgentSchema } from '../agents/agents.schemas.js';
 import { AgentCallSchema } from '../callcontrol/callcontrol.schemas.js';
-import { actorOf } from '../http/auth.plugin.js';
+import { actorOf, requestToken } from '../http/auth.plugin.js';
 import { errorResponses, Nullable, pickBySchema, StringEnum, Timestamp } from '../http/schemas.js';
+import { createStreamSessions } from '../http/stream-sessions.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 import type { LiveSnapshot } from './live.service.js';
@@ -68,8 +69,9 @@ const STREAM_SUMMARY = [
   'they change. Sellers get no agent events, agents no live calls; `events` narrows the stream to one feed.',
 ].join(' ');
 
-export function liveCallsRoutes(app: App, { liveCalls, agentFeed }: Services): void {
+export function liveCallsRoutes(app: App, { liveCalls, agentFeed, auth }: Services): void {
   const open = new Set<() => void>();
+  const sessions = createStreamSessions({ auth, log: app.log });
   app.addHook('preClose', async () => {
     for (const close of open) close();
     liveCalls.stop();
@@ -138,6 +140,13 @@ export function liveCallsRoutes(app: App, { liveCalls, agentFeed }: Services): v
         if (!res.writableEnded) res.write(text);
       };
       const wanted = req.query.events ?? 'all';
+      // Authenticated, so it sent a token: the stream ends with it (logout, revoked, expired, disabled).
+      unsubscribe.push(
+        sessions.watch(requestToken(req)!, actor, () => {
+          write(`event: end\ndata: ${JSON.stringify({ reason: 'session_ended' })}\n\n`);
+          close();
+        }),
+      );
       try {
         if (actor.role !== 'agent' && wanted !== 'agents')
           unsubscribe.push(await liveCalls.subscribe(actor, (s) => write(event(s))));

@@ -76,6 +76,10 @@ export async function openSse(url: string, token: string) {
         });
       }
     },
+    /** True once the server ended the stream (or it was closed). */
+    get ended() {
+      return ended;
+    },
     close: () => abort.abort(),
   };
 }

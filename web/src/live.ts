@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Agent } from './pages/agents/types';
 import { isOpen, type AgentCall } from './pages/console/types';
@@ -25,6 +25,18 @@ export interface LiveState {
 }
 
 /**
+ * The server ends a stream whose session ended (logout elsewhere, revoked, expired, user
+ * disabled) with an `end` event: no reconnecting then, and who is signed in is asked again, which
+ * brings up the sign-in page.
+ */
+function endsWithSession(source: EventSource, qc: QueryClient): void {
+  source.addEventListener('end', () => {
+    source.close();
+    void qc.invalidateQueries({ queryKey: ['/api/me'] });
+  });
+}
+
+/**
  * Live calls pushed by the server (GET /api/calls/live/stream, server-sent events). The browser
  * reconnects by itself; every change also refreshes the figures that depend on ended calls.
  */
@@ -45,6 +57,7 @@ export function useLiveCalls(): LiveState {
     });
     source.onopen = () => setState((s) => ({ ...s, connected: true }));
     source.onerror = () => setState((s) => ({ ...s, connected: false }));
+    endsWithSession(source, qc);
     return () => source.close();
   }, [qc]);
   return state;
@@ -101,6 +114,7 @@ export function useAgentFeed(): AgentFeedState {
   });
   useEffect(() => {
     const source = new EventSource('/api/calls/live/stream?events=agents');
+    endsWithSession(source, qc);
     const on = <T>(name: string, fn: (data: T) => void) =>
       source.addEventListener(name, (e) => fn(JSON.parse((e as MessageEvent<string>).data) as T));
     const mine = (agents: Agent[]) =>
