@@ -22,6 +22,7 @@ export interface Config {
   cookieSecure: boolean;
   loginMaxFailures: number;
   loginLockoutSeconds: number;
+  loginAddressMaxFailures: number;
   metricsToken: string | undefined;
   trustProxy: boolean;
   shutdownTimeoutMs: number;
@@ -191,6 +192,7 @@ export function loadConfig(env: Env): Config {
     cookieSecure: bool(env, 'COOKIE_SECURE', false),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginLockoutSeconds: int(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1, 86_400),
+    loginAddressMaxFailures: int(env, 'LOGIN_ADDRESS_MAX_FAILURES', 20, 1, 100_000),
     metricsToken: read(env, 'METRICS_TOKEN'),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

@@ -201,6 +201,7 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
             run: () => services.callEnd.reapRestarted(),
           },
           { name: 'check-cdr-settings', everyMs: 3600_000, run: () => warnMissingCdrs(services, log) },
+          { name: 'prune-login-throttle', everyMs: 3600_000, run: () => services.auth.pruneThrottle() },
           // An agent call nobody hears the end of (its server unreachable) ends at its expiry.
           {
             name: 'expire-agent-calls',

@@ -36,6 +36,8 @@ export interface ServiceConfig {
   sessionTtlHours: number;
   loginMaxFailures: number;
   loginLockoutSeconds: number;
+  /** Failed logins from one client address (any accounts) before it is slowed down; default 20. */
+  loginAddressMaxFailures?: number;
   defaultPhoneRegion: string;
   /** ROUTING_CACHE_MS: reuse of a DID's routing context (decisions are always checked live). */
   routingCacheMs?: number;

@@ -38,35 +38,53 @@ export function createAuthRepo(db: Queryable) {
       ]);
     },
 
-    lockedUntil(email: string): Promise<{ locked_until: Date | null } | undefined> {
-      return one(db, 'SELECT locked_until FROM login_failures WHERE email = $1', [email]);
+    /** The latest time any of these throttle keys is blocked until, if one is blocked now. */
+    async blockedUntil(keys: readonly string[], now: Date): Promise<Date | undefined> {
+      const row = await one<{ until: Date | null }>(
+        db,
+        `SELECT max(blocked_until) AS until FROM login_throttle
+          WHERE key = ANY($1::text[]) AND blocked_until > $2`,
+        [keys, now],
+      );
+      return row?.until ?? undefined;
     },
 
     /**
-     * Counts one failed login atomically; failures older than the window start a new count,
-     * and reaching `max` locks the e-mail until `now + window`.
+     * Counts one failed login on a throttle key, atomically. A key idle for `windowSeconds` starts
+     * over; from its `free`-th failure on it is blocked for 1, 2, 4 … seconds, at most `maxBlockSeconds`.
      */
-    async recordFailure(email: string, now: Date, max: number, windowSeconds: number): Promise<Date | null> {
-      const row = await one<{ locked_until: Date | null }>(
+    async recordFailure(
+      key: string,
+      now: Date,
+      rule: { free: number; maxBlockSeconds: number; windowSeconds: number },
+    ): Promise<Date | null> {
+      const row = await one<{ blocked_until: Date | null }>(
         db,
-        `INSERT INTO login_failures AS f (email, failures, locked_until, updated_at)
-         VALUES ($1, 1, CASE WHEN $3 <= 1 THEN $2::timestamptz + make_interval(secs => $4) END, $2)
-         ON CONFLICT (email) DO UPDATE SET
-           failures = CASE WHEN f.updated_at < $2::timestamptz - make_interval(secs => $4)
-                             OR f.locked_until IS NOT NULL THEN 1 ELSE f.failures + 1 END,
-           locked_until = CASE
-             WHEN (CASE WHEN f.updated_at < $2::timestamptz - make_interval(secs => $4)
-                          OR f.locked_until IS NOT NULL THEN 1 ELSE f.failures + 1 END) >= $3
-             THEN $2::timestamptz + make_interval(secs => $4) END,
-           updated_at = $2
-         RETURNING locked_until`,
-        [email, now, max, windowSeconds],
+        `WITH k AS (SELECT $1::text AS key, $2::timestamptz AS now, $3::int AS free, $4::int AS max_block,
+                           make_interval(secs => $5) AS win)
+         INSERT INTO login_throttle AS t (key, failures, blocked_until, updated_at)
+         SELECT key, 1, CASE WHEN free <= 1 THEN now + interval '1 second' END, now FROM k
+         ON CONFLICT (key) DO UPDATE SET
+           failures = (SELECT CASE WHEN t.updated_at < now - win THEN 1 ELSE t.failures + 1 END FROM k),
+           blocked_until = (
+             SELECT CASE WHEN n >= free
+                         THEN now + make_interval(secs => least(power(2, least(n - free, 30)), max_block))
+                    END
+               FROM k, LATERAL (SELECT CASE WHEN t.updated_at < now - win THEN 1 ELSE t.failures + 1 END AS n) c),
+           updated_at = EXCLUDED.updated_at
+         RETURNING blocked_until`,
+        [key, now, rule.free, rule.maxBlockSeconds, rule.windowSeconds],
       );
-      return row?.locked_until ?? null;
+      return row?.blocked_until ?? null;
     },
 
-    clearFailures(email: string): Promise<unknown> {
-      return db.query('DELETE FROM login_failures WHERE email = $1', [email]);
+    clearThrottle(keys: readonly string[]): Promise<unknown> {
+      return db.query('DELETE FROM login_throttle WHERE key = ANY($1::text[])', [keys]);
+    },
+
+    /** Forgets throttle keys idle for longer than the window (they would start over anyway). */
+    async pruneThrottle(before: Date): Promise<number> {
+      return (await db.query('DELETE FROM login_throttle WHERE updated_at < $1', [before])).rowCount;
     },
 
     async insertToken(t: {

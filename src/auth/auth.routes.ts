@@ -45,7 +45,7 @@ export function authRoutes(app: App, services: Services, opts: { cookieSecure: b
       },
     },
     async (req, reply) => {
-      const result = await auth.login(req.body.email, req.body.password);
+      const result = await auth.login(req.body.email, req.body.password, req.ip);
       void reply.setCookie(SESSION_COOKIE, result.token, {
         httpOnly: true,
         sameSite: 'lax',

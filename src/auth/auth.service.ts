@@ -10,6 +10,8 @@ export interface AuthPolicy {
   sessionTtlHours: number;
   loginMaxFailures: number;
   loginLockoutSeconds: number;
+  /** Failed logins from one address, and for one account from anywhere, before delays start. */
+  loginAddressMaxFailures?: number | undefined;
 }
 
 export interface LoginResult {
@@ -25,26 +27,43 @@ export function createAuthService(deps: { db: Db; clock: Clock; policy: AuthPoli
   const repo = createAuthRepo(deps.db);
   const { clock, policy } = deps;
 
-  async function login(emailInput: string, password: string): Promise<LoginResult> {
+  /**
+   * The throttle keys of a login and their rules (migrations/0013_login_throttle.sql): the client
+   * address, the account from that address, and the account from anywhere. The last is capped at
+   * a short delay, so a guess spread over many addresses slows the rightful owner down by seconds
+   * at most instead of locking them out; the owner from another address is not held back by the
+   * other two at all.
+   */
+  function throttleKeys(email: string, address: string) {
+    const free = policy.loginMaxFailures;
+    const wide = policy.loginAddressMaxFailures ?? 20;
+    const windowSeconds = policy.loginLockoutSeconds;
+    return [
+      { key: `pair:${address} ${email}`, free, maxBlockSeconds: windowSeconds, windowSeconds },
+      { key: `addr:${address}`, free: wide, maxBlockSeconds: windowSeconds, windowSeconds },
+      { key: `acct:${email}`, free: wide, maxBlockSeconds: ACCOUNT_MAX_DELAY_SECONDS, windowSeconds },
+    ];
+  }
+
+  async function login(emailInput: string, password: string, address = 'unknown'): Promise<LoginResult> {
     const email = emailInput.trim().toLowerCase();
     const now = clock.now();
-    const lock = await repo.lockedUntil(email);
-    if (lock?.locked_until && lock.locked_until > now) {
-      throw lockedError(lock.locked_until, now);
-    }
+    const keys = throttleKeys(email, address);
+    // Refused before any password is hashed: a throttled guess costs one indexed read.
+    const blocked = await repo.blockedUntil(
+      keys.map((k) => k.key),
+      now,
+    );
+    if (blocked) throw throttledError(blocked, now);
     const user = await repo.findCredentials(email);
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
     if (!user || !ok || user.status !== 'active') {
-      const lockedUntil = await repo.recordFailure(
-        email,
-        now,
-        policy.loginMaxFailures,
-        policy.loginLockoutSeconds,
-      );
-      if (lockedUntil && lockedUntil > now) throw lockedError(lockedUntil, now);
+      // Counted on every key; the next attempt is the one a block refuses.
+      for (const k of keys) await repo.recordFailure(k.key, now, k);
       throw new AppError('invalid_credentials', 'wrong e-mail or password');
     }
-    await repo.clearFailures(email);
+    // The address's own count is not cleared: one good login between guesses resets nothing there.
+    await repo.clearThrottle([keys[0]!.key, keys[2]!.key]);
     const expiresAt = new Date(now.getTime() + policy.sessionTtlHours * 3_600_000);
     const t = newToken('session');
     await repo.insertToken({
@@ -109,14 +128,20 @@ export function createAuthService(deps: { db: Db; clock: Clock; policy: AuthPoli
     revokeAllForUser: (userId: number) => repo.revokeAllForUser(userId, clock.now()),
     /** Of these token hashes, the ones still valid now (for streams that end with their session). */
     validTokens: (hashes: readonly string[]) => repo.validTokens(hashes, clock.now()),
+    /** Forgets login throttling that has run out (a worker job). */
+    pruneThrottle: () =>
+      repo.pruneThrottle(new Date(clock.now().getTime() - policy.loginLockoutSeconds * 1000)),
   };
 }
 
-function lockedError(until: Date, now: Date): AppError {
+/** The longest a login for one account waits because of failures from other addresses. */
+const ACCOUNT_MAX_DELAY_SECONDS = 30;
+
+function throttledError(until: Date, now: Date): AppError {
   const retryAfter = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  return new AppError('too_many_requests', 'too many failed logins; try again later', {
+  return new AppError('too_many_requests', `too many failed logins; try again in ${retryAfter} s`, {
     retryAfter,
-    details: { lockedUntil: until.toISOString() },
+    details: { retryAt: until.toISOString() },
   });
 }
 
