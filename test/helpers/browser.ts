@@ -17,7 +17,33 @@ export function browserSkip(): string | false {
   return `no Chromium at ${CHROMIUM}: browser tests SKIPPED (apt-get install chromium, or set CHROMIUM_PATH)`;
 }
 
+/**
+ * Chromium for a test file. Every page it opens is watched for Content-Security-Policy
+ * violations (the server's policy, src/http/app.ts): closing the browser fails the file if the
+ * dashboard did anything its policy forbids, which would break it in a user's browser too.
+ */
 export async function launch(): Promise<Browser> {
+  const browser = await launchChromium();
+  const violations: string[] = [];
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text()))
+        violations.push(`${page.url()}: ${m.text()}`);
+    });
+    return page;
+  };
+  const close = browser.close.bind(browser);
+  browser.close = async (options) => {
+    await close(options);
+    if (violations.length > 0)
+      throw new Error(`the dashboard broke its Content-Security-Policy:\n${violations.join('\n')}`);
+  };
+  return browser;
+}
+
+function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -72,7 +98,9 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
  * serious and critical ones, as "rule: target" lines; empty when there are none.
  */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: AXE });
+  // Evaluated through the debugger protocol, which the page's Content-Security-Policy does not
+  // govern (an inline <script> tag would be refused, as it must be for anything else).
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(`${AXE}\n;void 0`);
   const result = await page.evaluate<{ id: string; impact: string | null; nodes: { target: string[] }[] }[]>(`
     axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })
       .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })))
