@@ -57,6 +57,30 @@ for (const kind of backends()) {
   });
 }
 
+describe('one id rule', () => {
+  test('every integer id a request carries (path, query, body, arrays of ids) is 1 … 2^53 − 1', () => {
+    const doc = JSON.parse(readFileSync(new URL('../docs/openapi.json', import.meta.url), 'utf8'));
+    const bad: string[] = [];
+    const isId = (name: string) => /(^id$|_id$|Id$|_ids$)/.test(name);
+    const check = (where: string, schema: any): void => {
+      if (!schema) return;
+      if (schema.anyOf) return schema.anyOf.forEach((s: any) => check(where, s));
+      if (schema.type === 'array') return check(where, schema.items);
+      if (schema.type === 'integer' && (schema.minimum !== 1 || schema.maximum !== Number.MAX_SAFE_INTEGER))
+        bad.push(`${where}: ${JSON.stringify(schema)}`);
+    };
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        for (const p of op.parameters ?? []) if (isId(p.name)) check(`${method} ${path} ${p.name}`, p.schema);
+        const body = op.requestBody?.content?.['application/json']?.schema;
+        for (const [k, v] of Object.entries<any>(body?.properties ?? {}))
+          if (isId(k)) check(`${method} ${path} body.${k}`, v);
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+});
+
 describe('CSV downloads', () => {
   test('a query that fails before the first row is an error of the request, not of a stream', async () => {
     const failing = (async function* () {
