@@ -146,6 +146,9 @@ describe('PostgreSQL goes away under load (fault suite)', () => {
     const readyAt = performance.now();
     const ready = await fetch(`${httpUrls[0]}/ready`);
     const readyMs = performance.now() - readyAt;
+    const apiAt = performance.now();
+    const api = await fetch(`${httpUrls[1]}/api/me`, { headers: { authorization: 'Bearer ccs_anything' } });
+    const apiMs = performance.now() - apiAt;
     await new Promise((r) => setTimeout(r, OUTAGE_MS - 500));
     proxy.restore();
     restoredAt = performance.now();
@@ -157,6 +160,10 @@ describe('PostgreSQL goes away under load (fault suite)', () => {
       assert.equal(n.child.exitCode, null, `node ${i} died:\n${n.output()}`);
     assert.deepEqual(refused, []);
     assert.equal(ready.status, 503);
+    // Any API request that needs the database: 503 with Retry-After, not a 500.
+    assert.equal(api.status, 503, await api.text());
+    assert.equal(api.headers.get('retry-after'), '2');
+    assert.ok(apiMs < 3500, `the API took ${Math.round(apiMs)} ms during the outage`);
     assert.ok(readyMs < 3500, `/ready took ${Math.round(readyMs)} ms during the outage`);
 
     // During the outage (after the first second, once in-flight work has failed): a fallback answer.

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CallEndReport } from './call-end.service.js';
+import { isUnavailable } from '../db/errors.js';
 
 /**
  * Call ends this node could not write to PostgreSQL (it was unreachable), kept on local disk
@@ -47,20 +48,6 @@ function alive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** True for errors that mean "the database is not reachable now" rather than "this report is bad". */
-export function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  const code = typeof e.code === 'string' ? e.code : '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
-    return true;
-  // 08xxx connection exceptions, 57P0x admin/crash shutdown, 53xxx out of resources
-  if (/^(08|57P0|53)/.test(code)) return true;
-  const msg = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection/i.test(
-    msg,
-  );
 }
 
 export function createCallEndJournal(

@@ -75,3 +75,17 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as PgError;
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
+
+/** True for errors that mean "the database is not reachable now" rather than "this request is bad". */
+export function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
+    return true;
+  // 08xxx connection exceptions, 57P0x admin/crash shutdown, 53xxx out of resources
+  if (/^(08|57P0|53)/.test(code)) return true;
+  const msg = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection/i.test(
+    msg,
+  );
+}

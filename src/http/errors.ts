@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../shared/errors.js';
-import { fromDbError } from '../db/errors.js';
+import { fromDbError, isUnavailable } from '../db/errors.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -53,6 +53,13 @@ export function errorHandler(err: FastifyError | AppError | Error, req: FastifyR
           ? 'unsupported_media_type'
           : 'bad_request';
     return send(reply, fe.statusCode, code, fe.message);
+  }
+  if (isUnavailable(err)) {
+    // PostgreSQL is restarting or out of reach: a defined, fast answer, and service resumes by
+    // itself when it is back (docs/operations.md).
+    req.log.warn({ err }, 'database unreachable');
+    void reply.header('Retry-After', '2');
+    return send(reply, 503, 'unavailable', 'the database is unreachable; try again shortly');
   }
   req.log.error({ err }, 'unhandled error');
   return send(reply, 500, 'internal', 'internal server error');
