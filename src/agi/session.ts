@@ -83,6 +83,7 @@ export class AgiSession {
       this.#buffer = this.#buffer.slice(nl + 1);
       if (line.length > this.limits.maxLineLength) return this.#abort(new AgiProtocolError('line too long'));
       this.#push(line);
+      if (this.socket.destroyed) return;
     }
     if (this.#buffer.length > this.limits.maxLineLength) this.#abort(new AgiProtocolError('line too long'));
   }
@@ -92,6 +93,13 @@ export class AgiSession {
     if (w) {
       this.#waiting = undefined;
       w.resolve(line);
+    } else if (this.#lines.length >= 2 * this.limits.maxHeaderLines) {
+      // Asterisk sends a header, then one reply per command (and HANGUP): never more than a
+      // header's worth of lines nobody has asked for yet. A peer flooding short lines (while a
+      // handler waits for the database, or after the conversation ended) would otherwise grow
+      // this queue without bound — hundreds of MB in seconds — and its shift() would stall the
+      // whole process (found by test/fuzz-agi.test.ts).
+      this.#abort(new AgiProtocolError('too many lines nobody asked for'));
     } else {
       this.#lines.push(line);
     }
@@ -161,8 +169,15 @@ export class AgiSession {
     if (cmd.includes('\n')) throw new AgiProtocolError('a command cannot contain a line break');
     this.socket.write(`${cmd}\n`);
     const deadline = Date.now() + this.limits.commandTimeoutMs;
+    // One reply is a few lines (a 520 usage text a few dozen): a peer that keeps sending HANGUP,
+    // 100 or 520- continuation lines is cut off rather than read (and kept) until the deadline.
+    let read = 0;
+    const readLine = () => {
+      if (++read > this.limits.maxHeaderLines) throw new AgiProtocolError('reply too long');
+      return this.#readLine(deadline);
+    };
     for (;;) {
-      const line = await this.#readLine(deadline);
+      const line = await readLine();
       if (line === 'HANGUP') {
         this.hungUp = true;
         continue;
@@ -170,7 +185,7 @@ export class AgiSession {
       if (line.startsWith('100 ')) continue; // "100 result=0 Trying...": the real reply follows
       const lines = [line];
       if (isMultilineStart(line)) {
-        while (!isMultilineEnd(lines[lines.length - 1]!)) lines.push(await this.#readLine(deadline));
+        while (!isMultilineEnd(lines[lines.length - 1]!)) lines.push(await readLine());
       }
       const reply = parseReply(lines);
       if (reply.code !== 200) throw new AgiCommandError(cmd, reply);
