@@ -22,7 +22,10 @@ export class AgiProtocolError extends Error {
 
 /** Parses one header line (`agi_uniqueid: 1795.12`); undefined for a line that is not one. */
 export function parseHeaderLine(line: string): [string, string] | undefined {
-  const m = /^agi_([a-z0-9_]+):\s?(.*)$/.exec(line);
+  // With `s` the value is everything after the colon, also CR, U+2028 and U+2029, where a plain
+  // `.` stops: a caller's name (agi_calleridname) may carry them, and one odd name must not cost
+  // the call its routing (found by test/fuzz-agi.test.ts).
+  const m = /^agi_([a-z0-9_]+):\s?(.*)$/s.exec(line);
   return m ? [m[1]!, m[2]!] : undefined;
 }
 
