@@ -80,13 +80,22 @@ export function createAgiServer(opts: AgiServerOptions): Server {
     let ok = false;
     try {
       const request = await session.readRequest();
-      script = request.script;
       url = redactUrl(request.env.request ?? request.env.network_script ?? '');
-      const handler = opts.handlers[script];
+      // Own scripts only: `constructor` or `valueOf` must not reach Object.prototype, and a name
+      // the peer made up must not become a metric label — one series per name, kept for the life
+      // of the process, so unique names grew memory without bound (found by test/fuzz-agi.test.ts).
+      const handler = Object.hasOwn(opts.handlers, request.script)
+        ? opts.handlers[request.script]
+        : undefined;
       if (!handler) {
-        opts.log.warn({ script, url, remote: session.remoteAddress }, 'AGI request for an unknown script');
+        script = '(unknown)';
+        opts.log.warn(
+          { script: request.script, url, remote: session.remoteAddress },
+          'AGI request for an unknown script',
+        );
         return;
       }
+      script = request.script;
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(
