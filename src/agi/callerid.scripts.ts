@@ -1,13 +1,14 @@
 import type { CallerIdService } from '../callerid/callerid.service.js';
 import { AppError } from '../shared/errors.js';
+import { cleanText } from '../shared/phone.js';
 import { setVariables, type AgiRequest } from './protocol.js';
 import type { AgiHandler } from './server.js';
 
+/** A script argument as text the database can hold: control characters (NUL …) left out. */
 const arg = (req: AgiRequest, name: string, n: number): string | undefined => {
   const q = req.query.get(name);
-  if (q !== null && q !== '') return q;
-  const a = req.args[n - 1];
-  return a === undefined || a === '' ? undefined : a;
+  const v = cleanText(q !== null && q !== '' ? q : (req.args[n - 1] ?? ''), 200);
+  return v === '' ? undefined : v;
 };
 
 /**
@@ -43,7 +44,9 @@ export function createCallerIdAgiHandlers(deps: { callerId: CallerIdService }): 
     const reservation = Number(arg(req, 'reservation', 1));
     if (!Number.isSafeInteger(reservation) || reservation <= 0) return; // as every id (http/schemas Id)
     const status = (arg(req, 'dialstatus', 2) ?? '').toUpperCase();
-    const billsec = Math.max(0, Math.round(Number(arg(req, 'answeredtime', 3) ?? 0) || 0));
+    const seconds = Number(arg(req, 'answeredtime', 3) ?? 0);
+    // Anything but a plain count of seconds (1e400, -3, 'abc') counts as not answered for long.
+    const billsec = Number.isFinite(seconds) ? Math.min(864_000, Math.max(0, Math.round(seconds))) : 0;
     await deps.callerId
       .report(reservation, { answered: status === 'ANSWER', billsec })
       .catch((err: unknown) => {

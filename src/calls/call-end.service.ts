@@ -166,8 +166,10 @@ export function createCallEndService(deps: {
       const logged = await unrouted(report);
       if (logged) return logged;
       // The call is known by its PBX and uniqueid, but not as the call_id the report names:
-      // asking again cannot change that (a route answer names the call it created).
-      if (report.source === 'http' && report.callId !== undefined) {
+      // asking again cannot change that (a route answer names the call it created), and neither
+      // can the journal — over FastAGI too, a hangup that contradicts the call it names is refused
+      // (the dialplan then asks the next node, which refuses it as well), never journaled.
+      if (report.callId !== undefined) {
         throw conflict(`call_id ${report.callId} is not the call ${report.uniqueid} from PBX ${report.pbx}`);
       }
     }
