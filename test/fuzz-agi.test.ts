@@ -10,7 +10,8 @@
  * bounded.
  *
  *   FUZZ_RUNS  hostile conversations per server (default 1000; `npm run bench:fuzz-agi` runs more)
- *   FUZZ_SEED  seed (default: random, printed in the suite's name); fast-check runner i runs with
+ *   FUZZ_SEED  seed (default 20261203, so CI runs the same cases each time; `random` for a new one,
+ *              printed in the suite's name); fast-check runner i runs with
  *              FUZZ_SEED + i, and a failure prints its `{ seed, path }` and the exact bytes of the
  *              shrunk conversation (`describe` in the helpers): replay it with fc.assert and them.
  *
@@ -52,7 +53,10 @@ import { scenario } from './helpers/scenario.js';
 import { startServices, type TestServices } from './helpers/services.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
-const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED =
+  process.env.FUZZ_SEED === 'random'
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.FUZZ_SEED ?? 20261203);
 const RUNNERS = 16;
 /** Against the CapConduit process (limits of seconds) a peer waits this long at most; the holders wait for the limits. */
 const CHILD_GIVE_UP_MS = 500;
