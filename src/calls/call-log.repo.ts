@@ -102,12 +102,20 @@ function conditions(f: CallFilter, p: SqlParams, ended = true): string[] {
 /** SQL of the call log people read: ended calls filtered, one call with its attempts, exports. */
 export function createCallLogRepo(db: Queryable) {
   return {
-    /** Ended calls, newest first, each with the total that matched. */
+    /**
+     * Ended calls, newest first, each with the total that matched (on the rows: a page past the
+     * end has none, and its total is 0 as it always was). The page comes from an index in this
+     * order (calls_log_idx, calls_log_seller_idx), left after offset + limit rows; the total is a
+     * sub-query run once per statement, an index-only count that reads no call row. Not a window
+     * (`count(*) OVER ()`): that read, joined and buffered every matching call for each page, so
+     * the call log slowed down with every call made (docs/performance.md, "Soak").
+     */
     list(filter: CallFilter, page: PageRequest): Promise<(CallRow & { total: number })[]> {
       const p = new SqlParams();
+      const where = whereClause(conditions(filter, p));
       return many<CallRow & { total: number }>(
         db,
-        `${SELECT.replace('FROM calls c', ', count(*) OVER () AS total FROM calls c')} ${whereClause(conditions(filter, p))}
+        `${SELECT.replace('FROM calls c', () => `, (SELECT count(*) FROM calls c ${where}) AS total FROM calls c`)} ${where}
        ORDER BY c.started_at DESC, c.id DESC LIMIT ${p.add(page.limit)} OFFSET ${p.add(page.offset)}`,
         p.values,
       );
