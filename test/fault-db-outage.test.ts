@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createServices } from '../src/services.js';
-import { systemClock } from '../src/shared/clock.js';
 import { runScript } from './helpers/agi-client.js';
-import { createTestDb, type TestDatabase } from './helpers/db.js';
-import { startCapConduit, type CapConduitProcess } from './helpers/process.js';
-import { scenario, type Scenario } from './helpers/scenario.js';
+import type { TestDatabase } from './helpers/db.js';
+import { cappedCampaign, startNodes } from './helpers/fault.js';
+import type { CapConduitProcess } from './helpers/process.js';
+import type { Scenario } from './helpers/scenario.js';
+import { linkCounters } from './helpers/services.js';
 import { startTcpProxy } from './helpers/tcp-proxy.js';
 
 /**
@@ -41,37 +38,24 @@ interface Cycle {
 describe('PostgreSQL goes away under load (fault suite)', () => {
   let tdb: TestDatabase;
   let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
-  const nodes: CapConduitProcess[] = [];
-  const agiPorts: number[] = [];
-  const httpUrls: string[] = [];
+  let nodes: CapConduitProcess[] = [];
+  let agiPorts: number[] = [];
+  let httpUrls: string[] = [];
   let sc: Scenario;
 
   before(async () => {
-    tdb = await createTestDb('postgres');
-    const s = createServices({
-      db: tdb.db,
-      clock: systemClock,
-      config: { sessionTtlHours: 1, loginMaxFailures: 5, loginLockoutSeconds: 60, defaultPhoneRegion: 'US' },
-    });
-    sc = await scenario(s, { links: [{ max_concurrency: CAP }] });
+    ({ tdb, sc } = await cappedCampaign(CAP));
     proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(tdb.url!).port || 5432) });
     const viaProxy = new URL(tdb.url!);
     viaProxy.port = String(proxy.port);
-    for (let i = 0; i < 2; i++) {
-      const node = await startCapConduit(
-        ['--roles', 'api,agi,worker'],
-        {
-          DATABASE_URL: viaProxy.toString(),
-          DATA_DIR: mkdtempSync(join(tmpdir(), `cc-fault-${i}-`)),
-          INTERNAL_API_TOKEN: INTERNAL,
-          DATABASE_POOL_SIZE: '10',
-        },
-        /running at (http:\S+)[\s\S]*FastAGI listening on \S+:(\d+)/,
-      );
-      nodes.push(node);
-      httpUrls.push(node.match[1]!);
-      agiPorts.push(Number(node.match[2]));
-    }
+    nodes = await startNodes(
+      2,
+      ['--roles', 'api,agi,worker'],
+      { DATABASE_URL: viaProxy.toString(), INTERNAL_API_TOKEN: INTERNAL, DATABASE_POOL_SIZE: '10' },
+      /running at (http:\S+)[\s\S]*FastAGI listening on \S+:(\d+)/,
+    );
+    httpUrls = nodes.map((n) => n.match[1]!);
+    agiPorts = nodes.map((n) => Number(n.match[2]));
   });
   after(async () => {
     for (const n of nodes) await n.stop();
@@ -214,10 +198,6 @@ describe('PostgreSQL goes away under load (fault suite)', () => {
       `SELECT uniqueid FROM calls WHERE pbx = 'fault' GROUP BY uniqueid HAVING count(*) > 1`,
     );
     assert.deepEqual(doubled.rows, []);
-    const slots = await tdb.db.query<{ in_flight: number }>(
-      'SELECT in_flight FROM campaign_client_settings WHERE id = $1',
-      [sc.links[0]],
-    );
-    assert.equal(slots.rows[0]!.in_flight, 0);
+    assert.equal((await linkCounters(tdb.db, sc.links[0]!)).in_flight, 0);
   });
 });

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createServices } from '../src/services.js';
-import { systemClock } from '../src/shared/clock.js';
 import { runScript, type ScriptResult } from './helpers/agi-client.js';
-import { createTestDb, type TestDatabase } from './helpers/db.js';
-import { startCapConduit, type CapConduitProcess } from './helpers/process.js';
-import { scenario, type Scenario } from './helpers/scenario.js';
+import type { TestDatabase } from './helpers/db.js';
+import { cappedCampaign, startNodes } from './helpers/fault.js';
+import type { CapConduitProcess } from './helpers/process.js';
+import type { Scenario } from './helpers/scenario.js';
+import { linkCounters } from './helpers/services.js';
 
 /**
  * kill -9 of one of two CapConduit processes in the middle of concurrent FastAGI call cycles
@@ -23,27 +20,19 @@ const CAP = 8;
 
 describe('kill -9 of a node during call cycles (fault suite)', () => {
   let tdb: TestDatabase;
-  const nodes: CapConduitProcess[] = [];
-  const ports: number[] = [];
+  let nodes: CapConduitProcess[] = [];
+  let ports: number[] = [];
   let sc: Scenario;
 
   before(async () => {
-    tdb = await createTestDb('postgres');
-    const s = createServices({
-      db: tdb.db,
-      clock: systemClock,
-      config: { sessionTtlHours: 1, loginMaxFailures: 5, loginLockoutSeconds: 60, defaultPhoneRegion: 'US' },
-    });
-    sc = await scenario(s, { links: [{ max_concurrency: CAP }] });
-    for (let i = 0; i < 2; i++) {
-      const node = await startCapConduit(
-        ['--roles', 'agi'],
-        { DATABASE_URL: tdb.url!, DATA_DIR: mkdtempSync(join(tmpdir(), `cc-kill-${i}-`)) },
-        /FastAGI listening on \S+:(\d+)/,
-      );
-      nodes.push(node);
-      ports.push(Number(node.match[1]));
-    }
+    ({ tdb, sc } = await cappedCampaign(CAP));
+    nodes = await startNodes(
+      2,
+      ['--roles', 'agi'],
+      { DATABASE_URL: tdb.url! },
+      /FastAGI listening on \S+:(\d+)/,
+    );
+    ports = nodes.map((n) => Number(n.match[1]));
   });
   after(async () => {
     for (const n of nodes) await n.stop();
@@ -130,11 +119,7 @@ describe('kill -9 of a node during call cycles (fault suite)', () => {
         { ...r, uniqueid: undefined },
         { uniqueid: undefined, n: 1, billsec: 7, state: 'ended' },
       );
-    const slots = await tdb.db.query<{ in_flight: number }>(
-      'SELECT in_flight FROM campaign_client_settings WHERE id = $1',
-      [sc.links[0]],
-    );
-    assert.equal(slots.rows[0]!.in_flight, 0);
+    assert.equal((await linkCounters(tdb.db, sc.links[0]!)).in_flight, 0);
     t.diagnostic(
       `${seq} routes, ${dialled.length} dialled, max ${maxLive} up at once (cap ${CAP}); ` +
         `asked the other node after the kill: ${failedOver.route} routes, ${failedOver.hangup} hangups`,
