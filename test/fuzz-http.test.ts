@@ -71,7 +71,11 @@ interface Op {
   internal: boolean;
 }
 
-const CSV_UPLOADS = new Set(['POST /api/callerid/import']);
+const CSV_UPLOADS = new Set([
+  'POST /api/callerid/import',
+  'POST /api/dialer/lists/{id}/import',
+  'POST /api/dialer/dnc/import',
+]);
 
 function operations(doc: any): Op[] {
   const ops: Op[] = [];

@@ -10,7 +10,15 @@ export interface SettingSpec {
   default: string | number | boolean;
   min?: number;
   max?: number;
+  /** A string setting's form (checked on every change), and how a person is told it. */
+  pattern?: { regex: RegExp; says: string };
 }
+
+/** A time of day as the dialer's windows take it. */
+const HH_MM = {
+  regex: /^([01][0-9]|2[0-3]):[0-5][0-9]$/,
+  says: 'must be a time of day, HH:MM (00:00 to 23:59)',
+};
 
 export const SETTINGS = {
   'billing.rate_per_minute': {
@@ -112,6 +120,20 @@ export const SETTINGS = {
     default: 90,
     min: 0,
     max: 3650,
+  },
+  'dialer.window_start': {
+    type: 'string',
+    description:
+      "Dialer: earliest time (HH:MM, the lead's local time) a lead may be called, unless its region has its own window",
+    default: '08:00',
+    pattern: HH_MM,
+  },
+  'dialer.window_end': {
+    type: 'string',
+    description:
+      "Dialer: time (HH:MM, the lead's local time) after which a lead is no longer called, unless its region has its own window",
+    default: '21:00',
+    pattern: HH_MM,
   },
 } as const satisfies Record<string, SettingSpec>;
 

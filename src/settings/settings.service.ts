@@ -49,6 +49,7 @@ export function coerceSetting(key: SettingKey, value: unknown): SettingValue {
       return value;
     case 'string':
       if (typeof value !== 'string') throw fail('must be a string');
+      if (spec.pattern && !spec.pattern.regex.test(value)) throw fail(spec.pattern.says);
       return value;
   }
 }
