@@ -40,6 +40,8 @@ export interface Config {
   callerIdApiToken: string | undefined;
   /** How often the worker expires abandoned reservations and reconciles with Asterisk's CDRs. */
   sweepIntervalMs: number;
+  /** How often the dialer runs a pacing round of each campaign (DIALER_INTERVAL_MS). */
+  dialerIntervalMs: number;
   routingCacheMs: number;
   reconcileIntervalMs: number;
   /**
@@ -203,6 +205,7 @@ export function loadConfig(env: Env): Config {
     internalApiToken: secret(env, 'INTERNAL_API_TOKEN'),
     callerIdApiToken: secret(env, 'CID_API_TOKEN'),
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),
+    dialerIntervalMs: int(env, 'DIALER_INTERVAL_MS', 1000, 100, 60_000),
     routingCacheMs: int(env, 'ROUTING_CACHE_MS', 1000, 0, 60_000),
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
     ariLeaseMs: int(env, 'ARI_LEASE_MS', 15_000, 1000, 300_000),

@@ -215,6 +215,13 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
           },
           // Agents become available again when their wrap-up time is up (reads of an agent also end it).
           { name: 'end-agent-wrap-ups', everyMs: 1000, run: () => services.agentStatus.endWrapUps() },
+          // The campaign dialer: a pacing round per campaign (one process at a time per campaign).
+          {
+            name: 'dialer-pacing',
+            everyMs: config.dialerIntervalMs,
+            run: async () =>
+              (await services.callControl.dialer.tick()).reduce((n, r) => n + r.dialled.length, 0),
+          },
         ],
         { log: log.child({ role: 'worker' }), metrics },
       )

@@ -11,7 +11,8 @@ const MAX_AGENTS = 1000;
 /** An agent's call as GET /api/agent-calls/{id} shows it (with its legs and recordings). */
 export interface FeedCall {
   id: number;
-  agent_id: number;
+  /** Null: a dialer call no agent has taken yet (seen by admin and staff only). */
+  agent_id: number | null;
   state: string;
   [field: string]: unknown;
 }

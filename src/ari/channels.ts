@@ -64,6 +64,11 @@ export function channelsApi(t: AriTransport): ChannelsApi {
     record: async (id, p) =>
       t.json({ method: 'POST', path: path(id, '/record'), query: recordQuery(p) }, shapes.liveRecording),
     dial: (id, o = {}) => post(id, '/dial', { caller: o.caller, timeout: o.timeout }),
+    play: async (id, media, o = {}) =>
+      t.json(
+        { method: 'POST', path: path(id, '/play'), query: { media, lang: o.lang, playbackId: o.playbackId } },
+        shapes.playback,
+      ),
     getVariable: async (id, variable) => {
       const v = await t.json<Variable>(
         { method: 'GET', path: path(id, '/variable'), query: { variable } },

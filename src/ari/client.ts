@@ -29,6 +29,7 @@ import type {
   HangupOptions,
   MuteDirection,
   OriginateParams,
+  PlayOptions,
   RecordParams,
 } from './params.js';
 import { recordingsApi, type StoredRecordingFile } from './recordings.js';
@@ -83,6 +84,11 @@ export interface AriClient {
     startMoh(channelId: string, mohClass?: string): Promise<void>;
     stopMoh(channelId: string): Promise<void>;
     record(channelId: string, params: RecordParams): Promise<LiveRecording>;
+    /**
+     * POST /channels/{id}/play: plays media (`sound:name`, …) to a channel in Stasis; its end
+     * arrives as PlaybackFinished naming `playbackId`.
+     */
+    play(channelId: string, media: string | readonly string[], options?: PlayOptions): Promise<Playback>;
     /** Dials a channel made with `create`. */
     dial(channelId: string, options?: DialOptions): Promise<void>;
     /** A variable or function (`CHANNEL(state)`); AriNotFound when unset. */

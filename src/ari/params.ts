@@ -84,6 +84,13 @@ export interface ContinueOptions {
   label?: string;
 }
 
+/** POST /channels/{id}/play. */
+export interface PlayOptions {
+  /** The playback's id (PlaybackStarted/Finished name it); Asterisk makes one up when absent. */
+  playbackId?: string;
+  lang?: string;
+}
+
 /** POST …/dial of a created channel. */
 export interface DialOptions {
   /** The channel the dialled one is for (its connected line, linkedid). */

@@ -16,6 +16,7 @@ export const CONTEXTS = {
   callerId: 'capconduit-cid',
   callerIdEnd: 'capconduit-cid-end',
   agents: AGENT_CONTEXT,
+  dialerAmd: 'capconduit-dialer-amd',
 } as const;
 
 /** What the dialplan does when CapConduit cannot be reached or cannot decide. */
@@ -192,7 +193,24 @@ exten => s,1,AGI(agi://${o.agi[0]}/cid-end,\${CC_CID_RESERVATION},\${DIALSTATUS}
 exten => _X.,1,Hangup(21)
 exten => _+X.,1,Hangup(21)
 
-${agentsContext(o.ari.app)}`;
+${agentsContext(o.ari.app)}
+${dialerAmdContext(o.ari.app)}`;
+}
+
+/**
+ * Answering-machine detection for the campaign dialer (src/dialer/dialer-calls.ts): an answered
+ * dialer call whose campaign asks for it is sent here from Stasis with its call id as the
+ * extension; AMD() listens to the first seconds and the call goes back to CapConduit with the
+ * verdict (HUMAN, MACHINE, NOTSURE, HANGUP) and its cause.
+ */
+function dialerAmdContext(app: string): string {
+  return `[${CONTEXTS.dialerAmd}]
+; Dialer calls CapConduit sends here once answered, when their campaign detects machines. The
+; extension is CapConduit's call id. AMD() uses amd.conf's settings.
+exten => _X.,1,AMD()
+ same => n,Stasis(${app},cc-amd,\${EXTEN},\${AMDSTATUS},\${AMDCAUSE})
+ same => n,Hangup()
+`;
 }
 
 /**

@@ -1,8 +1,16 @@
 import { many, one, type Queryable } from '../db/db.js';
 
 /** The states of an outbound call (calls.state), in the order they follow one another. */
-export type OutboundState = 'agent_ringing' | 'customer_dialing' | 'connected' | 'ended';
-export const OUTBOUND_OPEN = ['agent_ringing', 'customer_dialing', 'connected'] as const;
+export type OutboundState =
+  'agent_ringing' | 'customer_dialing' | 'amd' | 'waiting_agent' | 'connected' | 'ended';
+/** Open states; `amd` and `waiting_agent` are the dialer's (src/dialer/dialer-calls.ts). */
+export const OUTBOUND_OPEN = [
+  'agent_ringing',
+  'customer_dialing',
+  'amd',
+  'waiting_agent',
+  'connected',
+] as const;
 
 export type LegRole = 'agent' | 'customer' | 'consult' | 'transfer';
 export type LegState = 'dialing' | 'up' | 'gone';
@@ -10,7 +18,8 @@ export type LegState = 'dialing' | 'up' | 'gone';
 export interface OutboundCall {
   id: number;
   state: OutboundState | 'expired';
-  agent_id: number;
+  /** The user of the agent; null for a dialer call no agent has taken (yet). */
+  agent_id: number | null;
   server_id: number | null;
   pbx: string;
   did: string | null;
@@ -25,6 +34,10 @@ export interface OutboundCall {
   hangup_by: 'agent' | 'customer' | 'system' | null;
   end_cause: string | null;
   version: number;
+  /** A call the campaign dialer placed: its campaign, its lead and how it went. */
+  dialer_campaign_id: number | null;
+  lead_id: number | null;
+  dialer_outcome: string | null;
 }
 
 /** A call as lists show it: with the agent's extension and name. */
@@ -52,7 +65,8 @@ export interface Leg {
 }
 
 const CALL = `id, state, agent_id, server_id, pbx, did, caller_id, bridge_id, cid_allocation_id, started_at,
-  answered_at, ended_at, billsec, dial_status, hangup_by, end_cause, version`;
+  answered_at, ended_at, billsec, dial_status, hangup_by, end_cause, version, dialer_campaign_id, lead_id,
+  dialer_outcome`;
 const LEG =
   'id, call_id, server_id, channel_id, role, origin, endpoint, state, held, muted, started_at, answered_at, cause';
 
@@ -147,14 +161,23 @@ export function createCallControlRepo(db: Queryable) {
       id: number,
       from: readonly string[],
       to: OutboundState,
-      set: { answeredAt?: Date; bridgeId?: string } = {},
+      set: { answeredAt?: Date; bridgeId?: string; agentId?: number; outcome?: string } = {},
     ) {
       return one<OutboundCall>(
         db,
         `UPDATE calls SET state = $3, version = version + 1, answered_at = coalesce($4, answered_at),
-                bridge_id = coalesce($5, bridge_id)
+                bridge_id = coalesce($5, bridge_id), agent_id = coalesce($6, agent_id),
+                dialer_outcome = coalesce($7, dialer_outcome)
           WHERE id = $1 AND state = ANY($2::text[]) RETURNING ${CALL}`,
-        [id, from, to, set.answeredAt ?? null, set.bridgeId ?? null],
+        [
+          id,
+          from,
+          to,
+          set.answeredAt ?? null,
+          set.bridgeId ?? null,
+          set.agentId ?? null,
+          set.outcome ?? null,
+        ],
       );
     },
 

@@ -34,11 +34,18 @@ export const RecordingSchema = Type.Object({
 
 const callFields = {
   id: Type.Integer(),
-  state: StringEnum(['agent_ringing', 'customer_dialing', 'connected', 'ended', 'expired'], {
-    description:
-      "agent_ringing: the agent's phone rings; customer_dialing: the customer's; connected: they talk",
-  }),
-  agent_id: Type.Integer({ description: 'The user who makes the call' }),
+  state: StringEnum(
+    ['agent_ringing', 'customer_dialing', 'amd', 'waiting_agent', 'connected', 'ended', 'expired'],
+    {
+      description:
+        "agent_ringing: the agent's phone rings; customer_dialing: the customer's; amd: a dialer call answered, " +
+        'machine detection running; waiting_agent: a person answered a dialer call and waits for an agent; ' +
+        'connected: they talk',
+    },
+  ),
+  agent_id: Nullable(
+    Type.Integer({ description: 'The user who makes the call (null: a dialer call no agent has taken)' }),
+  ),
   server_id: Nullable(Type.Integer()),
   pbx: Type.String(),
   did: Nullable(Type.String({ description: "The customer's number (E.164)" })),
@@ -50,6 +57,13 @@ const callFields = {
   dial_status: Nullable(Type.String()),
   hangup_by: Nullable(StringEnum(['agent', 'customer', 'system'])),
   end_cause: Nullable(Type.String()),
+  dialer_campaign_id: Nullable(Type.Integer({ description: 'The dialer campaign that placed the call' })),
+  lead_id: Nullable(Type.Integer()),
+  dialer_outcome: Nullable(
+    Type.String({
+      description: 'human, machine, busy, no_answer, failed, abandoned, hung_up (a dialer call)',
+    }),
+  ),
 };
 export const AgentCallSchema = Type.Object({
   ...callFields,

@@ -139,7 +139,8 @@ export function createCallControlCore(deps: CallControlDeps) {
       if (ended.bridge_id) await quietly(() => client.bridges.destroy(ended.bridge_id!));
     }
     await settleCallerId(ended, billsec);
-    await deps.agentStatus.applyEvent(agentOf(ended), { type: 'call_ended', call: callRef(callId) });
+    if (ended.agent_id !== null)
+      await deps.agentStatus.applyEvent(agentOf(ended), { type: 'call_ended', call: callRef(callId) });
     for (const hook of endHooks) await hook(callId);
     return true;
   }
@@ -185,7 +186,8 @@ export function createCallControlCore(deps: CallControlDeps) {
 
   /** The agents row of the user who makes a call. */
   function agentOf(call: OutboundCall): AgentTarget {
-    return { user: call.agent_id };
+    // A dialer call no agent took names no user: its events find no agent and change nothing.
+    return { user: call.agent_id ?? 0 };
   }
 
   /** A call the actor may act on: an agent their own; admin and staff any (others: 404). */

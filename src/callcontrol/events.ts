@@ -8,6 +8,8 @@ import {
 import type { ServerRecord } from '../ari/servers.repo.js';
 import { registrationOfContactStatus, registrationOfEndpointState } from '../agents/registration.js';
 import type { CallEndService } from '../calls/call-end.service.js';
+import type { DialerCalls } from '../dialer/dialer-calls.js';
+import type { DialerConsole } from '../dialer/console.service.js';
 import { ariFailure } from './actions.js';
 import { OUTBOUND_OPEN, type Leg, type OutboundCall } from './callcontrol.repo.js';
 import {
@@ -37,7 +39,13 @@ const REPAIR_GRACE_MS = 5000;
 export function createCallEvents(
   core: CallControlCore,
   deps: CallControlDeps & { callEnd: Pick<CallEndService, 'reconcileChannels'> },
-  flows: { transfers: TransferFlow; recordings: Pick<Recordings, 'event'>; phoneDial: PhoneDial },
+  flows: {
+    transfers: TransferFlow;
+    recordings: Pick<Recordings, 'event'>;
+    phoneDial: PhoneDial;
+    dialer: Pick<DialerCalls, 'answered' | 'amdDone' | 'playbackFinished'>;
+    dialerConsole: Pick<DialerConsole, 'sessionStart' | 'channelGone' | 'sessionsOf'>;
+  },
 ) {
   const { repo } = core;
   const { transfers } = flows;
@@ -150,6 +158,8 @@ export function createCallEvents(
     args: string[],
   ): Promise<void> {
     if (args[0] === 'dial') return flows.phoneDial.start(server, client, channel, args[1] ?? '');
+    if (args[0] === 'cc-amd') return flows.dialer.amdDone(server, client, channel, args);
+    if (args[0] === 'cc-session') return flows.dialerConsole.sessionStart(server, client, channel, args);
     if (args[0] !== 'cc') return;
     const leg = await repo.legByChannel(server.id, channel.id);
     const up = leg && (await repo.legUp(leg.id, now()));
@@ -165,6 +175,8 @@ export function createCallEvents(
       return;
     }
     if (up.role === 'agent') await agentAnswered(server, client, up);
+    else if (up.role === 'customer' && call.dialer_campaign_id !== null)
+      await flows.dialer.answered(server, client, up, call);
     else if (up.role === 'customer') await customerAnswered(client, up);
     else await transfers.answered(client, up, call);
   }
@@ -184,7 +196,7 @@ export function createCallEvents(
       case 'customer':
         await core.finish(
           call.id,
-          call.state === 'connected'
+          call.state === 'connected' || call.state === 'amd' || call.state === 'waiting_agent'
             ? { by: 'customer', cause: 'customer_hung_up', dialStatus: 'ANSWER' }
             : { by: 'customer', cause: `customer_${o.reason}`, dialStatus: o.dialStatus },
         );
@@ -260,6 +272,7 @@ export function createCallEvents(
       case 'ChannelDestroyed': {
         const leg = await repo.legByChannel(server.id, e.channel.id);
         if (leg) await legGone(leg, e.cause, e.cause_txt);
+        else await flows.dialerConsole.channelGone(server, e.channel.id);
         return;
       }
       case 'StasisEnd': {
@@ -270,6 +283,8 @@ export function createCallEvents(
         if (leg?.origin === 'phone') await legGone(leg, null, 'left Stasis');
         return;
       }
+      case 'PlaybackFinished':
+        return flows.dialer.playbackFinished(e.playback.id);
       case 'RecordingFinished':
       case 'RecordingFailed':
         return flows.recordings.event(server, client, e);
@@ -320,6 +335,10 @@ export function createCallEvents(
       if (!live.has(leg.channel_id)) await legGone(leg, null, 'channel gone (found by a channel list)');
     }
     await deps.callEnd.reconcileChannels(server.pbx, live, asOf);
+    for (const s of await flows.dialerConsole.sessionsOf(server.id)) {
+      if (!live.has(s.channel_id) && s.joined_at.getTime() < asOf.getTime() - REPAIR_GRACE_MS)
+        await flows.dialerConsole.channelGone(server, s.channel_id);
+    }
     const agents = await repo.agentEndpoints();
     for (const ep of await client.endpoints.listByTech('PJSIP')) {
       if (agents.has(ep.resource))

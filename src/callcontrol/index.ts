@@ -1,5 +1,8 @@
 import type { CallEndService } from '../calls/call-end.service.js';
 import type { CallsService } from '../calls/calls.service.js';
+import { createDialerConsole } from '../dialer/console.service.js';
+import { createDialerCalls } from '../dialer/dialer-calls.js';
+import { createDialerEngine } from '../dialer/engine.js';
 import { createCallActions } from './actions.js';
 import { createCallControlCore, type CallControlDeps } from './callcontrol.service.js';
 import { createCallEvents } from './events.js';
@@ -24,8 +27,19 @@ export function createCallControl(
   const transfers = createTransferFlow(core, deps);
   const actions = createCallActions(core, deps);
   const phoneDial = createPhoneDial(core, deps);
-  const events = createCallEvents(core, deps, { transfers, recordings, phoneDial });
-  return { core, actions, transfers, recordings, events };
+  // The campaign dialer places its calls through the same core (docs/dialer.md).
+  const dialerCalls = createDialerCalls(core, deps);
+  core.onEnded((callId) => dialerCalls.ended(callId));
+  const dialer = createDialerEngine(core, deps);
+  const dialerConsole = createDialerConsole(core, deps, dialer, dialerCalls);
+  const events = createCallEvents(core, deps, {
+    transfers,
+    recordings,
+    phoneDial,
+    dialer: dialerCalls,
+    dialerConsole,
+  });
+  return { core, actions, transfers, recordings, events, dialer, dialerCalls, dialerConsole };
 }
 
 export type CallControl = ReturnType<typeof createCallControl>;

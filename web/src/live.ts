@@ -88,11 +88,12 @@ export interface AgentFeedState extends AgentFeed {
 function merge(s: AgentFeed, c: AgentCall, at: string): AgentFeed {
   const others = s.calls.filter((x) => x.id !== c.id);
   if (isOpen(c)) {
-    if (s.ended[c.agent_id]?.id === c.id) return s;
+    if (s.ended[c.agent_id ?? 0]?.id === c.id) return s;
     return { ...s, at, calls: [...others, c].sort(byStart) };
   }
   const wasOpen = others.length !== s.calls.length;
-  const ended = wasOpen || s.ended[c.agent_id]?.id === c.id ? { ...s.ended, [c.agent_id]: c } : s.ended;
+  const ended =
+    wasOpen || s.ended[c.agent_id ?? 0]?.id === c.id ? { ...s.ended, [c.agent_id ?? 0]: c } : s.ended;
   return { ...s, at, calls: others, ended };
 }
 
@@ -162,7 +163,7 @@ export function useAgentFeed(): AgentFeedState {
       setState((s) => {
         // While the stream is up its events are the newer truth: an answer read before the
         // event it raced with must not overwrite it. It only adds a call the feed has not seen.
-        const known = s.calls.some((x) => x.id === c.id) || s.ended[c.agent_id]?.id === c.id;
+        const known = s.calls.some((x) => x.id === c.id) || s.ended[c.agent_id ?? 0]?.id === c.id;
         return s.connected && known ? s : merge(s, c, s.at ?? new Date().toISOString());
       });
       if (!isOpen(c)) void qc.invalidateQueries({ queryKey: ['/api/agent-calls'] });

@@ -139,9 +139,30 @@ export class Calls {
   }
 
   /** POST …/continue: the channel leaves Stasis for the dialplan; the application hears no more of it. */
+  /** What a context of the dialplan does with a channel sent to it (tests script the generated ones). */
+  readonly dialplan = new Map<string, (c: FakeChannel, exten: string) => void>();
+
+  /** A channel the dialplan sends (back) to Stasis(app, args…). */
+  stasisFromDialplan(c: FakeChannel, app: string, args: string[]): void {
+    c.app = app;
+    c.appArgs = args;
+    this.enterStasis(c);
+  }
+
   continueInDialplan(c: FakeChannel, to: { context?: string; extension?: string; priority?: number }): void {
     if (c.bridgeId) this.leaveBridge(c);
+    const app = c.app;
     this.#leaveStasis(c, false);
+    const run = to.context === undefined ? undefined : this.dialplan.get(to.context);
+    if (run && app) {
+      const exten = to.extension ?? '';
+      setTimeout(() => {
+        if (this.state.channels.has(c.id)) {
+          c.app = app;
+          run(c, exten);
+        }
+      }, 20).unref();
+    }
     c.dialplan = {
       ...c.dialplan,
       context: to.context ?? c.dialplan.context,

@@ -34,6 +34,31 @@ export function mediaRoutes(r: Router, pbx: PbxContext): void {
     const c = controlOf(pbx.state, params.id);
     return isReply(c) ? c : startRecording(pbx, `channel:${c.id}`, c.app, query);
   });
+  r.add('POST', '/channels/:id/play', ({ params, query }) => {
+    const media = query.getAll('media').flatMap((m) => m.split(','));
+    if (media.length === 0) return fail(400, 'Missing parameter media');
+    const c = controlOf(pbx.state, params.id);
+    if (isReply(c)) return c;
+    const id = query.get('playbackId') ?? `playback-${pbx.state.playbacks.size + 1}-${Date.now()}`;
+    const playback = {
+      id,
+      media_uri: media[0]!,
+      target_uri: `channel:${c.id}`,
+      state: 'playing',
+      language: 'en',
+    };
+    pbx.state.playbacks.set(id, playback);
+    c.played.push(...media);
+    const app = c.app;
+    pbx.later(() => pbx.hub.emit(app, 'PlaybackStarted', { playback: { ...playback } }));
+    // The media "plays" for playbackMs, then ends (as Asterisk's does, even when the channel hangs up).
+    setTimeout(() => {
+      if (!pbx.state.playbacks.delete(id)) return;
+      playback.state = 'done';
+      pbx.hub.emit(app, 'PlaybackFinished', { playback: { ...playback } });
+    }, pbx.state.playbackMs).unref();
+    return { status: 201, json: { ...playback } };
+  });
   r.add('GET', '/channels/:id/variable', ({ params, query }) =>
     getVariable(pbx, params.id!, query.get('variable')),
   );

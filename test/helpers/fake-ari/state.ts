@@ -61,6 +61,8 @@ export interface FakeChannel {
   moh: string | undefined;
   ringing: boolean;
   dtmf: string[];
+  /** Media played to it (POST /channels/{id}/play), in order. */
+  played: string[];
 }
 
 export interface FakeBridge {
@@ -102,6 +104,8 @@ export class PbxState {
   readonly live = new Map<string, FakeLiveRecording>();
   readonly stored = new Map<string, FakeStoredRecording>();
   readonly playbacks = new Map<string, FakePlayback>();
+  /** How long a playback lasts before PlaybackFinished. */
+  playbackMs = 100;
   /** Applications a websocket has registered (they stay registered, as in Asterisk). */
   readonly apps = new Set<string>();
   /** Event sources each application subscribed to with POST /applications/{app}/subscription. */
@@ -162,6 +166,7 @@ export class PbxState {
       moh: undefined,
       ringing: false,
       dtmf: [],
+      played: [],
     };
     this.channels.set(channel.id, channel);
     return channel;
