@@ -125,7 +125,7 @@ describe('agents in the dashboard, in Chromium', { skip, timeout: 180_000 }, () 
     const page = await newPage();
     await signIn(page, t.url, agent.email, agent.password, 'My phone');
     const menu = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['My phone']);
+    assert.deepEqual(menu, ['My phone', 'Dialer']);
     const main = page.locator('main');
     await main.getByText('Zoiper 5').waitFor();
     assert.match((await main.textContent()) ?? '', /1001/);

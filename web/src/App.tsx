@@ -10,6 +10,8 @@ import { CallerIdsPage } from './pages/CallerIds';
 import { CampaignDetailPage } from './pages/CampaignDetail';
 import { CampaignsPage } from './pages/Campaigns';
 import { ClientsPage } from './pages/Clients';
+import { DialerPage } from './pages/Dialer';
+import { DialerConsolePage } from './pages/DialerConsole';
 import { DidsPage } from './pages/Dids';
 import { LiveWallPage } from './pages/LiveWall';
 import { LoginPage } from './pages/Login';
@@ -28,6 +30,7 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/clients', label: 'Clients', roles: ['admin', 'staff'] },
   { path: '/agents', label: 'Agents', roles: ['admin', 'staff'] },
   { path: '/wall', label: 'Live wall', roles: ['admin', 'staff'] },
+  { path: '/dialer', label: 'Dialer', roles: ['admin', 'staff'] },
   { path: '/dids', label: 'DIDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/caller-ids', label: 'Caller IDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/balances', label: 'Balances', roles: ['admin', 'staff', 'seller'] },
@@ -35,6 +38,7 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/settings', label: 'Settings', roles: ['admin'] },
   { path: '/asterisk-servers', label: 'Asterisk servers', roles: ['admin'] },
   { path: '/phone', label: 'My phone', roles: ['agent'] },
+  { path: '/dialer-console', label: 'Dialer', roles: ['agent'] },
 ];
 
 /** Where each role lands after signing in: agents have no overview, their phone is their page. */
@@ -69,6 +73,8 @@ export function App() {
         <Route path="agents" element={guard('/agents', <AgentsPage />)} />
         <Route path="wall" element={guard('/wall', <LiveWallPage />)} />
         <Route path="phone" element={guard('/phone', <MyPhonePage />)} />
+        <Route path="dialer/*" element={guard('/dialer', <DialerPage />)} />
+        <Route path="dialer-console" element={guard('/dialer-console', <DialerConsolePage />)} />
         <Route path="dids" element={guard('/dids', <DidsPage />)} />
         <Route path="caller-ids" element={guard('/caller-ids', <CallerIdsPage />)} />
         <Route path="balances" element={guard('/balances', <BalancesPage />)} />
