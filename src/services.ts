@@ -5,6 +5,10 @@ import { createAgentsService } from './agents/agents.service.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createCallerIdService } from './callerid/callerid.service.js';
 import { createCallerIdImport } from './callerid/import.service.js';
+import { createDialerListsService } from './dialer/lists.service.js';
+import { createDncService } from './dialer/dnc.service.js';
+import { createDialerCampaignsService } from './dialer/dialer-campaigns.service.js';
+import { createDialerReportsService } from './dialer/reports.service.js';
 import { createCallerIdManagement } from './callerid/manage.service.js';
 import { createCallerIdStats } from './callerid/stats.service.js';
 import { pino, type Logger } from 'pino';
@@ -191,6 +195,10 @@ export function createServices(deps: {
     callerIdStats: createCallerIdStats({ db, clock, settings }),
     callerIdAdmin: createCallerIdManagement({ db, clock, defaultRegion: config.defaultPhoneRegion }),
     callerIdImport: createCallerIdImport({ db, defaultRegion: config.defaultPhoneRegion }),
+    dialerLists: createDialerListsService({ db, defaultRegion: config.defaultPhoneRegion }),
+    dnc: createDncService({ db, defaultRegion: config.defaultPhoneRegion }),
+    dialerCampaigns: createDialerCampaignsService({ db, clock }),
+    dialerReports: createDialerReportsService({ db, clock }),
   };
 }
 
