@@ -12,6 +12,7 @@ import { badRequest, conflict, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/types.js';
 import type { DialerCalls } from './dialer-calls.js';
 import type { DialerEngine } from './engine.js';
+import { createSessionsRepo } from './sessions.repo.js';
 import { createEngineRepo, DIALER_OPEN } from './engine.repo.js';
 
 /** The bridge an agent waits in for the dialer's customers. */
@@ -30,6 +31,7 @@ export function createDialerConsole(
   calls: DialerCalls,
 ) {
   const repo = () => createEngineRepo(deps.db);
+  const sessions = () => createSessionsRepo(deps.db);
 
   async function campaignFor(id: number) {
     const c = await repo().campaign(id);
@@ -48,7 +50,7 @@ export function createDialerConsole(
     const { server, client } = await core.clientFor(campaign.server_id);
     const channelId = legChannelId('session');
     const bridgeId = sessionBridgeId(agent.id);
-    const opened = await repo().openSession({
+    const opened = await sessions().openSession({
       agent_id: agent.id,
       campaign_id: campaign.id,
       server_id: server.id,
@@ -69,7 +71,7 @@ export function createDialerConsole(
         channelId,
       });
     } catch (err) {
-      await repo().closeSession(agent.id, channelId);
+      await sessions().closeSession(agent.id, channelId);
       await core.quietly(() => client.bridges.destroy(bridgeId));
       throw ariFailure(`could not call the phone of agent ${agent.extension}`, err);
     }
@@ -79,7 +81,7 @@ export function createDialerConsole(
   /** The session's phone answered (StasisStart `cc-session,<agent>`): into its bridge, music on. */
   async function sessionStart(server: ServerRecord, client: AriClient, channel: Channel, args: string[]) {
     const agentId = Number(args[1]);
-    const s = Number.isSafeInteger(agentId) ? await repo().sessionReady(agentId, channel.id) : undefined;
+    const s = Number.isSafeInteger(agentId) ? await sessions().sessionReady(agentId, channel.id) : undefined;
     if (!s) {
       await core.quietly(() => client.channels.hangup(channel.id));
       return;
@@ -102,17 +104,17 @@ export function createDialerConsole(
    * ends, and a customer the agent was talking to is hung up (nobody is left for them).
    */
   async function channelGone(server: ServerRecord, channelId: string): Promise<void> {
-    const s = await repo().sessionByChannel(server.id, channelId);
+    const s = await sessions().sessionByChannel(server.id, channelId);
     if (!s) return;
     await end(s.agent_id, channelId);
   }
 
   async function end(agentId: number, channelId?: string) {
-    const s = await repo().closeSession(agentId, channelId);
+    const s = await sessions().closeSession(agentId, channelId);
     if (!s) return undefined;
     const agent = await deps.agents.get(agentId).catch(() => undefined);
     if (agent) {
-      const current = await repo().currentCall(agent.user_id);
+      const current = await sessions().currentCall(agent.user_id);
       if (current && (DIALER_OPEN as readonly string[]).includes(current.state))
         await core.finish(current.id, { by: 'agent', cause: 'agent_hung_up', dialStatus: 'ANSWER' });
     }
@@ -137,12 +139,12 @@ export function createDialerConsole(
   async function state(actor: Actor) {
     const agent = await deps.agents.mine(actor);
     const r = repo();
-    const session = await r.session(agent.id);
+    const session = await sessions().session(agent.id);
     const campaign = session ? await r.campaign(session.campaign_id) : undefined;
-    const current = await r.currentCall(agent.user_id);
+    const current = await sessions().currentCall(agent.user_id);
     const call = current ? await core.repo.getCall(current.id) : undefined;
     const lead = current?.lead_id ? await r.lead(current.lead_id) : undefined;
-    const preview = session ? await r.reservedLead(agent.id) : undefined;
+    const preview = session ? await sessions().reservedLead(agent.id) : undefined;
     return {
       agent: {
         id: agent.id,
@@ -197,20 +199,20 @@ export function createDialerConsole(
   /** Preview mode: the lead held for this agent, or the next one claimed for them. */
   async function previewNext(actor: Actor) {
     const agent = await deps.agents.mine(actor);
-    const session = await repo().session(agent.id);
+    const session = await sessions().session(agent.id);
     if (!session) throw conflict('join a campaign first');
     const campaign = await campaignFor(session.campaign_id);
     if (campaign.mode !== 'preview') throw conflict(`campaign ${campaign.name} is not in preview mode`);
     if (campaign.status !== 'active') throw conflict(`campaign ${campaign.name} is paused`);
-    const held = await repo().reservedLead(agent.id);
+    const held = await sessions().reservedLead(agent.id);
     if (!held) await engine.claimPreview(campaign, agent.id);
     return state(actor);
   }
 
   async function previewDial(actor: Actor, leadId: number) {
     const agent = await deps.agents.mine(actor);
-    const session = await repo().session(agent.id);
-    const held = await repo().reservedLead(agent.id);
+    const session = await sessions().session(agent.id);
+    const held = await sessions().reservedLead(agent.id);
     if (!session || !held || held.id !== leadId) throw notFound('lead held for you', leadId);
     if (session.state !== 'ready') throw conflict('your phone is not connected to the campaign yet');
     const campaign = await campaignFor(session.campaign_id);
@@ -232,7 +234,7 @@ export function createDialerConsole(
 
   async function previewSkip(actor: Actor, leadId: number) {
     const agent = await deps.agents.mine(actor);
-    const held = await repo().reservedLead(agent.id);
+    const held = await sessions().reservedLead(agent.id);
     if (!held || held.id !== leadId) throw notFound('lead held for you', leadId);
     await repo().releaseLead(held.id, held.attempts > 1 ? 'retry' : 'new', deps.clock.now());
     return state(actor);
@@ -249,7 +251,7 @@ export function createDialerConsole(
     sessionStart,
     channelGone,
     /** The sessions on a server (the repair after a reconnection checks their phones). */
-    sessionsOf: (serverId: number) => repo().sessionsOf(serverId),
+    sessionsOf: (serverId: number) => sessions().sessionsOf(serverId),
   };
 }
 

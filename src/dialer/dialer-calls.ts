@@ -11,6 +11,7 @@ import {
 import { CONTEXTS } from '../asterisk/dialplan.js';
 import type { Db } from '../db/db.js';
 import { addDnc } from './dnc.repo.js';
+import { createSessionsRepo } from './sessions.repo.js';
 import { createEngineRepo, type EngineCampaign, type SessionRow } from './engine.repo.js';
 import { leadAfter, outcomeOfEnd, type RetryPolicy } from './outcomes.js';
 
@@ -34,6 +35,7 @@ const playbackIdOf = (kind: 'abandon' | 'machine', callId: number) => `cc-${kind
  */
 export function createDialerCalls(core: CallControlCore, deps: CallControlDeps & { db: Db }) {
   const repo = () => createEngineRepo(deps.db);
+  const sessions = () => createSessionsRepo(deps.db);
   const now = () => deps.clock.now();
 
   async function campaignOf(call: OutboundCall): Promise<EngineCampaign | undefined> {
@@ -128,13 +130,12 @@ export function createDialerCalls(core: CallControlCore, deps: CallControlDeps &
    * agent's version gone and tries the next.
    */
   async function connect(client: AriClient, call: OutboundCall, channelId: string): Promise<boolean> {
-    const r = repo();
     let candidates: (SessionRow & { user_id?: number })[];
     if (call.agent_id !== null) {
-      const s = await r.session(await agentIdOfUser(call.agent_id));
+      const s = await sessions().session(await agentIdOfUser(call.agent_id));
       candidates = s && s.state === 'ready' ? [{ ...s, user_id: call.agent_id }] : [];
     } else {
-      candidates = await r.readyAgents(call.dialer_campaign_id!);
+      candidates = await sessions().readyAgents(call.dialer_campaign_id!);
     }
     for (const s of candidates) {
       if (call.agent_id === null) {
@@ -261,7 +262,7 @@ export function createDialerCalls(core: CallControlCore, deps: CallControlDeps &
       });
     });
     if (call.agent_id !== null && call.server_id !== null) {
-      const s = await repo().session(await agentIdOfUser(call.agent_id));
+      const s = await sessions().session(await agentIdOfUser(call.agent_id));
       if (s?.state === 'ready') {
         const { client } = await core.clientFor(call.server_id);
         await core.quietly(() => client.bridges.startMoh(s.bridge_id));
@@ -283,7 +284,8 @@ export function createDialerCalls(core: CallControlCore, deps: CallControlDeps &
     const at = now();
     const done = await deps.db.transaction(async (tx) => {
       const r = createEngineRepo(tx);
-      if (!(await r.setDisposition(call.id, agent.user_id, disposition, at))) return false;
+      if (!(await createSessionsRepo(tx).setDisposition(call.id, agent.user_id, disposition, at)))
+        return false;
       if (call.lead_id !== null) {
         const lead = await r.lead(call.lead_id, true);
         if (lead) {

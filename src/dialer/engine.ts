@@ -1,6 +1,7 @@
 import type { CallControlCore, CallControlDeps } from '../callcontrol/callcontrol.service.js';
 import { legChannelId, presented, trunkDial } from '../callcontrol/callcontrol.service.js';
 import { ariFailure } from '../callcontrol/actions.js';
+import type { ServerRecord } from '../ari/servers.repo.js';
 import type { Db } from '../db/db.js';
 import { createEngineRepo, type ClaimedLead, type EngineCampaign } from './engine.repo.js';
 import { decide, type PacingDecision } from './pacing.js';
@@ -49,11 +50,16 @@ export function createDialerEngine(core: CallControlCore, deps: CallControlDeps 
     const windows = await windowDefaults();
     const maxSeconds = Number(await deps.settings.value('calls.max_duration_seconds'));
     const lr = await long(campaignId, now);
+    // The server is read before the transaction: on PGlite (one connection) a read outside the
+    // transaction while it is open would wait for it forever.
+    const planned = await createEngineRepo(deps.db).campaign(campaignId);
+    if (!planned || planned.server_id === null) return undefined;
+    const { server } = await core.clientFor(planned.server_id);
     const round = await deps.db.transaction(async (tx) => {
       const repo = createEngineRepo(tx);
       const campaign = await repo.lockForPacing(campaignId);
       if (campaign) await repo.noJit();
-      if (!campaign || campaign.mode === 'preview' || campaign.server_id === null) return undefined;
+      if (!campaign || campaign.mode === 'preview' || campaign.server_id !== server.id) return undefined;
       // One connection: one query at a time.
       const agents = await repo.pacingAgents(campaignId);
       const inFlight = await repo.linesInFlight(campaignId);
@@ -80,7 +86,7 @@ export function createDialerEngine(core: CallControlCore, deps: CallControlDeps 
         windowStart: windows.start,
         windowEnd: windows.end,
       });
-      const calls = await placeCalls(repo, campaign, leads, null, now, maxSeconds);
+      const calls = await placeCalls(repo, server, campaign, leads, null, now, maxSeconds);
       return { campaign, decision, calls };
     });
     if (!round) return undefined;
@@ -97,13 +103,13 @@ export function createDialerEngine(core: CallControlCore, deps: CallControlDeps 
 
   async function placeCalls(
     repo: ReturnType<typeof createEngineRepo>,
+    server: ServerRecord,
     campaign: EngineCampaign,
     leads: ClaimedLead[],
     agentUserId: number | null,
     now: Date,
     maxSeconds: number,
   ): Promise<Placed[]> {
-    const { server } = await core.clientFor(campaign.server_id!);
     const placed: Placed[] = [];
     for (const lead of leads) {
       const channelId = legChannelId('customer');
@@ -199,8 +205,10 @@ export function createDialerEngine(core: CallControlCore, deps: CallControlDeps 
   ): Promise<number> {
     const now = deps.clock.now();
     const maxSeconds = Number(await deps.settings.value('calls.max_duration_seconds'));
+    if (campaign.server_id === null) throw new Error(`campaign ${campaign.id} has no server`);
+    const { server } = await core.clientFor(campaign.server_id);
     const [placed] = await deps.db.transaction((tx) =>
-      placeCalls(createEngineRepo(tx), campaign, [lead], agentUserId, now, maxSeconds),
+      placeCalls(createEngineRepo(tx), server, campaign, [lead], agentUserId, now, maxSeconds),
     );
     await originate(campaign, placed!);
     return placed!.callId;
