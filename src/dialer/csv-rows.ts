@@ -95,6 +95,10 @@ export function readCsv(
 ): CsvReader {
   let headerLength = 0;
   let fatal: { row: number; reason: string } | undefined;
+  // A refused header is kept and thrown once the body has been read: an error inside the parser
+  // would make the pipeline destroy the request stream, and with it, at times, the socket the
+  // 400 was to be sent on (the HTTP fuzz test caught a request that never got its answer).
+  let refused: unknown;
   // Line numbers: csv-parse counts lines, but counts a CRLF inside a quoted cell twice; so its
   // count is taken once, at the end of the header, and from then on the line breaks of each
   // record's raw text are counted here.
@@ -110,7 +114,11 @@ export function readCsv(
     bom: true,
     columns: (header: string[]) => {
       const names = header.map((h) => h.trim());
-      opts.header(names);
+      try {
+        opts.header(names);
+      } catch (err) {
+        refused = err;
+      }
       headerLength = names.length;
       origin = parser.info.lines + 1;
       return names;
@@ -120,11 +128,13 @@ export function readCsv(
     relax_column_count: false,
     skip_records_with_error: true,
     raw: true,
-    on_record: (r: { record: Record<string, string>; raw: string }): CsvRow => {
+    on_record: (r: { record: Record<string, string>; raw: string }): CsvRow | undefined => {
+      if (refused !== undefined) return undefined;
       for (const k of Object.keys(r.record)) r.record[k] = restoreCell(r.record[k]!);
       return { row: startLine(r.raw), cells: r.record };
     },
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
+      if (refused !== undefined) return undefined;
       const text = raw ?? '';
       const row = startLine(text);
       if (err?.code === 'CSV_QUOTE_NOT_CLOSED') {
@@ -143,7 +153,11 @@ export function readCsv(
   // An error of the request stream (the client went away) reaches the parser, which ends the
   // iteration with it.
   pipeline(input, parser, () => undefined);
-  return { rows: parser as AsyncIterable<CsvRow>, fatal: () => fatal };
+  async function* rows(): AsyncIterable<CsvRow> {
+    for await (const row of parser as AsyncIterable<CsvRow>) yield row;
+    if (refused !== undefined) throw refused;
+  }
+  return { rows: rows(), fatal: () => fatal };
 }
 
 function skipReason(err: CsvError | undefined, headerLength: number): string {
