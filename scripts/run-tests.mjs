@@ -33,6 +33,16 @@ if (files.some((f) => f.includes(join('test', 'browser')))) {
   );
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files];
+// --test-force-exit: a file whose tests have all ended exits even if a handle is left open (the
+// dialer's engine test once stayed alive after passing; the cause is not found yet: docs/dialer.md).
+const args = [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-force-exit',
+  '--test-concurrency=2',
+  '--test-reporter=spec',
+  ...files,
+];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(r.status ?? 1);
