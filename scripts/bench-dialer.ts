@@ -12,6 +12,8 @@
  *   --talk S          mean talk time in seconds, lognormal (default 180)
  *   --wrap S          mean wrap-up time in seconds, lognormal (default 20)
  *   --seed N          the call stream's seed (default 1)
+ *   --seeds K         run K call streams (seeds N … N+K-1) and report them together: utilisation,
+ *                     wait and calls/agent-h averaged, counts summed, the worst hour of them all
  *   --json            one JSON object instead of the table
  */
 import { parseArgs } from 'node:util';
@@ -31,6 +33,7 @@ const { values: opts } = parseArgs({
     talk: { type: 'string', default: String(DEFAULT_SIM.meanTalkSeconds) },
     wrap: { type: 'string', default: String(DEFAULT_SIM.meanWrapSeconds) },
     seed: { type: 'string', default: String(DEFAULT_SIM.seed) },
+    seeds: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -51,10 +54,17 @@ if (!Number.isInteger(sim.agents) || !Number.isInteger(sim.seed))
   throw new Error('--agents and --seed: integers');
 if (!(sim.answerRate > 0 && sim.answerRate <= 1)) throw new Error(`bad --answer-rate: ${sim.answerRate}`);
 if (!(sim.meanWrapSeconds > 0)) throw new Error(`bad --wrap: ${sim.meanWrapSeconds}`);
+const runs = Number(opts.seeds);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`bad --seeds: ${opts.seeds}`);
 
 const started = performance.now();
-const pacers: SimPacer[] = ['progressive', 'predictive', 'oracle'];
-const results = Object.fromEntries(pacers.map((p) => [p, simulate(p, sim)])) as Record<SimPacer, SimResult>;
+const pacers: SimPacer[] = ['progressive', 'predictive', 'agents-known', 'oracle'];
+const results = Object.fromEntries(
+  pacers.map((p) => [
+    p,
+    combine(Array.from({ length: runs }, (_, i) => simulate(p, { ...sim, seed: sim.seed + i }))),
+  ]),
+) as Record<SimPacer, SimResult>;
 const seconds = (performance.now() - started) / 1000;
 
 const { progressive, predictive, oracle } = results;
@@ -78,7 +88,8 @@ if (opts.json) {
 } else {
   console.log(
     `${sim.agents} agents, ${sim.hours} h, answer rate ${pct(sim.answerRate)}, talk ${sim.meanTalkSeconds} s, ` +
-      `wrap ${sim.meanWrapSeconds} s, seed ${sim.seed} (${seconds.toFixed(1)} s)`,
+      `wrap ${sim.meanWrapSeconds} s, ${runs === 1 ? `seed ${sim.seed}` : `seeds ${sim.seed}–${sim.seed + runs - 1}`} ` +
+      `(${seconds.toFixed(1)} s)`,
   );
   console.table(
     Object.fromEntries(
@@ -103,6 +114,26 @@ if (opts.json) {
   for (const c of checks) console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.value}`);
 }
 process.exitCode = checks.every((c) => c.pass) ? 0 : 1;
+
+/** Several runs of one pacer as one result: rates averaged, counts summed, hours concatenated. */
+function combine(rs: SimResult[]): SimResult {
+  const mean = (f: (r: SimResult) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
+  const sum = (f: (r: SimResult) => number) => rs.reduce((s, r) => s + f(r), 0);
+  const answered = sum((r) => r.answered);
+  const abandoned = sum((r) => r.abandoned);
+  return {
+    pacer: rs[0]!.pacer,
+    dials: sum((r) => r.dials),
+    answered,
+    abandoned,
+    utilisation: mean((r) => r.utilisation),
+    meanWaitSeconds: mean((r) => r.meanWaitSeconds),
+    abandonRate: answered === 0 ? 0 : abandoned / answered,
+    worstHourAbandonRate: Math.max(...rs.map((r) => r.worstHourAbandonRate)),
+    callsPerAgentHour: mean((r) => r.callsPerAgentHour),
+    hours: rs.flatMap((r) => r.hours),
+  };
+}
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)} %`;

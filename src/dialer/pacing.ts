@@ -3,27 +3,35 @@
  * the input, so the worker calls it every second and tests and the simulator call it as they like.
  *
  * - preview: never dials (the agent clicks dial).
- * - progressive: one line per available agent, minus the lines already ringing; never more.
- *   An answer always finds the agent its line was dialled for: it never abandons.
- * - predictive: dials now for the agents expected to be free when the new lines would be
- *   answered, R + 2 s from now (R: mean ring-to-answer time; 2 s: how long an answered person
- *   waits for an agent before the call is abandoned). Supply: each available agent counts 1; an
- *   agent in wrap-up counts the chance its wrap-up ends within that horizon given how long it
- *   has lasted (wrap-up times taken as normal around their mean, ±50 %); an agent on a call or
- *   being connected the chance its talk and then its wrap-up end within it (talk time taken as
- *   memoryless: how long a call has lasted says little about when it ends). Demand: the answers
- *   expected from the lines already ringing (each line: the chance a line of its age is still
- *   answered, from the answer rate and R) plus the answered calls waiting for an agent. The
- *   answers of n new lines are binomial(n, answer rate); the engine dials the largest n whose
- *   expected answers plus `z` standard deviations of the total still fit in the expected free
- *   agents: the margin z is what turns an expected balance into a low abandon rate.
- * - feedback: z rises from Z_BASE as the abandon rate nears the target: the current hour's
- *   abandons against its budget (target × the answers expected by the end of the hour), the
- *   rolling 30 days' likewise, and the recent window's rate. When one more abandon would put the
- *   hour or the 30 days above the target, predictive overdial pauses: one line per free agent.
- * - cold start: until ~COLD_ANSWERED human answers are measured the answer rate leans on a
- *   pessimistic prior and lines stay within COLD_LEVEL per available agent (progressive-plus).
+ * - progressive: one line per available agent, minus the lines already ringing and the answered
+ *   calls waiting; never more. Every answer finds the agent its line was dialled for: no abandons.
+ * - predictive: for every second t of the next ~2R seconds (R: mean ring-to-answer time of
+ *   answered calls), the agents free by t + 2 s (an answered person waits 2 s for an agent, then
+ *   the call is abandoned) must cover the answers due by t. Supply, per agent, the chance it is
+ *   free by then: available 1; wrap-up, from how long it has lasted (wrap-up times taken as
+ *   normal around their mean, ±50 %, and an agent well past the mean as likely to stay on:
+ *   the longer it has overrun, the less likely it ends soon); on a call or being connected, the
+ *   chance its talk and then a wrap-up end by then (talk taken as memoryless: how long a call has
+ *   lasted says little about when it ends). Demand: each line in flight, the chance a line of its
+ *   age is still answered by a person by then (answered lines ring normal(R, R/3) s, unanswered
+ *   ones fail at once or ring to the timeout, in the measured mix), plus the answered calls
+ *   waiting. A new line is answered by then with chance p·F(t) (p: answer rate, F: ring-time
+ *   distribution). The engine dials the largest n for which, at every t, expected demand plus
+ *   n·p·F(t) plus z standard deviations of the whole still fits in the expected supply.
+ * - feedback: the budget is the hour's abandons allowed (90 % of target × the answers it has had
+ *   and is projected to have; the other 10 % is headroom for lines already in flight) and the
+ *   30 days' alike. The margin z = zBase + zSlope × pace, pace being the share of the budget
+ *   spent minus the share of the answers had (> 0 when abandons come faster than allowed), and
+ *   the shortfall a decision may cause, plus tailZ standard deviations, must leave one abandon
+ *   of the budget unspent (this is what holds every hour under the target near its end). When
+ *   less than one abandon is left, overdial pauses: one line per free agent (progressive).
+ * - cold start: the answer rate leans on a pessimistic prior (50 % over 20 dials) and, until
+ *   COLD_ANSWERED people have answered in the window, lines stay within COLD_LEVEL per available
+ *   agent (progressive-plus); unknown means take conservative defaults.
  * - always: at least the progressive count, at most maxDialLevel lines per logged-in agent.
+ *
+ * The constants are tuned with the simulator (`npm run bench:dialer`, docs/performance.md,
+ * "Dialer pacing").
  */
 
 export type DialMode = 'preview' | 'progressive' | 'predictive';
@@ -41,6 +49,12 @@ export interface PacingConfig {
 export interface PacingAgent {
   state: 'available' | 'ringing' | 'on_call' | 'wrap_up';
   sinceMs: number;
+  /**
+   * When the agent will be free, if that is known exactly. The worker never knows it; the
+   * simulator passes it to measure how much better pacing could be with perfect knowledge of
+   * the agents (its `agents-known` pacer).
+   */
+  freeAtMs?: number;
 }
 
 /** Measured over a recent window (the caller chooses, e.g. the last 60 min capped at 500 dials). */
@@ -92,6 +106,22 @@ export interface PacingDecision {
 
 /** How long an answered person waits for an agent before the call counts as abandoned. */
 export const ABANDON_AFTER_SECONDS = 2;
+
+const TUNING = {
+  /** The margin, in standard deviations, while the budget is spent no faster than the answers come. */
+  zBase: 2.15,
+  /** Added per unit of pace (share of the budget spent − share of the answers had). */
+  zSlope: 3,
+  /** The least margin, however far under budget. */
+  zMin: 1.5,
+  /**
+   * The budget's tail: the shortfall this decision may cause, plus this many standard deviations,
+   * must leave one abandon of the budget unspent.
+   */
+  tailZ: 3.5,
+  /** The share of the target the controller spends: headroom for the abandons of lines in flight. */
+  spend: 0.9,
+};
 const PRIOR_DIALS = 20;
 const PRIOR_ANSWER_RATE = 0.5;
 const COLD_ANSWERED = 30;
@@ -99,19 +129,11 @@ const COLD_LEVEL = 1.5;
 const DEFAULT_RING_SECONDS = 10;
 const DEFAULT_TALK_SECONDS = 300;
 const DEFAULT_WRAP_SECONDS = 30;
+/** Answered calls' ring time: normal(R, RING_CV × R). */
 const RING_CV = 1 / 3;
-const CHECK_STEP_SECONDS = 1;
-/** Wrap-up times taken as normal around their mean with this coefficient of variation. */
+/** Wrap-up time: normal(W, WRAP_CV × W) up to W + one standard deviation. */
 const WRAP_CV = 0.5;
-const Z_BASE = 1.0;
-const Z_SLOPE = 3;
-const Z_MIN = 1.5;
-const PAUSE_MARGIN = 1;
-const Z_NEAR = 1;
-const RECENT_WEIGHT = 0;
-/** Checkpoints start once a new line has this chance of being answered by then. */
-const MIN_ANSWERED_SHARE = 0.05;
-/** Projected answers per agent per handle time over the rest of the hour (conservative). */
+/** Answers per logged-in agent per mean handle time projected for the rest of the hour (low). */
 const PROJECTED_OCCUPANCY = 0.8;
 const HOUR_MS = 3_600_000;
 
@@ -122,17 +144,28 @@ export function decide(input: PacingInput): PacingDecision {
     case 'preview':
       return { dial: 0, level: 0, reason: 'preview: agents dial by hand' };
     case 'progressive':
-      return progressive(input, 'progressive: one line per available agent');
+      return progressive(input, 'progressive');
     case 'predictive':
       return predictive(input);
   }
 }
 
-function progressive(input: PacingInput, why: string): PacingDecision {
-  const free = countAvailable(input.agents);
+function progressiveCount(input: PacingInput): number {
   const busyLines = input.linesInFlight + (input.answeredWaiting ?? 0);
-  const dial = Math.max(0, Math.min(free - busyLines, maxLines(input) - input.linesInFlight));
-  return decision(input, dial, `${why}: ${free} available, ${busyLines} in flight`);
+  return Math.max(
+    0,
+    Math.min(countAvailable(input.agents) - busyLines, maxLines(input) - input.linesInFlight),
+  );
+}
+
+function progressive(input: PacingInput, why: string): PacingDecision {
+  const waiting = input.answeredWaiting ?? 0;
+  return decision(
+    input,
+    progressiveCount(input),
+    `${why}: one line per available agent (${countAvailable(input.agents)} available, ` +
+      `${input.linesInFlight} ringing, ${waiting} waiting)`,
+  );
 }
 
 interface Estimates {
@@ -146,17 +179,17 @@ interface Estimates {
 }
 
 function estimates(h: PacingHistory, timeout: number): Estimates {
-  const answered = Math.min(h.answered, h.dials);
+  const answered = Math.max(0, Math.min(h.answered, h.dials));
+  const unanswered = h.meanUnansweredSeconds;
   return {
-    answerRate: (answered + PRIOR_ANSWER_RATE * PRIOR_DIALS) / (h.dials + PRIOR_DIALS),
+    answerRate: (answered + PRIOR_ANSWER_RATE * PRIOR_DIALS) / (Math.max(0, h.dials) + PRIOR_DIALS),
     ringSeconds: positiveOr(h.meanRingToAnswerSeconds, DEFAULT_RING_SECONDS),
     talkSeconds: positiveOr(h.meanTalkSeconds, DEFAULT_TALK_SECONDS),
-    wrapSeconds:
-      h.meanWrapSeconds !== null && h.meanWrapSeconds >= 0 ? h.meanWrapSeconds : DEFAULT_WRAP_SECONDS,
+    wrapSeconds: positiveOr(h.meanWrapSeconds, DEFAULT_WRAP_SECONDS),
     quickFail:
-      h.meanUnansweredSeconds === null || h.meanUnansweredSeconds === undefined || timeout <= 0
-        ? 0
-        : Math.min(0.9, Math.max(0, 1 - h.meanUnansweredSeconds / timeout)),
+      typeof unanswered === 'number' && Number.isFinite(unanswered) && timeout > 0
+        ? Math.min(0.9, Math.max(0, 1 - unanswered / timeout))
+        : 0,
     cold: answered < COLD_ANSWERED,
   };
 }
@@ -164,27 +197,26 @@ function estimates(h: PacingHistory, timeout: number): Estimates {
 function predictive(input: PacingInput): PacingDecision {
   const est = estimates(input.history, input.config.ringTimeoutSeconds);
   const guard = abandonGuard(input, est);
-  if (guard.pause !== null) return progressive(input, `predictive paused (${guard.pause})`);
-  const p = est.answerRate;
+  if (guard.pause !== null) return progressive(input, `predictive paused, ${guard.pause}`);
   let limit = maxLines(input) - input.linesInFlight;
   if (est.cold)
     limit = Math.min(limit, Math.floor(countAvailable(input.agents) * COLD_LEVEL) - input.linesInFlight);
   const checks = checkpoints(input, est);
-  const fits = (k: number) =>
-    checks.every((c) => {
-      const q = p * c.newAnswered;
-      const sd = Math.sqrt(c.supply.variance + c.demand.variance + k * q * (1 - q));
-      return c.demand.mean + k * q + guard.z * sd <= c.supply.mean;
-    });
-  let n = 0;
-  while (n < limit && fits(n + 1)) n++;
-  const floor = progressive(input, '').dial;
-  const last = checks[checks.length - 1]!;
+  // fits() only gets harder as n grows: the largest n that fits, by bisection
+  let lo = 0;
+  let hi = Math.max(0, limit);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(checks, est.answerRate, mid, guard)) lo = mid;
+    else hi = mid - 1;
+  }
+  const dial = Math.max(lo, progressiveCount(input));
+  const last = checks[checks.length - 1];
   const why =
-    `predictive${est.cold ? ' (cold start)' : ''}: ${last.supply.mean.toFixed(1)} agents free within ` +
-    `${last.atSeconds.toFixed(0)} s, ${last.demand.mean.toFixed(1)} answers due, answer rate ` +
-    `${(p * 100).toFixed(0)} %, margin z ${guard.z.toFixed(1)}`;
-  return decision(input, Math.max(n, floor), why);
+    `predictive${est.cold ? ' (cold start)' : ''}: ${last?.supply.mean.toFixed(1) ?? 0} agents free ` +
+    `and ${last?.demand.mean.toFixed(1) ?? 0} answers due within ${last?.atSeconds ?? 0} s, answer rate ` +
+    `${(est.answerRate * 100).toFixed(0)} %, margin ${guard.z.toFixed(1)} sd${guard.why}`;
+  return decision(input, dial, why);
 }
 
 interface Moments {
@@ -196,42 +228,54 @@ interface Checkpoint {
   atSeconds: number;
   /** Agents free by then + 2 s. */
   supply: Moments;
-  /** Answers by then from the lines in flight and the calls waiting. */
+  /** Answers due by then from the lines in flight and the calls waiting. */
   demand: Moments;
-  /** The chance a line dialled now is answered by then, if it is answered at all. */
+  /** The chance a line dialled now and answered is answered by then. */
   newAnswered: number;
 }
 
-/** Every second until nearly all answers of a new line are in: supply and demand by then. */
+/**
+ * Whether n new lines fit: at every checkpoint the agents free cover the answers due with a margin
+ * of z standard deviations, and the shortfall's tail stays inside the abandons left in the budget.
+ */
+function fits(checks: Checkpoint[], p: number, n: number, guard: Guard): boolean {
+  for (const c of checks) {
+    const q = p * c.newAnswered;
+    const sd = Math.sqrt(c.supply.variance + c.demand.variance + n * q * (1 - q));
+    const shortfall = c.demand.mean + n * q - c.supply.mean;
+    if (shortfall + guard.z * sd > 0) return false;
+    if (shortfall + TUNING.tailZ * sd > guard.room - 1) return false;
+  }
+  return true;
+}
+
+/** Each second until nearly every answer of a line dialled now is in: supply and demand by then. */
 function checkpoints(input: PacingInput, est: Estimates): Checkpoint[] {
-  const r = est.ringSeconds;
-  const sd = r * RING_CV;
-  const ages = (input.linesInFlightSinceMs ?? Array<number>(input.linesInFlight).fill(input.nowMs)).map((t) =>
-    Math.max(0, (input.nowMs - t) / 1000),
-  );
-  const agents = input.agents.map((a) => ({
-    state: a.state,
-    elapsed: Math.max(0, (input.nowMs - a.sinceMs) / 1000),
-  }));
+  const { nowMs } = input;
+  const since = input.linesInFlightSinceMs ?? Array<number>(input.linesInFlight).fill(nowMs);
+  const ages = since.map((t) => Math.max(0, (nowMs - t) / 1000));
+  const timeout = input.config.ringTimeoutSeconds;
   const out: Checkpoint[] = [];
-  for (let t = 0; t <= r + 3 * sd; t += CHECK_STEP_SECONDS) {
-    const supply = moments(agents.map((a) => freeChance(a.state, a.elapsed, t + ABANDON_AFTER_SECONDS, est)));
-    const demand = moments(ages.map((age) => answerChance(age, t, est, input.config.ringTimeoutSeconds)));
-    demand.mean += input.answeredWaiting ?? 0;
-    const newAnswered = normalCdf((t - r) / sd);
-    if (newAnswered >= MIN_ANSWERED_SHARE) out.push({ atSeconds: t, supply, demand, newAnswered });
+  const end = est.ringSeconds * (1 + 3 * RING_CV);
+  for (let t = 0; t <= end; t++) {
+    const supply = { mean: 0, variance: 0 };
+    for (const a of input.agents) {
+      const elapsed = Math.max(0, (nowMs - a.sinceMs) / 1000);
+      const horizon = t + ABANDON_AFTER_SECONDS;
+      if (a.freeAtMs !== undefined) add(supply, a.freeAtMs <= nowMs + horizon * 1000 ? 1 : 0);
+      else add(supply, freeChance(a.state, elapsed, horizon, est));
+    }
+    const demand = { mean: input.answeredWaiting ?? 0, variance: 0 };
+    for (const age of ages) add(demand, answerChance(age, t, est, timeout));
+    const newAnswered = 1 - ringsLonger(t, est.ringSeconds);
+    out.push({ atSeconds: t, supply, demand, newAnswered });
   }
   return out;
 }
 
-function moments(chances: number[]): Moments {
-  let mean = 0;
-  let variance = 0;
-  for (const q of chances) {
-    mean += q;
-    variance += q * (1 - q);
-  }
-  return { mean, variance };
+function add(m: Moments, chance: number): void {
+  m.mean += chance;
+  m.variance += chance * (1 - chance);
 }
 
 /** The chance an agent in `state` for `elapsed` seconds is free within `horizon` seconds. */
@@ -242,61 +286,72 @@ function freeChance(state: PacingAgent['state'], elapsed: number, horizon: numbe
     case 'available':
       return 1;
     case 'wrap_up': {
-      // P(wrap <= elapsed + horizon | wrap > elapsed), wrap ~ normal(w, sd)
+      // past mean + sd: a decreasing hazard, so one long overrun does not look about to end
+      if (elapsed > w + sd) return horizon / (horizon + elapsed - w);
       const before = normalCdf((elapsed - w) / sd);
-      if (before > 0.999) return 1;
       return (normalCdf((elapsed + horizon - w) / sd) - before) / (1 - before);
     }
     case 'ringing':
     case 'on_call': {
-      // talk left ~ exponential(mean talk), then a wrap-up: three-point Gauss–Hermite over the wrap
-      const ends = (wrap: number) => 1 - Math.exp(-Math.max(0, horizon - wrap) / est.talkSeconds);
+      // talk left ~ exponential(mean talk), then a wrap-up: three-point Gauss–Hermite over it
       const r = Math.sqrt(3) * sd;
-      return (ends(w - r) + 4 * ends(w) + ends(w + r)) / 6;
+      const t = est.talkSeconds;
+      return (talkEnds(horizon - w + r, t) + 4 * talkEnds(horizon - w, t) + talkEnds(horizon - w - r, t)) / 6;
     }
   }
 }
 
-/**
- * The chance a line ringing for `age` seconds is answered by a person within `within` seconds:
- * answered lines ring normal(R, R/3) seconds; unanswered ones until the ring timeout (a busy
- * line ends sooner, so this errs low, on the side of dialling more).
- */
+function talkEnds(within: number, meanTalk: number): number {
+  return within <= 0 ? 0 : 1 - Math.exp(-within / meanTalk);
+}
+
+/** The chance a line ringing for `age` seconds is answered by a person within `within` seconds. */
 function answerChance(age: number, within: number, est: Estimates, timeout: number): number {
   if (age >= timeout) return 0;
-  const r = est.ringSeconds;
-  const sd = r * RING_CV;
-  const ringing = (t: number) => 1 - normalCdf((t - r) / sd);
   const p = est.answerRate;
+  const stillRinging = ringsLonger(age, est.ringSeconds);
+  // a line past its first second that fails at once has already ended
   const failing = age < 1 ? 1 : 1 - est.quickFail;
-  return (p * (ringing(age) - ringing(age + within))) / (p * ringing(age) + (1 - p) * failing);
+  const answers = p * (stillRinging - ringsLonger(age + within, est.ringSeconds));
+  return answers / (p * stillRinging + (1 - p) * failing);
+}
+
+/** The chance an answered line rings longer than `t` seconds. */
+function ringsLonger(t: number, meanRing: number): number {
+  return 1 - normalCdf((t - meanRing) / (meanRing * RING_CV));
 }
 
 interface Guard {
   z: number;
   /** Why predictive overdial is paused, or null. */
   pause: string | null;
+  /** Why the margin is wider than the base, or ''. */
+  why: string;
+  /** Abandons left in the tighter of the hour's and the 30 days' budgets. */
+  room: number;
 }
 
-/** The feedback controller: the margin z from how much of the abandon budget is spent. */
+/** The feedback controller: the margin from how the hour's and the 30 days' budgets are spent. */
 function abandonGuard(input: PacingInput, est: Estimates): Guard {
   const { abandonTarget: target } = input.config;
   const h = input.history;
-  const leftInHourS = (HOUR_MS - (((input.nowMs % HOUR_MS) + HOUR_MS) % HOUR_MS)) / 1000;
-  const toCome =
-    (input.agents.length * PROJECTED_OCCUPANCY * leftInHourS) / (est.talkSeconds + est.wrapSeconds);
-  const hourBudget = target * (h.hourAnswered + toCome);
-  const longBudget = target * (h.longAnswered + toCome);
-  const room = Math.min(hourBudget - h.hourAbandoned, longBudget - h.longAbandoned);
-  if (h.hourAbandoned >= hourBudget) return { z: Infinity, pause: 'the hour is at its abandon target' };
-  if (h.longAbandoned >= longBudget) return { z: Infinity, pause: '30 days at their abandon target' };
-  // spending the budget faster than the answers come: > 0
-  const hourPace = h.hourAbandoned / hourBudget - h.hourAnswered / (h.hourAnswered + toCome);
-  const longPace = h.longAbandoned / longBudget - h.longAnswered / (h.longAnswered + toCome);
-  const recent = (h.abandoned + target * 0.5 * PRIOR_DIALS) / (h.answered + PRIOR_DIALS) / target - 1;
-  const pressure = Math.max(hourPace, longPace, RECENT_WEIGHT * recent);
-  const near = Z_NEAR * Math.max(0, PAUSE_MARGIN - room);
-  return { z: Math.max(Z_MIN, Z_BASE + Z_SLOPE * pressure) + near, pause: null };
+  const leftS = (HOUR_MS - (((input.nowMs % HOUR_MS) + HOUR_MS) % HOUR_MS)) / 1000;
+  const toCome = (input.agents.length * PROJECTED_OCCUPANCY * leftS) / (est.talkSeconds + est.wrapSeconds);
+  const budgets = [
+    { name: 'the hour', answered: h.hourAnswered, abandoned: h.hourAbandoned },
+    { name: '30 days', answered: h.longAnswered, abandoned: h.longAbandoned },
+  ].map((b) => {
+    const budget = target * TUNING.spend * (b.answered + toCome);
+    const pace = b.abandoned / budget - b.answered / (b.answered + toCome);
+    return { ...b, room: budget - b.abandoned, pace: Number.isFinite(pace) ? pace : 0 };
+  });
+  const room = Math.min(...budgets.map((b) => b.room));
+  const tight = budgets.find((b) => b.room < 1);
+  if (tight) return { z: Infinity, pause: `${tight.name} at its abandon target`, why: '', room };
+  const pace = Math.max(...budgets.map((b) => b.pace));
+  const z = Math.max(TUNING.zMin, TUNING.zBase + TUNING.zSlope * pace);
+  const why = `, ${room.toFixed(1)} abandons left${pace > 0 ? ', ahead of budget' : ''}`;
+  return { z, pause: null, why, room };
 }
 
 function decision(input: PacingInput, dial: number, reason: string): PacingDecision {
@@ -311,11 +366,13 @@ function maxLines(input: PacingInput): number {
 }
 
 function countAvailable(agents: PacingAgent[]): number {
-  return agents.filter((a) => a.state === 'available').length;
+  let n = 0;
+  for (const a of agents) if (a.state === 'available') n++;
+  return n;
 }
 
-function positiveOr(x: number | null, fallback: number): number {
-  return x !== null && x > 0 && Number.isFinite(x) ? x : fallback;
+function positiveOr(x: number | null | undefined, fallback: number): number {
+  return typeof x === 'number' && x > 0 && Number.isFinite(x) ? x : fallback;
 }
 
 /** Standard normal CDF (Abramowitz & Stegun 26.2.17, error < 7.5e-8). */

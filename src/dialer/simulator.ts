@@ -6,11 +6,16 @@
  * An answered call goes to the longest-idle available agent; with none free within 2 s it is
  * abandoned. The oracle knows every call in advance: it dials each answering call so that its
  * answer lands when an agent frees up, the best utilisation the same call stream allows.
+ * `agents-known` is the predictive engine told when every agent will be free.
  */
 import { seededRandom } from '../shared/random.js';
 import { ABANDON_AFTER_SECONDS, decide, type PacingAgent, type PacingHistory } from './pacing.js';
 
-export type SimPacer = 'progressive' | 'predictive' | 'oracle';
+/**
+ * `agents-known`: the predictive engine told exactly when each agent will be free (it still
+ * does not know who will answer): how much of the gap to the oracle is the agents' side.
+ */
+export type SimPacer = 'progressive' | 'predictive' | 'agents-known' | 'oracle';
 
 export interface SimOptions {
   agents: number;
@@ -191,7 +196,10 @@ export function simulate(pacer: SimPacer, options: Partial<SimOptions> = {}): Si
             abandonTarget: o.abandonTarget,
             ringTimeoutSeconds: o.ringTimeoutSeconds,
           },
-          agents: agents.map((a) => ({ state: a.state, sinceMs: a.sinceMs })),
+          agents: agents.map((a) => {
+            const freeAtMs = pacer === 'agents-known' ? freeAt(a) : undefined;
+            return { state: a.state, sinceMs: a.sinceMs, ...(freeAtMs === undefined ? {} : { freeAtMs }) };
+          }),
           linesInFlight: ringing.size,
           ...(o.lineAges ? { linesInFlightSinceMs: [...ringing].map((l) => l.dialMs) } : {}),
           answeredWaiting: waiting.length,
@@ -263,6 +271,18 @@ export function simulate(pacer: SimPacer, options: Partial<SimOptions> = {}): Si
     callsPerAgentHour: connects / (o.agents * o.hours),
     hours,
   };
+}
+
+/** When the agent will be free: the end of its talk and wrap-up. */
+function freeAt(a: Agent): number | undefined {
+  switch (a.state) {
+    case 'on_call':
+      return a.sinceMs + (a.talkS + a.wrapS) * 1000;
+    case 'wrap_up':
+      return a.sinceMs + a.wrapS * 1000;
+    default:
+      return undefined;
+  }
 }
 
 function longestIdle(agents: Agent[]): Agent | undefined {
