@@ -183,6 +183,42 @@ for (const kind of backends()) {
       ],
       ['top-up of zero', 'POST', () => '/api/balances/1/topup', { amount: 0 }, /positive/],
       ['top-up not a number', 'POST', () => '/api/balances/1/topup', { amount: 'ten' }, /amount/],
+      // money bounds: src/shared/money-limits.ts, the same rule the web forms apply
+      [
+        'top-up beyond the limit',
+        'POST',
+        () => '/api/balances/1/topup',
+        { amount: '9999999999.9999' },
+        /amount must be from -1,000,000 to 1,000,000/,
+      ],
+      ['top-up as a huge number', 'POST', () => '/api/balances/1/topup', { amount: 1e15 }, /amount/],
+      [
+        'top-up in tenths of a cent',
+        'POST',
+        () => '/api/balances/1/topup',
+        { amount: '1.00001' },
+        /4 decimal/,
+      ],
+      [
+        'payout beyond the limit',
+        'POST',
+        () => `/api/campaigns/${campaignId}/links`,
+        () => ({ client_id: clientId, payout: '100000.01' }),
+        /payout must be from 0 to 100,000/,
+      ],
+      [
+        'negative rate',
+        'POST',
+        () => '/api/users',
+        {
+          email: 'r@b.co',
+          name: 'n',
+          role: 'seller',
+          password: 'long-enough',
+          billing_rate_per_minute: '-1',
+        },
+        /billing_rate_per_minute must not be negative/,
+      ],
       [
         'bad e-mail',
         'POST',

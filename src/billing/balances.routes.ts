@@ -13,6 +13,7 @@ import {
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
+import { MONEY_LIMITS } from '../shared/money-limits.js';
 
 const Ledger = Type.Object({
   id: Type.Integer(),
@@ -35,7 +36,7 @@ const SellerBalance = Type.Object({
 });
 const SellerParams = Type.Object({ sellerId: Id });
 const Change = Strict({
-  amount: MoneyIn,
+  amount: MoneyIn({ max: MONEY_LIMITS.balanceChange, signed: true }),
   note: Type.Optional(Type.String({ maxLength: 500 })),
   reference: Type.Optional(Type.String({ maxLength: 200 })),
 });

@@ -1,4 +1,5 @@
 import { Type, type TSchema, type TObject, type TProperties, type TUnsafe } from 'typebox';
+import type { MoneyRule } from '../shared/money-limits.js';
 
 /** Shared building blocks for route schemas; they also become the OpenAPI document. */
 
@@ -34,14 +35,20 @@ export const Cap = Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 }));
 
 /** Money in and out: a decimal string with up to 4 places (numbers are accepted on input). */
 export const MoneyOut = Type.String({ pattern: '^-?\\d+\\.\\d{4}$', examples: ['12.5000'] });
-export const MoneyIn = Type.Union([
-  Type.String({ pattern: '^-?\\d{1,10}(\\.\\d{1,4})?$' }),
-  Type.Number({ minimum: -9_999_999_999, maximum: 9_999_999_999 }),
-]);
-export const NonNegativeMoneyIn = Type.Union([
-  Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,4})?$' }),
-  Type.Number({ minimum: 0, maximum: 9_999_999_999 }),
-]);
+/**
+ * Money in: a decimal string (or a number) within one of src/shared/money-limits.ts's rules,
+ * checked by the `x-money` keyword exactly as the web forms check it.
+ */
+export function MoneyIn(rule: MoneyRule) {
+  const places = rule.places ?? 4;
+  const from = rule.signed ? -rule.max : 0;
+  return Type.Unsafe<string | number>({
+    anyOf: [{ type: 'string' }, { type: 'number' }],
+    'x-money': rule,
+    description: `From ${from} to ${rule.max}, up to ${places} decimal places; a string keeps cents exact`,
+    examples: ['12.50'],
+  });
+}
 
 export const Timezone = Type.String({ format: 'iana-timezone', examples: ['America/New_York'] });
 /** Dates leave as ISO 8601 text; in code they are `Date` objects. */

@@ -1,14 +1,23 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type Options, type SchemaValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { isValidTimezone } from '../shared/hours.js';
+import { moneyProblem, type MoneyRule } from '../shared/money-limits.js';
 
 function makeAjv(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, ...options });
   addFormats.default(ajv);
   ajv.addFormat('iana-timezone', { type: 'string', validate: isValidTimezone });
+  ajv.addKeyword({ keyword: 'x-money', type: ['string', 'number'], schemaType: 'object', validate: money });
   return ajv;
 }
+
+/** `x-money`: an amount within a rule of src/shared/money-limits.ts, as the web forms check it. */
+const money: SchemaValidateFunction = (rule: MoneyRule, value: string | number) => {
+  const problem = moneyProblem(value, rule);
+  money.errors = problem === null ? [] : [{ keyword: 'x-money', message: problem, params: { ...rule } }];
+  return problem === null;
+};
 
 /**
  * Bodies are validated as sent: no type coercion and no silently dropped fields, so a wrong

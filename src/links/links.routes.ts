@@ -7,13 +7,14 @@ import {
   NoContent,
   IdParams,
   MoneyOut,
-  NonNegativeMoneyIn,
+  MoneyIn,
   Nullable,
   Strict,
   Timestamp,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
+import { MONEY_LIMITS } from '../shared/money-limits.js';
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')]);
 
@@ -57,7 +58,7 @@ export const LinkBody = {
   hourly_cap: Type.Optional(Cap),
   daily_cap: Type.Optional(Cap),
   monthly_cap: Type.Optional(Cap),
-  payout: Type.Optional(NonNegativeMoneyIn),
+  payout: Type.Optional(MoneyIn({ max: MONEY_LIMITS.payout })),
   min_billable_duration: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
   schedule: Type.Optional(Nullable(BusinessHours)),
 };

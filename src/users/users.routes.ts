@@ -13,6 +13,7 @@ import {
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 import { Email, Password, RoleSchema, UserSchema } from './users.schemas.js';
+import { MONEY_LIMITS } from '../shared/money-limits.js';
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('disabled')]);
 const admin = { access: ['admin'] as const };
@@ -53,7 +54,9 @@ export function usersRoutes(app: App, { users }: Services): void {
           name: Type.String({ minLength: 1, maxLength: 200 }),
           role: RoleSchema,
           password: Password,
-          billing_rate_per_minute: Type.Optional(Nullable(MoneyIn)),
+          billing_rate_per_minute: Type.Optional(
+            Nullable(MoneyIn({ max: MONEY_LIMITS.ratePerMinute, places: 6 })),
+          ),
         }),
         response: { 201: UserSchema, ...errorResponses },
       },
@@ -90,7 +93,9 @@ export function usersRoutes(app: App, { users }: Services): void {
             role: Type.Optional(RoleSchema),
             status: Type.Optional(Status),
             password: Type.Optional(Password),
-            billing_rate_per_minute: Type.Optional(Nullable(MoneyIn)),
+            billing_rate_per_minute: Type.Optional(
+              Nullable(MoneyIn({ max: MONEY_LIMITS.ratePerMinute, places: 6 })),
+            ),
           },
           { minProperties: 1 },
         ),

@@ -276,6 +276,27 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     assert.deepEqual(imported, ['+12125550101', '+12125550102']);
   });
 
+  test('a top-up beyond the money limit is refused under its field, the same words as the API', async () => {
+    const page = await newPage();
+    await signIn(page, t.url, admin.email, admin.password);
+    await page.getByRole('link', { name: 'Balances' }).click();
+    await page.getByRole('button', { name: 'Ledger & top-up of Sally Seller' }).click();
+    await page.getByRole('button', { name: 'Top up', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    const amount = dialog.getByLabel('Amount (USD)');
+    await amount.fill('9999999999.9999');
+    await dialog.getByRole('button', { name: 'Top up', exact: true }).click();
+    await dialog.getByText('must be from -1,000,000 to 1,000,000').first().waitFor();
+    const ledger = await t.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM balance_ledger WHERE seller_id = $1',
+      [seller.id],
+    );
+    assert.equal(ledger.rows[0]!.n, 0, 'nothing was written');
+    await amount.fill('25.50');
+    await dialog.getByRole('button', { name: 'Top up', exact: true }).click();
+    await page.getByText('Topped up: the balance is now').waitFor();
+  });
+
   test("a seller cannot reach another seller's campaign or call, nor staff pages", async () => {
     const page = await newPage();
     await signIn(page, t.url, otherSeller.email, otherSeller.password);

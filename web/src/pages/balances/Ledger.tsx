@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
+import { checkMoney, MONEY_LIMITS } from '../../money';
 import {
   Badge,
   DataTable,
@@ -77,12 +78,14 @@ export function BalanceChangeForm(props: {
   const [reference, setReference] = useState('');
   const topup = props.kind === 'topup';
   const form = useSubmit(
-    () =>
-      api.post<{ balance: string }>(`/api/balances/${props.sellerId}/${props.kind}`, {
+    async () => {
+      checkMoney('amount', amount, { max: MONEY_LIMITS.balanceChange, signed: true });
+      return api.post<{ balance: string }>(`/api/balances/${props.sellerId}/${props.kind}`, {
         amount: amount.trim(),
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(reference.trim() ? { reference: reference.trim() } : {}),
-      }),
+      });
+    },
     (r) => {
       void Promise.all([
         qc.invalidateQueries({ queryKey: ['/api/balances'] }),
@@ -104,7 +107,7 @@ export function BalanceChangeForm(props: {
       <Field
         label="Amount (USD)"
         error={form.fields.amount}
-        hint={topup ? 'Up to 4 decimal places, e.g. 100 or 25.50' : 'Signed, e.g. -12.50 or 5; not zero'}
+        hint={`${topup ? 'e.g. 100 or 25.50' : 'Signed, e.g. -12.50 or 5; not zero'}; at most ${MONEY_LIMITS.balanceChange.toLocaleString('en-US')}, up to 4 decimal places`}
       >
         {(id, d) => (
           <input
@@ -112,7 +115,6 @@ export function BalanceChangeForm(props: {
             aria-describedby={d}
             required
             inputMode="decimal"
-            pattern={topup ? '\\d{1,10}(\\.\\d{1,4})?' : '-?\\d{1,10}(\\.\\d{1,4})?'}
             autoComplete="off"
             value={amount}
             onChange={(e) => setAmount(e.target.value)}

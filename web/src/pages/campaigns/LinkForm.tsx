@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
 import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { checkMoney, MONEY_LIMITS } from '../../money';
 
 export interface CampaignLink {
   id: number;
@@ -66,6 +67,7 @@ export function LinkForm(props: {
   });
   const choices = clients.data?.items.filter((c) => !props.linkedClientIds.includes(c.id)) ?? [];
   const form = useSubmit(async () => {
+    if (v.payout.trim() !== '') checkMoney('payout', v.payout, { max: MONEY_LIMITS.payout });
     const body: Record<string, unknown> = {
       status: v.status,
       forwarding_priority: Number(v.forwarding_priority),
@@ -151,13 +153,16 @@ export function LinkForm(props: {
             )}
           </Field>
         ))}
-        <Field label="Payout per converted call ($)" error={f.payout}>
+        <Field
+          label="Payout per converted call ($)"
+          error={f.payout}
+          hint={`0 to ${MONEY_LIMITS.payout.toLocaleString('en-US')}, up to 4 decimal places`}
+        >
           {(id, d) => (
             <input
               id={id}
               aria-describedby={d}
               inputMode="decimal"
-              pattern="\d+(\.\d{1,4})?"
               value={v.payout}
               onChange={set('payout')}
             />

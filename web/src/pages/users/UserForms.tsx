@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../../api';
 import type { Role } from '../../auth';
 import { ErrorBanner, Field, money, useSubmit } from '../../ui';
+import { checkMoney, MONEY_LIMITS } from '../../money';
 
 /** A user as GET /api/users returns it. */
 export interface User {
@@ -28,8 +29,8 @@ export const ROLES: { value: Role; label: string; hint: string }[] = [
   { value: 'agent', label: 'Agent', hint: 'Dialer agent: caller IDs and call control' },
 ];
 
-/** The API's money pattern without the sign: a rate is never negative. */
-const RATE_PATTERN = '\\d{1,10}(\\.\\d{1,4})?';
+/** The API's rule for a rate (src/shared/money-limits.ts). */
+const RATE = { max: MONEY_LIMITS.ratePerMinute, places: 6 };
 
 function useInvalidateUsers() {
   const qc = useQueryClient();
@@ -69,7 +70,8 @@ export function UserForm(props: {
   });
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setF((s) => ({ ...s, [k]: v }));
   const form = useSubmit(
-    () => {
+    async () => {
+      if (f.rate.trim() !== '') checkMoney('billing_rate_per_minute', f.rate, RATE);
       const body: Record<string, unknown> = {
         name: f.name.trim(),
         email: f.email.trim(),
@@ -160,14 +162,13 @@ export function UserForm(props: {
           <Field
             label="Billing rate per minute (USD)"
             error={e.billing_rate_per_minute}
-            hint="Empty = the default rate from Settings"
+            hint={`Empty = the default rate from Settings; at most ${RATE.max} with up to 6 decimal places`}
           >
             {(id, d) => (
               <input
                 id={id}
                 aria-describedby={d}
                 inputMode="decimal"
-                pattern={RATE_PATTERN}
                 placeholder="0.0500"
                 value={f.rate}
                 onChange={(ev) => set('rate', ev.target.value)}
