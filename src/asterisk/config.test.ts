@@ -245,6 +245,17 @@ test('cdr.conf keeps a CDR for calls that never reach a Dial, and congestion as 
     assert.match(cdr, new RegExp(`^${line}$`, 'm'));
 });
 
+test('dialer AMD: every call id, 1 included, has the extension (found on a real Asterisk: _X. left ids 1-9 with none)', () => {
+  const text = asteriskConfig(options)['extensions_capconduit.conf']!;
+  const amd = parse(text).filter((l) => l.context === 'capconduit-dialer-amd');
+
+  assert.deepEqual([...new Set(amd.map((l) => l.exten))], ['_X!']);
+  assert.deepEqual(
+    amd.map((l) => `${l.app}(${l.args})`),
+    ['AMD()', 'Stasis(cap-app,cc-amd,${EXTEN},${AMDSTATUS},${AMDCAUSE})', 'Hangup()'],
+  );
+});
+
 test("agents' phones: every number they dial goes into the Stasis application, and only there", () => {
   const text = asteriskConfig(options)['extensions_capconduit.conf']!;
   const agents = parse(text).filter((l) => l.context === 'capconduit-agents');

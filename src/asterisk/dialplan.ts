@@ -206,8 +206,9 @@ ${dialerAmdContext(o.ari.app)}`;
 function dialerAmdContext(app: string): string {
   return `[${CONTEXTS.dialerAmd}]
 ; Dialer calls CapConduit sends here once answered, when their campaign detects machines. The
-; extension is CapConduit's call id. AMD() uses amd.conf's settings.
-exten => _X.,1,AMD()
+; extension is CapConduit's call id, from 1 up: _X! matches one digit or more (_X. needs two).
+; AMD() uses amd.conf's settings.
+exten => _X!,1,AMD()
  same => n,Stasis(${app},cc-amd,\${EXTEN},\${AMDSTATUS},\${AMDCAUSE})
  same => n,Hangup()
 `;
