@@ -59,6 +59,21 @@ for (const kind of backends()) {
         /dial_timeout_seconds/,
       ],
       ['wrong type: number for name', 'POST', () => '/api/campaigns', { name: 42 }, /name/],
+      ['a name of spaces only', 'POST', () => '/api/campaigns', { name: ' \t  ' }, /name must not be blank/],
+      [
+        'a rename to spaces',
+        'PATCH',
+        () => `/api/campaigns/${campaignId}`,
+        { name: '   ' },
+        /name must not be blank/,
+      ],
+      [
+        'a client named with spaces',
+        'POST',
+        () => '/api/clients',
+        { name: '  ', client_identifier: 'blank1', sip_host: 'h' },
+        /name must not be blank/,
+      ],
       ['unknown field', 'POST', () => '/api/campaigns', { name: 'x', colour: 'red' }, /colour/],
       [
         'enum out of set',
@@ -277,6 +292,15 @@ for (const kind of backends()) {
         );
       });
     }
+
+    test('names are stored trimmed', async () => {
+      const c = await seller.post('/api/campaigns', { name: '  Solar leads \t' });
+      assert.equal(c.status, 201, JSON.stringify(c.body));
+      assert.equal(c.body.name, 'Solar leads');
+      const renamed = await seller.request('PATCH', `/api/campaigns/${c.body.id}`, { name: ' Solar  ' });
+      assert.equal(renamed.body.name, 'Solar');
+      assert.equal((await seller.request('DELETE', `/api/campaigns/${c.body.id}`)).status < 300, true);
+    });
 
     test('nothing invalid was stored', async () => {
       const list = await seller.get('/api/campaigns');

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable, StringEnum, Strict, Timestamp } from '../http/schemas.js';
+import { Name, Nullable, Strict, StringEnum, Timestamp } from '../http/schemas.js';
 import { SUPPORTED_CODECS } from '../clients/pjsip.js';
 import { Email, Password } from '../users/users.schemas.js';
 import { AGENT_STATUSES } from './agent-status.js';
@@ -64,7 +64,7 @@ export const optional = Type.Partial(Type.Object(editable)).properties;
 
 export const NewUserSchema = Strict({
   email: Email,
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Name(200),
   password: Password,
 });
 

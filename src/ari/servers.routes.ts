@@ -2,16 +2,17 @@ import { Type } from 'typebox';
 import {
   errorResponses,
   IdParams,
+  Name,
   NoContent,
   Nullable,
-  StringEnum,
   Strict,
+  StringEnum,
   Timestamp,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 
-const Name = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' });
+const Identifier = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' });
 
 const Server = Type.Object({
   id: Type.Integer(),
@@ -34,12 +35,12 @@ const Server = Type.Object({
 });
 
 const editable = {
-  name: Type.String({ minLength: 1, maxLength: 100 }),
-  pbx: Name,
+  name: Name(100),
+  pbx: Identifier,
   ari_url: Type.String({ minLength: 1, maxLength: 200, examples: ['http://10.0.0.5:8088'] }),
   ari_username: Type.String({ minLength: 1, maxLength: 80 }),
   ari_password: Type.String({ minLength: 1, maxLength: 200 }),
-  app_name: Name,
+  app_name: Identifier,
   outbound_trunk: Type.String({ minLength: 1, maxLength: 200 }),
   enabled: Type.Boolean(),
 };

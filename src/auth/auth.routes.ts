@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { actorOf, requestToken, SESSION_COOKIE } from '../http/auth.plugin.js';
-import { errorResponses, NoContent, IdParams, Nullable, Strict, Timestamp } from '../http/schemas.js';
+import { errorResponses, IdParams, Name, NoContent, Nullable, Strict, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 import { ActorSchema, Email, UserSchema } from '../users/users.schemas.js';
@@ -101,7 +101,7 @@ export function authRoutes(app: App, services: Services, opts: { cookieSecure: b
         tags: ['auth'],
         summary: 'Create a long-lived API token (shown once)',
         body: Strict({
-          name: Type.String({ minLength: 1, maxLength: 100 }),
+          name: Name(100),
           expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
         }),
         response: { 201: Type.Object({ ...ApiToken.properties, token: Type.String() }), ...errorResponses },

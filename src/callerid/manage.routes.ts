@@ -3,6 +3,7 @@ import {
   errorResponses,
   Id,
   IdParams,
+  Name,
   NoContent,
   Nullable,
   Strict,
@@ -51,7 +52,7 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
         tags,
         summary: 'Create a pool (global, or for one dialer campaign)',
         body: Strict({
-          name: Type.String({ minLength: 1, maxLength: 100 }),
+          name: Name(100),
           campaign: Type.Optional(Campaign),
         }),
         response: { 201: Pool, ...errorResponses },
@@ -69,7 +70,7 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
         params: IdParams,
         body: Strict(
           {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            name: Type.Optional(Name(100)),
             campaign: Type.Optional(Campaign),
           },
           { minProperties: 1 },

@@ -7,6 +7,7 @@ import {
   errorResponses,
   Id,
   IdParams,
+  Name,
   NoContent,
   Nullable,
   PageOf,
@@ -48,7 +49,7 @@ const Campaign = Type.Object({
 });
 
 const fields = {
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  name: Type.Optional(Name(200)),
   status: Type.Optional(Status),
   routing_strategy: Type.Optional(Strategy),
   dial_timeout_seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 300 })),
@@ -106,7 +107,7 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
         summary: 'Create a campaign (admin/staff name the seller)',
         body: Strict({
           ...fields,
-          name: Type.String({ minLength: 1, maxLength: 200 }),
+          name: Name(200),
           seller_id: Type.Optional(Id),
         }),
         response: { 201: Campaign, ...errorResponses },

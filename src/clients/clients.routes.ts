@@ -2,13 +2,14 @@ import { Type } from 'typebox';
 import {
   BusinessHours,
   errorResponses,
-  NoContent,
-  StringEnum,
   IdParams,
+  Name,
+  NoContent,
   Nullable,
   PageOf,
   PageQuery,
   Strict,
+  StringEnum,
   Timestamp,
   Timezone,
 } from '../http/schemas.js';
@@ -44,7 +45,7 @@ const Client = Type.Object({
 });
 
 const editable = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Name(200),
   client_identifier: Type.String({
     pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$',
     description: 'Its PJSIP endpoint id',

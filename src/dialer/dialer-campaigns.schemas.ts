@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Id, Nullable, StringEnum, Strict, Timestamp } from '../http/schemas.js';
+import { Id, Name, Nullable, Strict, StringEnum, Timestamp } from '../http/schemas.js';
 import { RETRY_OUTCOMES } from './dialer-campaigns.repo.js';
 
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', examples: ['08:00'] });
@@ -79,7 +79,7 @@ export const CampaignReply = Type.Union([DialerCampaignSchema, AgentDialerCampai
 
 /** The settable fields, all optional (defaults in dialer-campaigns.service.ts). */
 export const editable = {
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  name: Type.Optional(Name(100)),
   status: Type.Optional(EditableStatus),
   mode: Type.Optional(Mode),
   server_id: Type.Optional(Nullable(Id)),
@@ -125,7 +125,7 @@ export const editable = {
   ),
 };
 
-export const CreateBody = Strict({ ...editable, name: Type.String({ minLength: 1, maxLength: 100 }) });
+export const CreateBody = Strict({ ...editable, name: Name(100) });
 export const PatchBody = Strict(
   {
     ...editable,

@@ -4,6 +4,7 @@ import {
   errorResponses,
   Id,
   IdParams,
+  Name,
   NoContent,
   Nullable,
   PageOf,
@@ -73,7 +74,7 @@ export const ImportReport = {
 };
 
 const ListBody = {
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: Name(100),
   campaign_id: Nullable(Id),
   status: ListStatus,
 };

@@ -9,6 +9,13 @@ function makeAjv(options: Options): Ajv {
   addFormats.default(ajv);
   ajv.addFormat('iana-timezone', { type: 'string', validate: isValidTimezone });
   ajv.addKeyword({ keyword: 'x-money', type: ['string', 'number'], schemaType: 'object', validate: money });
+  ajv.addKeyword({
+    keyword: 'x-name',
+    type: 'string',
+    schemaType: 'boolean',
+    modifying: true,
+    validate: name,
+  });
   return ajv;
 }
 
@@ -17,6 +24,18 @@ const money: SchemaValidateFunction = (rule: MoneyRule, value: string | number) 
   const problem = moneyProblem(value, rule);
   money.errors = problem === null ? [] : [{ keyword: 'x-money', message: problem, params: { ...rule } }];
   return problem === null;
+};
+
+/** `x-name`: a name a person typed, stored trimmed; one of spaces only is refused. */
+const name: SchemaValidateFunction = (_on: boolean, value: string, _schema, cxt) => {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    name.errors = [{ keyword: 'x-name', message: 'must not be blank', params: {} }];
+    return false;
+  }
+  if (trimmed !== value && cxt)
+    (cxt.parentData as Record<string | number, unknown>)[cxt.parentDataProperty] = trimmed;
+  return true;
 };
 
 /**

@@ -2,9 +2,10 @@ import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import {
   errorResponses,
-  NoContent,
   IdParams,
   MoneyIn,
+  Name,
+  NoContent,
   Nullable,
   PageOf,
   PageQuery,
@@ -51,7 +52,7 @@ export function usersRoutes(app: App, { users }: Services): void {
         summary: 'Create a user',
         body: Strict({
           email: Email,
-          name: Type.String({ minLength: 1, maxLength: 200 }),
+          name: Name(200),
           role: RoleSchema,
           password: Password,
           billing_rate_per_minute: Type.Optional(
@@ -89,7 +90,7 @@ export function usersRoutes(app: App, { users }: Services): void {
         body: Strict(
           {
             email: Type.Optional(Email),
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            name: Type.Optional(Name(200)),
             role: Type.Optional(RoleSchema),
             status: Type.Optional(Status),
             password: Type.Optional(Password),
