@@ -93,6 +93,19 @@ for (const kind of backends()) {
       assert.deepEqual(none.vars, { CC_CID_REASON: 'validation_failed', CC_CID_STATUS: 'none' });
     });
 
+    test('FastAGI and HTTP give the same reason when no number is free', async () => {
+      let refused: any;
+      for (let i = 0; i < 20 && !refused; i++) {
+        const r = await next('to=3125550100&campaign=reasons');
+        if (r.status === 409) refused = r.body;
+      }
+      assert.ok(refused, 'the pool ran out');
+      const reason = refused.error.details.reason;
+      assert.match(reason, /^(pool_empty|all_reserved|all_in_cooldown|all_at_limit)$/);
+      const agi = await runScript(port, { script: 'cid?to=3125550100&campaign=reasons', uniqueid: 'o3' });
+      assert.deepEqual(agi.vars, { CC_CID_REASON: reason, CC_CID_STATUS: 'none' });
+    });
+
     test('per-campaign statistics count allocations, answers and billsec', async () => {
       const res = await admin.get('/api/callerid/campaigns?hours=240');
       const global = res.body.items.find((c: any) => c.campaign === null);

@@ -14,7 +14,8 @@ const arg = (req: AgiRequest, name: string, n: number): string | undefined => {
 /**
  * Outbound caller ID over FastAGI (dialplan: see `capconduit asterisk-config`):
  *   cid?to=…&campaign=…&agent=…  sets CALLERID(num), CC_CID (the number) and CC_CID_RESERVATION,
- *                                or CC_CID_STATUS=none with CC_CID_REASON so the dialplan keeps its own
+ *                                or CC_CID_STATUS=none with CC_CID_REASON (HTTP's reason: all_reserved,
+ *                                pool_empty …) so the dialplan keeps its own
  *   cid-end,<reservation>,${DIALSTATUS},${ANSWEREDTIME}  reports how the call ended
  */
 export function createCallerIdAgiHandlers(deps: { callerId: CallerIdService }): Record<string, AgiHandler> {
@@ -35,8 +36,15 @@ export function createCallerIdAgiHandlers(deps: { callerId: CallerIdService }): 
       );
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      // No number (or a bad request): the call goes out with the dialplan's own caller ID.
-      await session.command(setVariables({ CC_CID_REASON: err.code, CC_CID_STATUS: 'none' }));
+      // No number (or a bad request): the call goes out with the dialplan's own caller ID. The
+      // reason is HTTP's: pool_empty, all_reserved, all_in_cooldown, all_at_limit, or the error code.
+      const { reason } = (err.details ?? {}) as { reason?: unknown };
+      await session.command(
+        setVariables({
+          CC_CID_REASON: typeof reason === 'string' ? reason : err.code,
+          CC_CID_STATUS: 'none',
+        }),
+      );
     }
   };
 
