@@ -51,7 +51,12 @@ export function MoneyIn(rule: MoneyRule) {
 }
 
 /** A name a person types: stored trimmed, refused when blank (the `x-name` keyword). */
-export const Name = (maxLength: number) => Type.String({ minLength: 1, maxLength, 'x-name': true });
+export const Name = (maxLength: number) =>
+  Type.String({
+    maxLength,
+    'x-name': true,
+    description: 'Not blank; leading and trailing spaces are dropped',
+  });
 
 export const Timezone = Type.String({ format: 'iana-timezone', examples: ['America/New_York'] });
 /** Dates leave as ISO 8601 text; in code they are `Date` objects. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { INTERNAL_TOKEN, startTestApp, type TestApp } from '../helpers/app.js';
 import {
   accessibilityProblems,
@@ -18,6 +18,14 @@ interface Person {
   email: string;
   password: string;
   id: number;
+}
+
+/** Whether an element is inside the viewport. */
+async function inViewport(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight;
+  });
 }
 
 /** Every saved view is also checked for WCAG 2 A/AA problems (axe-core). */
@@ -274,6 +282,24 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     });
     const imported = numbers.body.items.map((n: any) => n.caller_id).sort();
     assert.deepEqual(imported, ['+12125550101', '+12125550102']);
+  });
+
+  test('a refused form brings its first error into view and focus: a name of spaces, at phone size', async () => {
+    const page = await newPage(390, 640);
+    await signIn(page, t.url, otherSeller.email, otherSeller.password);
+    await page.goto(`${t.url}/campaigns`);
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New campaign' });
+    const name = dialog.getByLabel('Name');
+    await name.fill('   ');
+    const create = dialog.getByRole('button', { name: 'Create campaign' });
+    await create.scrollIntoViewIfNeeded();
+    assert.ok(!(await inViewport(name)), 'the name field starts off screen');
+    await create.click();
+    await dialog.locator('.field-error', { hasText: 'must not be blank' }).waitFor();
+    // focused once the error is rendered (a wait that fails by timeout if it never is)
+    await page.waitForFunction((el) => el === document.activeElement, await name.elementHandle());
+    assert.ok(await inViewport(name), 'and is on screen');
   });
 
   test('a top-up beyond the money limit is refused under its field, the same words as the API', async () => {
