@@ -61,6 +61,20 @@ for (const kind of backends()) {
       ['wrong type: number for name', 'POST', () => '/api/campaigns', { name: 42 }, /name/],
       ['a name of spaces only', 'POST', () => '/api/campaigns', { name: ' \t  ' }, /name must not be blank/],
       [
+        'a time zone abbreviation',
+        'POST',
+        () => '/api/campaigns',
+        { name: 'tz', timezone: 'EST' },
+        /timezone/,
+      ],
+      [
+        'a client in a POSIX offset',
+        'POST',
+        () => '/api/clients',
+        { name: 'tz', client_identifier: 'tz1', sip_host: 'h', timezone: '-05:00' },
+        /timezone/,
+      ],
+      [
         'a rename to spaces',
         'PATCH',
         () => `/api/campaigns/${campaignId}`,

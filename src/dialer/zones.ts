@@ -8,7 +8,7 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { NANP_AREA_CODES, OVERLAY_OF, nanpInfo } from '../callerid/nanp.js';
-import { isValidTimezone } from '../shared/hours.js';
+import { ianaZone, RENAMED } from '../shared/timezones.js';
 
 export type ZoneSource = 'column' | 'zip' | 'state' | 'number';
 
@@ -172,27 +172,8 @@ export function regionOfPostalCode(code: string): string | undefined {
   return /^X0[ABC]/.test(c) ? 'NU' : POSTAL_LETTER.get(c.slice(0, 1));
 }
 
-/**
- * A zone name both Intl and PostgreSQL read the same way, or null. Only Area/Location names and UTC:
- * PostgreSQL reads a bare 'CET' or 'EST' as a fixed abbreviation and '+05:00' as a POSIX offset (sign
- * reversed), where Intl follows the tz database. Intl's spelling is kept unless it renames an alias.
- */
-export function dialerZone(name: string): string | null {
-  const tz = name.trim();
-  if (!/^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/.test(tz) || !isValidTimezone(tz)) return null;
-  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
-  return resolved.toLowerCase() === tz.toLowerCase() ? resolved : tz;
-}
-
-/** ICU's old spellings of zones the tz database renamed (both still work in PostgreSQL). */
-const RENAMED: Readonly<Record<string, string>> = {
-  'Asia/Calcutta': 'Asia/Kolkata',
-  'Asia/Katmandu': 'Asia/Kathmandu',
-  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
-  'Asia/Rangoon': 'Asia/Yangon',
-  'Atlantic/Faeroe': 'Atlantic/Faroe',
-  'Europe/Kiev': 'Europe/Kyiv',
-};
+/** A zone name both Intl and PostgreSQL read the same way, or null (src/shared/timezones.ts). */
+export const dialerZone = ianaZone;
 
 const countryZone = new Map<string, string | null>();
 

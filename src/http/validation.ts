@@ -1,13 +1,14 @@
 import { Ajv, type Options, type SchemaValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
-import { isValidTimezone } from '../shared/hours.js';
 import { moneyProblem, type MoneyRule } from '../shared/money-limits.js';
+import { ianaZone } from '../shared/timezones.js';
 
 function makeAjv(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, ...options });
   addFormats.default(ajv);
-  ajv.addFormat('iana-timezone', { type: 'string', validate: isValidTimezone });
+  // Area/Location names and UTC only: 'EST' is refused (src/shared/timezones.ts)
+  ajv.addFormat('iana-timezone', { type: 'string', validate: (tz: string) => ianaZone(tz) !== null });
   ajv.addKeyword({ keyword: 'x-money', type: ['string', 'number'], schemaType: 'object', validate: money });
   ajv.addKeyword({
     keyword: 'x-name',

@@ -20,11 +20,25 @@ interface Person {
   id: number;
 }
 
+/**
+ * Elements in the page's main area whose content is wider than their box, scrolled or not: at phone
+ * width every view must fit, so this is what a narrow screen cuts off, spills or hides sideways.
+ */
+async function spills(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('main *')]
+    .filter((el) => {
+      const cs = getComputedStyle(el);
+      if (cs.display === 'inline' || el.closest('.sr-only')) return false; // sr-only: clipped on purpose
+      return el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
+    })
+    .map((el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ': ' + (el.textContent || '').trim().slice(0, 40))`);
+}
+
 /** Whether an element is inside the viewport. */
 async function inViewport(locator: Locator): Promise<boolean> {
   return locator.evaluate((el) => {
     const r = el.getBoundingClientRect();
-    return r.bottom > 0 && r.top < window.innerHeight;
+    return r.bottom > 0 && r.top < (el.ownerDocument.defaultView?.innerHeight ?? 0);
   });
 }
 
@@ -298,7 +312,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     await create.click();
     await dialog.locator('.field-error', { hasText: 'must not be blank' }).waitFor();
     // focused once the error is rendered (a wait that fails by timeout if it never is)
-    await page.waitForFunction((el) => el === document.activeElement, await name.elementHandle());
+    await page.waitForFunction((el) => el?.ownerDocument.activeElement === el, await name.elementHandle());
     assert.ok(await inViewport(name), 'and is on screen');
   });
 
@@ -383,5 +397,19 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at phone width`);
     await screenshot(phone, 'campaigns-phone');
+
+    // The campaign page at phone width: nothing spills out of its box (the cap figures did).
+    await phone.goto(`${t.url}/campaigns/${sc.campaignId}`);
+    await phone.getByRole('heading', { name: 'Final Expense Inbound', level: 1 }).waitFor();
+    await phone.waitForLoadState('networkidle');
+    assert.deepEqual(await spills(phone), [], 'boxes whose content is wider than they are');
+    await screenshot(phone, 'campaign-phone');
+
+    // One time-zone picker: UTC first, and a UTC campaign shows UTC (it showed Africa/Abidjan).
+    await phone.getByRole('button', { name: 'Edit campaign' }).click();
+    const zone = phone.getByRole('dialog').getByLabel('Time zone');
+    assert.equal(await zone.inputValue(), 'UTC');
+    assert.equal(await zone.locator('option').first().textContent(), 'UTC');
+    assert.equal(await zone.locator('option', { hasText: /^EST$/ }).count(), 0);
   });
 });

@@ -1,12 +1,10 @@
 import { useState } from 'react';
 import { api, ApiError } from '../api';
+import { zoneChoices } from '../timezones';
 import { ErrorBanner, Field, useSubmit } from '../ui';
 import { CallerIdPool, RetryPolicy, Select, ServerPicker, type Retry } from './DialerCampaignFields';
 import { RETRY_OUTCOMES, type DialerCampaign } from './DialerShared';
 
-const TIMEZONES: string[] = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.(
-  'timeZone',
-) ?? ['UTC', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles'];
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const SOUND = '[A-Za-z0-9_\\/.\\-]{1,100}';
 const DEFAULT_POLICY: DialerCampaign['retry_policy'] = {
@@ -280,7 +278,7 @@ export function DialerCampaignForm(props: {
           onChange={(v) => set('unknown_tz_zone', v)}
         >
           <option value="">Never dial them</option>
-          {TIMEZONES.map((tz) => (
+          {zoneChoices().map((tz) => (
             <option key={tz} value={tz}>
               Dial in {tz} hours
             </option>

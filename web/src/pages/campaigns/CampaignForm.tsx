@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { api } from '../../api';
 import { isStaff, useMe } from '../../auth';
 import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { TimeZoneSelect } from '../../timezones';
 import { BusinessHoursEditor, cleanHours, type BusinessHours } from '../common/BusinessHoursEditor';
 import { useSellers } from '../common/sellers';
 
@@ -25,10 +26,6 @@ export interface Campaign {
   created_at: string;
   updated_at: string;
 }
-
-const TIMEZONES: string[] = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.(
-  'timeZone',
-) ?? ['UTC', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles'];
 
 /** Create or edit a campaign; field rules mirror POST/PATCH /api/campaigns. */
 export function CampaignForm(props: {
@@ -188,11 +185,12 @@ export function CampaignForm(props: {
         {cap('monthly_cap', 'Monthly cap', 0)}
         <Field label="Time zone" error={f.timezone} hint="Caps and business hours count in this zone">
           {(id, d) => (
-            <select id={id} aria-describedby={d} value={v.timezone} onChange={set('timezone')}>
-              {TIMEZONES.map((tz) => (
-                <option key={tz}>{tz}</option>
-              ))}
-            </select>
+            <TimeZoneSelect
+              id={id}
+              describedBy={d}
+              value={v.timezone}
+              onChange={(timezone) => setV({ ...v, timezone })}
+            />
           )}
         </Field>
       </div>

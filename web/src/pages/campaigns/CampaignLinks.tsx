@@ -58,7 +58,7 @@ export function CampaignLinks({ campaign, onChange }: { campaign: Campaign; onCh
           {
             header: 'Usage against caps',
             cell: (l) => (
-              <div className="gauges" style={{ minWidth: '18rem' }}>
+              <div className="gauges">
                 <Gauge label="Concurrent" used={l.in_flight} limit={l.max_concurrency} />
                 <Gauge
                   label="Total"

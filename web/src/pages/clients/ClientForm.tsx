@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
 import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { TimeZoneSelect } from '../../timezones';
 import { SipFields } from './SipFields';
 import { BusinessHoursEditor, cleanHours, type BusinessHours } from '../common/BusinessHoursEditor';
 
@@ -26,9 +27,6 @@ export interface Client {
   created_at: string;
   updated_at: string;
 }
-
-const TIMEZONES: string[] =
-  typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 
 export interface FormState {
   name: string;
@@ -190,29 +188,9 @@ export function ClientForm(props: {
 
       <SipFields f={f} set={set} errors={e} hasPassword={editing?.has_password ?? false} />
 
-      <Field
-        label="Time zone"
-        error={e.timezone}
-        hint="IANA name, e.g. America/New_York; used for business hours"
-      >
+      <Field label="Time zone" error={e.timezone} hint="Business hours count in this zone">
         {(id, d) => (
-          <>
-            <input
-              id={id}
-              aria-describedby={d}
-              required
-              list={`${id}-zones`}
-              autoCapitalize="off"
-              spellCheck={false}
-              value={f.timezone}
-              onChange={(ev) => set('timezone', ev.target.value)}
-            />
-            <datalist id={`${id}-zones`}>
-              {TIMEZONES.map((z) => (
-                <option key={z} value={z} />
-              ))}
-            </datalist>
-          </>
+          <TimeZoneSelect id={id} describedBy={d} value={f.timezone} onChange={(z) => set('timezone', z)} />
         )}
       </Field>
       <BusinessHoursEditor
