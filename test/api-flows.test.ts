@@ -254,6 +254,11 @@ for (const kind of backends()) {
 
       const mine = await s.get('/api/me/ledger');
       assert.equal(mine.body.balance, '105.0000');
+      // no rate of their own: the default one, said so
+      assert.deepEqual([mine.body.rate_per_minute, mine.body.rate_is_default], ['0.0500', true]);
+      await admin.patch(`/api/users/${s.user.id}`, { billing_rate_per_minute: '0.0125' });
+      const own = await s.get('/api/me/ledger');
+      assert.deepEqual([own.body.rate_per_minute, own.body.rate_is_default], ['0.012500', false]);
       assert.deepEqual(
         mine.body.items.map((e: { amount: string }) => e.amount),
         ['5.0000', '-0.1000', '100.1000'],

@@ -103,6 +103,16 @@ export function createBalancesRepo(db: Queryable) {
       );
     },
 
+    /** The seller's own rate per billable minute, or null (none: the default rate applies). */
+    async rate(id: number): Promise<string | null> {
+      const row = await one<{ rate: string | null }>(
+        db,
+        `SELECT billing_rate_per_minute::text AS rate FROM users WHERE id = $1 AND role = 'seller'`,
+        [id],
+      );
+      return row?.rate ?? null;
+    },
+
     seller(id: number): Promise<SellerBalanceRow | undefined> {
       return one(
         db,

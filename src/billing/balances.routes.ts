@@ -125,15 +125,30 @@ export function balancesRoutes(app: App, { balances }: Services): void {
       config: { access: ['seller'] },
       schema: {
         tags,
-        summary: 'My balance and ledger',
+        summary: 'My balance, the rate I pay per billable minute, and my ledger',
         querystring: Type.Object(PageQuery),
-        response: { 200: Type.Object({ ...PageOf(Ledger).properties, balance: MoneyOut }) },
+        response: {
+          200: Type.Object({
+            ...PageOf(Ledger).properties,
+            balance: MoneyOut,
+            rate_per_minute: Type.String({
+              description: 'My own rate, or the default rate when I have none',
+            }),
+            rate_is_default: Type.Boolean({
+              description: 'No rate of my own: the billing.rate_per_minute setting',
+            }),
+          }),
+        },
       },
     },
     async (req) => {
       const me = actorOf(req);
-      const [page, seller] = await Promise.all([balances.ledger(me.id, req.query), balances.seller(me.id)]);
-      return { ...page, balance: seller.balance };
+      const [page, seller, rate] = await Promise.all([
+        balances.ledger(me.id, req.query),
+        balances.seller(me.id),
+        balances.rate(me.id),
+      ]);
+      return { ...page, balance: seller.balance, ...rate };
     },
   );
 }

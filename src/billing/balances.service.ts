@@ -67,6 +67,15 @@ export function createBalancesService(deps: { db: Db; settings: SettingsService 
     listSellers: async (page: PageRequest, q?: string): Promise<Page<SellerBalanceRow>> =>
       toPage(await repo.listSellers(page, q), page),
     seller,
+    /** What the seller pays per billable minute: their own rate, else billing.rate_per_minute. */
+    async rate(sellerId: number): Promise<{ rate_per_minute: string; rate_is_default: boolean }> {
+      const own = await repo.rate(sellerId);
+      if (own !== null) return { rate_per_minute: own, rate_is_default: false };
+      return {
+        rate_per_minute: String(await deps.settings.value('billing.rate_per_minute')),
+        rate_is_default: true,
+      };
+    },
     async ledger(sellerId: number, page: PageRequest): Promise<Page<LedgerRow>> {
       await seller(sellerId);
       return toPage(await repo.ledger(sellerId, page), page);

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, type Page } from '../api';
-import { isStaff, useMe, type Me } from '../auth';
+import { isStaff, useMe } from '../auth';
 import {
   DataTable,
   Dialog,
@@ -25,15 +25,19 @@ const LIMIT = 50;
 /** Prepaid balances: admin/staff see every seller's; a seller sees their own balance and ledger. */
 export function BalancesPage() {
   const me = useMe();
-  return isStaff(me) ? <AllBalances admin={me.role === 'admin'} /> : <MyBalance me={me} />;
+  return isStaff(me) ? <AllBalances admin={me.role === 'admin'} /> : <MyBalance />;
 }
 
-function MyBalance({ me }: { me: Me }) {
+function MyBalance() {
   const [offset, setOffset] = useState(0);
   const query = { limit: LIMIT, offset };
   const q = useQuery({
     queryKey: ['/api/me/ledger', query],
-    queryFn: () => api.get<Page<LedgerEntry> & { balance: string }>('/api/me/ledger', query),
+    queryFn: () =>
+      api.get<Page<LedgerEntry> & { balance: string; rate_per_minute: string; rate_is_default: boolean }>(
+        '/api/me/ledger',
+        query,
+      ),
     placeholderData: keepPreviousData,
   });
   return (
@@ -50,9 +54,8 @@ function MyBalance({ me }: { me: Me }) {
         </div>
         <div className="stat">
           <div className="label">Your rate per minute</div>
-          <div className="value">
-            {me.billing_rate_per_minute ? money(me.billing_rate_per_minute) : 'Standard'}
-          </div>
+          <div className="value">{q.data ? `${money(q.data.rate_per_minute)}` : '…'}</div>
+          {q.data?.rate_is_default && <div className="muted">the standard rate</div>}
         </div>
       </div>
       {q.data && Number(q.data.balance) <= 0 && (
