@@ -310,6 +310,10 @@ for (const kind of backends()) {
       );
       assert.equal(byKey['billing.rate_per_minute'], '0.0125');
       assert.equal(byKey['calls.max_duration_seconds'], 14400);
+      // every setting has a label a person reads instead of its key, and no two share one
+      const labels = all.body.items.map((s: { label: string }) => s.label);
+      assert.ok(labels.every((l: string) => /^[A-Z][^.]*$/.test(l)), JSON.stringify(labels));
+      assert.equal(new Set(labels).size, labels.length);
       assert.equal((await admin.put('/api/settings/no.such.key', { value: 1 })).status, 404);
     });
 

@@ -5,6 +5,8 @@
 export type SettingType = 'decimal' | 'integer' | 'string' | 'boolean';
 
 export interface SettingSpec {
+  /** What a person reads in the settings page, instead of the key. */
+  label: string;
   type: SettingType;
   description: string;
   default: string | number | boolean;
@@ -22,6 +24,7 @@ const HH_MM = {
 
 export const SETTINGS = {
   'billing.rate_per_minute': {
+    label: 'Default rate per minute',
     type: 'decimal',
     description: 'Default charge per billable minute for sellers without their own rate',
     default: '0.0500',
@@ -29,6 +32,7 @@ export const SETTINGS = {
     max: 1000,
   },
   'billing.increment_seconds': {
+    label: 'Billing increment (seconds)',
     type: 'integer',
     description:
       'Billable seconds are rounded up to a multiple of this (6 = six-second billing, 60 = per minute)',
@@ -37,6 +41,7 @@ export const SETTINGS = {
     max: 3600,
   },
   'balance.minimum': {
+    label: 'Minimum balance to take calls',
     type: 'decimal',
     description: "Calls to a seller's DIDs are rejected when the balance is at or below this",
     default: '0.0000',
@@ -44,6 +49,7 @@ export const SETTINGS = {
     max: 1_000_000,
   },
   'balance.low_threshold': {
+    label: 'Low-balance alert below',
     type: 'decimal',
     description: 'A seller is notified when the balance falls below this',
     default: '10.0000',
@@ -51,6 +57,7 @@ export const SETTINGS = {
     max: 1_000_000,
   },
   'calls.max_duration_seconds': {
+    label: 'Longest call (seconds)',
     type: 'integer',
     description: 'Longest call expected; a reservation whose hangup never arrives expires after this',
     default: 14_400,
@@ -58,6 +65,7 @@ export const SETTINGS = {
     max: 86_400,
   },
   'callerid.reservation_ttl_seconds': {
+    label: 'Caller-ID reservation lifetime (seconds)',
     type: 'integer',
     description: 'How long an allocated caller ID stays reserved for its call unless released earlier',
     default: 300,
@@ -65,6 +73,7 @@ export const SETTINGS = {
     max: 86_400,
   },
   'callerid.agent_requests_per_minute': {
+    label: 'Caller-ID requests per agent per minute',
     type: 'integer',
     description: 'Most caller-ID requests one agent may make per minute (429 beyond)',
     default: 100,
@@ -72,12 +81,14 @@ export const SETTINGS = {
     max: 100_000,
   },
   'callerid.durable_allocations': {
+    label: 'Wait for caller-ID reservations to reach the disk',
     type: 'boolean',
     description:
       'Answer a caller-ID request only once its reservation is on disk. Off (default): the answer does not wait for the disk; if the PostgreSQL server itself crashes, the reservations of its last half second or so are forgotten (those numbers can be handed out again, and those uses are missing from the statistics). Never affects routing, caps or billing',
     default: false,
   },
   'callerid.cooldown_window_calls': {
+    label: 'Calls judged for cooldown',
     type: 'integer',
     description: 'How many of a number’s last reported calls its answer rate is judged on',
     default: 20,
@@ -85,6 +96,7 @@ export const SETTINGS = {
     max: 10_000,
   },
   'callerid.cooldown_min_answer_rate': {
+    label: 'Cooldown below this answer rate',
     type: 'decimal',
     description: 'Below this answer rate (0–1) over the window, a number goes to cooldown by itself',
     default: '0.1000',
@@ -92,6 +104,7 @@ export const SETTINGS = {
     max: 1,
   },
   'callerid.cooldown_minutes': {
+    label: 'Cooldown length (minutes)',
     type: 'integer',
     description: 'How long an automatic cooldown lasts before the number comes back by itself',
     default: 60,
@@ -99,6 +112,7 @@ export const SETTINGS = {
     max: 43_200,
   },
   'agents.wrap_up_seconds': {
+    label: 'Agent wrap-up (seconds)',
     type: 'integer',
     description:
       'Seconds of wrap-up after each answered call before an agent is available again (an agent can set their own; the agent can end it early)',
@@ -107,6 +121,7 @@ export const SETTINGS = {
     max: 3600,
   },
   'calls.ring_timeout_seconds': {
+    label: 'Agent call ring timeout (seconds)',
     type: 'integer',
     description:
       "Seconds an agent's phone, and then the customer's number, may ring on a click-to-call before it ends as no answer",
@@ -115,6 +130,7 @@ export const SETTINGS = {
     max: 300,
   },
   'recordings.retention_days': {
+    label: 'Keep recordings (days)',
     type: 'integer',
     description: 'Recordings older than this are deleted from Asterisk and from the call log (0 = keep them)',
     default: 90,
@@ -122,6 +138,7 @@ export const SETTINGS = {
     max: 3650,
   },
   'dialer.window_start': {
+    label: 'Dialer calling window opens',
     type: 'string',
     description:
       "Dialer: earliest time (HH:MM, the lead's local time) a lead may be called, unless its region has its own window",
@@ -129,6 +146,7 @@ export const SETTINGS = {
     pattern: HH_MM,
   },
   'dialer.window_end': {
+    label: 'Dialer calling window closes',
     type: 'string',
     description:
       "Dialer: time (HH:MM, the lead's local time) after which a lead is no longer called, unless its region has its own window",

@@ -10,6 +10,7 @@ const Setting = Type.Object({
   type: Type.String(),
   value: Value,
   default: Value,
+  label: Type.String({ description: 'What a person reads instead of the key' }),
   description: Type.String(),
   min: Type.Optional(Type.Number()),
   max: Type.Optional(Type.Number()),

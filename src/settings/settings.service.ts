@@ -17,6 +17,7 @@ export interface SettingView {
   type: SettingSpec['type'];
   value: SettingValue;
   default: SettingValue;
+  label: string;
   description: string;
   min?: number;
   max?: number;
@@ -73,6 +74,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; cacheMs?: nu
         type: spec.type,
         value: row?.value ?? spec.default,
         default: spec.default,
+        label: spec.label,
         description: spec.description,
         ...(spec.min !== undefined ? { min: spec.min } : {}),
         ...(spec.max !== undefined ? { max: spec.max } : {}),

@@ -10,6 +10,7 @@ interface Setting {
   type: 'decimal' | 'integer' | 'string' | 'boolean' | string;
   value: string | number | boolean;
   default: string | number | boolean;
+  label: string;
   description: string;
   min?: number;
   max?: number;
@@ -21,6 +22,9 @@ const GROUPS: Record<string, string> = {
   balance: 'Balances',
   calls: 'Calls',
   callerid: 'Caller IDs',
+  agents: 'Agents',
+  recordings: 'Recordings',
+  dialer: 'Dialer',
 };
 
 /** System settings (the API lets only admins read and change them), each with a typed control. */
@@ -104,7 +108,8 @@ function SettingForm({ setting: s }: { setting: Setting }) {
   const hint = (
     <>
       {s.description}.{bounds} Default: {show(s.default)}.
-      {s.updated_at ? ` Last changed ${dateTime(s.updated_at)}.` : ' Never changed.'}
+      {s.updated_at ? ` Last changed ${dateTime(s.updated_at)}.` : ' Never changed.'} API key:{' '}
+      <code>{s.key}</code>.
     </>
   );
   return (
@@ -117,14 +122,14 @@ function SettingForm({ setting: s }: { setting: Setting }) {
       <ErrorBanner error={form.error} />
       <div className="filters" style={{ marginBottom: 0 }}>
         <div style={{ flex: '1 1 22rem' }}>
-          <Field label={s.key} hint={hint} error={form.fields.value}>
+          <Field label={s.label} hint={hint} error={form.fields.value}>
             {(id, d) => <Control id={id} describedBy={d} setting={s} value={value} onChange={setDraft} />}
           </Field>
         </div>
         <div className="actions">
           <button type="submit" disabled={form.busy || !changed}>
             {form.busy ? 'Saving…' : 'Save'}
-            <span className="sr-only"> {s.key}</span>
+            <span className="sr-only"> {s.label}</span>
           </button>
           <button
             type="button"
@@ -132,13 +137,13 @@ function SettingForm({ setting: s }: { setting: Setting }) {
             disabled={show(value) === show(s.default)}
             onClick={() => setDraft(typeof s.default === 'boolean' ? s.default : String(s.default))}
           >
-            Use default<span className="sr-only"> for {s.key}</span>
+            Use default<span className="sr-only"> for {s.label}</span>
           </button>
         </div>
       </div>
       {saved && !changed && (
         <Notice kind="success">
-          Saved: {s.key} is now {show(s.value)}.
+          Saved: {s.label} is now {show(s.value)}.
         </Notice>
       )}
     </form>
