@@ -180,6 +180,11 @@ for (const kind of backends()) {
         ['Not recorded', true],
         ['Recorded', false],
       ]);
+      // the list names each campaign's seller (the admin's list has a Seller column)
+      const all = await admin.get('/api/campaigns?q=ecorded');
+      assert.ok(
+        all.body.items.length === 2 && all.body.items.every((c: any) => c.seller_name === seller.user.name),
+      );
     });
 
     test('links carry every cap; defaults apply; the list is in priority order', async () => {
@@ -312,7 +317,10 @@ for (const kind of backends()) {
       assert.equal(byKey['calls.max_duration_seconds'], 14400);
       // every setting has a label a person reads instead of its key, and no two share one
       const labels = all.body.items.map((s: { label: string }) => s.label);
-      assert.ok(labels.every((l: string) => /^[A-Z][^.]*$/.test(l)), JSON.stringify(labels));
+      assert.ok(
+        labels.every((l: string) => /^[A-Z][^.]*$/.test(l)),
+        JSON.stringify(labels),
+      );
       assert.equal(new Set(labels).size, labels.length);
       assert.equal((await admin.put('/api/settings/no.such.key', { value: 1 })).status, 404);
     });

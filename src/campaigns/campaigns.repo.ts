@@ -25,6 +25,7 @@ export interface CampaignFields {
 export interface CampaignRow extends CampaignFields {
   id: number;
   seller_id: number;
+  seller_name: string;
   did_count: number;
   link_count: number;
   created_at: Date;
@@ -34,6 +35,7 @@ export interface CampaignRow extends CampaignFields {
 const SELECT = `SELECT c.id, c.seller_id, c.name, c.status, c.routing_strategy, c.dial_timeout_seconds, c.max_attempts,
   c.max_concurrency, c.hourly_cap, c.daily_cap, c.monthly_cap, c.timezone, c.business_hours, c.record_calls,
   c.created_at, c.updated_at,
+  (SELECT u.name FROM users u WHERE u.id = c.seller_id) AS seller_name,
   (SELECT count(*) FROM dids d WHERE d.campaign_id = c.id) AS did_count,
   (SELECT count(*) FROM campaign_client_settings l WHERE l.campaign_id = c.id) AS link_count`;
 

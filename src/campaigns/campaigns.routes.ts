@@ -30,6 +30,7 @@ const Strategy = Type.Union([
 const Campaign = Type.Object({
   id: Type.Integer(),
   seller_id: Type.Integer(),
+  seller_name: Type.String(),
   name: Type.String(),
   status: Status,
   routing_strategy: Strategy,

@@ -39,6 +39,7 @@ export function CampaignsPage() {
           }
           columns={[
             { header: 'Name', cell: (c) => <Link to={`/campaigns/${c.id}`}>{c.name}</Link> },
+            ...(isStaff(me) ? [{ header: 'Seller', cell: (c: Campaign) => c.seller_name }] : []),
             { header: 'Status', cell: (c) => <StatusBadge status={c.status} /> },
             { header: 'Strategy', cell: (c) => c.routing_strategy.replace('_', ' ') },
             { header: 'DIDs', cell: (c) => c.did_count, className: 'num' },

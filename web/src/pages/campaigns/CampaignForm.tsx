@@ -9,6 +9,7 @@ import { useSellers } from '../common/sellers';
 export interface Campaign {
   id: number;
   seller_id: number;
+  seller_name: string;
   name: string;
   status: 'active' | 'paused' | 'archived';
   routing_strategy: 'priority' | 'round_robin' | 'weighted';
