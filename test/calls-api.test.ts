@@ -142,6 +142,12 @@ for (const kind of backends()) {
         ],
       );
       const h2 = list.body.items.find((c: any) => c.uniqueid === 'h2');
+      // the log names the client an unanswered call last tried; client_name stays the answering one
+      const attempts = (await owner.get(`/api/calls/${h2.id}`)).body.attempts;
+      assert.equal(h2.client_name, null);
+      assert.equal(h2.last_client_name, attempts[attempts.length - 1].client_name);
+      assert.ok(h2.last_client_name);
+      assert.equal(h1.last_client_name, h1.client_name);
       const trace = (await owner.get(`/api/calls/${h2.id}`)).body.trace;
       const skip = trace.find((e: any) => e.outcome === 'skipped');
       assert.deepEqual(

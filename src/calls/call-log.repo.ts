@@ -28,6 +28,8 @@ export interface CallRow {
   link_id: number | null;
   client_id: number | null;
   client_name: string | null;
+  /** The client of the call's last attempt, answered or not (client_name: only the one that answered). */
+  last_client_name: string | null;
   started_at: Date;
   answered_at: Date | null;
   ended_at: Date | null;
@@ -72,7 +74,9 @@ export interface AttemptRow {
 const SELECT = `SELECT c.id, c.uniqueid, c.direction, c.did, c.caller_id, c.campaign_id, cp.name AS campaign_name, c.seller_id,
   c.link_id, c.client_id, cl.name AS client_name, c.started_at, c.answered_at, c.ended_at, c.duration, c.billsec,
   c.disposition, c.dial_status, c.hangup_cause, c.routing_status, c.reject_reason, c.billable, c.cost, c.payout, c.source,
-  c.attempt_count, c.state
+  c.attempt_count, c.state,
+  (SELECT k.name FROM call_attempts a JOIN clients k ON k.id = a.client_id
+    WHERE a.call_id = c.id ORDER BY a.seq DESC LIMIT 1) AS last_client_name
   FROM calls c LEFT JOIN campaigns cp ON cp.id = c.campaign_id LEFT JOIN clients cl ON cl.id = c.client_id`;
 
 const ENDED = sqlList(ENDED_STATES);

@@ -28,6 +28,9 @@ const Call = Type.Object({
   link_id: Nullable(Type.Integer()),
   client_id: Nullable(Type.Integer()),
   client_name: Nullable(Type.String()),
+  last_client_name: Nullable(
+    Type.String({ description: "The client of the call's last attempt, answered or not" }),
+  ),
   started_at: Timestamp,
   answered_at: Nullable(Timestamp),
   ended_at: Nullable(Timestamp),

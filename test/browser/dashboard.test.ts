@@ -258,6 +258,10 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
     const logged = page.getByRole('row').filter({ hasText: '+13125550142' });
     await logged.waitFor();
     await screenshot(page, 'call-log');
+    // a common laptop width shows every column, Attempts included, without sideways scrolling
+    await page.setViewportSize({ width: 1366, height: 768 });
+    assert.deepEqual(await spills(page), [], 'the call log at 1366 px');
+    await page.setViewportSize({ width: 1280, height: 860 });
     await logged.getByRole('link').first().click();
     // Wait for the call page itself: the log's row also says "Client 0", so that text alone can
     // match before the call page has loaded ("Loading the call…").

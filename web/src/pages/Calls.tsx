@@ -31,6 +31,7 @@ export interface CallRow {
   link_id: number | null;
   client_id: number | null;
   client_name: string | null;
+  last_client_name: string | null;
   started_at: string;
   answered_at: string | null;
   ended_at: string | null;
@@ -95,6 +96,8 @@ export function CallsPage() {
     queryKey: ['/api/calls', query],
     queryFn: () => api.get<Page<CallRow>>('/api/calls', query),
     placeholderData: (prev) => prev,
+    // the newest page follows new calls by itself (paused while the tab is hidden)
+    refetchInterval: offset === 0 ? 10_000 : false,
   });
   const filtered = FILTER_KEYS.some((k) => params.get(k));
 
@@ -112,22 +115,41 @@ export function CallsPage() {
         </Link>
       ),
     },
-    { header: 'DID', cell: (c) => c.did ?? '—' },
-    { header: 'Caller', cell: (c) => c.caller_id ?? '—' },
-    { header: 'Campaign', cell: (c) => c.campaign_name ?? '—' },
-    { header: 'Client', cell: (c) => c.client_name ?? '—' },
     {
-      header: 'Routing',
+      header: 'Caller → DID',
+      cell: (c) => (
+        <div style={{ whiteSpace: 'nowrap' }}>
+          {c.caller_id ?? 'anonymous'}
+          <br />
+          <small className="muted">to {c.did ?? '—'}</small>
+        </div>
+      ),
+    },
+    { header: 'Campaign', cell: (c) => c.campaign_name ?? '—' },
+    {
+      header: 'Client',
+      cell: (c) =>
+        c.client_name ??
+        (c.last_client_name ? (
+          <span>
+            {c.last_client_name} <small className="muted">(no answer)</small>
+          </span>
+        ) : (
+          '—'
+        )),
+    },
+    {
+      header: 'Outcome',
       cell: (c) => (
         <div>
-          <StatusBadge status={c.routing_status} />
+          <Tag status={c.disposition} /> <StatusBadge status={c.routing_status} />
           {c.reject_reason && <small className="muted"> {c.reject_reason.replace(/_/g, ' ')}</small>}
         </div>
       ),
     },
-    { header: 'Disposition', cell: (c) => <Tag status={c.disposition} /> },
     { header: 'Billsec', cell: (c) => duration(c.billsec), className: 'num' },
     { header: 'Cost', cell: (c) => money(c.cost), className: 'num' },
+    { header: 'Converted', cell: (c) => (c.billable ? 'Yes' : 'No') },
     { header: 'Payout', cell: (c) => money(c.payout), className: 'num' },
     { header: 'Attempts', cell: (c) => c.attempt_count, className: 'num' },
   ];
