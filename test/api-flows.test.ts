@@ -245,6 +245,19 @@ for (const kind of backends()) {
       assert.equal((await seller.post(`/api/links/${full.body.id}/reset-total`)).status, 403);
       assert.equal((await staff.post(`/api/links/${full.body.id}/reset-total`)).status, 200);
       assert.equal((await seller.del(`/api/links/${full.body.id}`)).status, 204);
+
+      // why routing would pass a link over now, before caps: routing's own rule
+      const always = (await seller.get(`/api/links/${minimal.body.id}`)).body;
+      assert.equal(always.unavailable_now, null, 'no hours anywhere: it takes calls');
+      assert.equal((await admin.patch(`/api/clients/${cl1.id}`, { business_hours: {} })).status, 200);
+      assert.equal((await seller.get(`/api/links/${minimal.body.id}`)).body.unavailable_now, 'client_closed');
+      await admin.patch(`/api/clients/${cl1.id}`, { business_hours: null });
+      await seller.patch(`/api/links/${minimal.body.id}`, { schedule: {} });
+      const listed = (await seller.get(`/api/campaigns/${c.id}/links`)).body.items;
+      assert.deepEqual(
+        listed.map((l: any) => l.unavailable_now),
+        ['link_schedule_closed'],
+      );
     });
 
     test('the ledger: every balance change has its row, and the balance equals their sum', async () => {

@@ -1,5 +1,6 @@
 import { one, many, type Queryable } from '../db/db.js';
 import { SqlParams, setClause } from '../shared/sql.js';
+import type { BusinessHours } from '../shared/hours.js';
 
 export interface LinkFields {
   status: 'active' | 'paused';
@@ -21,6 +22,10 @@ export interface LinkRow extends LinkFields {
   client_id: number;
   client_name: string;
   client_status: string;
+  /** The client's business hours and zone, and the campaign's zone (the link's schedule's). */
+  client_hours: BusinessHours | null;
+  client_timezone: string;
+  campaign_timezone: string;
   current_total_calls: number;
   /** Calls being dialled or connected through this link now. */
   in_flight: number;
@@ -51,6 +56,7 @@ export const LINK_COLUMNS: Record<keyof LinkFields, string> = {
  * (in the campaign's time zone, as routing counts them) is the current one. `$1` is now.
  */
 const SELECT = `SELECT l.id, l.campaign_id, l.client_id, cl.name AS client_name, cl.status AS client_status, l.status,
+  cl.business_hours AS client_hours, cl.timezone AS client_timezone, c.timezone AS campaign_timezone,
   l.forwarding_priority, l.weight, l.max_concurrency, l.total_calls_allowed, l.current_total_calls, l.hourly_cap,
   l.daily_cap, l.monthly_cap, l.payout, l.min_billable_duration, l.schedule, l.created_at, l.updated_at,
   l.in_flight,

@@ -10,6 +10,7 @@ import {
   MoneyIn,
   Nullable,
   Strict,
+  StringEnum,
   Timestamp,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
@@ -42,6 +43,12 @@ export const Link = Type.Object({
   }),
   day_count: Type.Integer({ description: 'Calls counted today against daily_cap' }),
   month_count: Type.Integer({ description: 'Calls counted this month against monthly_cap' }),
+  unavailable_now: Nullable(
+    StringEnum(['link_paused', 'client_disabled', 'client_closed', 'link_schedule_closed'], {
+      description:
+        "Why routing would pass this link over now, before any cap (the client's hours, the link's schedule, a pause); null: it takes calls",
+    }),
+  ),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

@@ -5,7 +5,27 @@ import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { assertValidHours, type BusinessHours } from '../shared/hours.js';
 import { toMoney } from '../shared/money.js';
 import { sellerScope, type Actor } from '../shared/types.js';
+import { unavailableReason, type UnavailableReason } from '../routing/routing.rules.js';
 import { createLinksRepo, type LinkFields, type LinkRow } from './links.repo.js';
+
+/** A link as the API shows it: with why routing would pass it over now, before any cap. */
+export type LinkView = LinkRow & { unavailable_now: UnavailableReason | null };
+
+/** Routing's own rule (routing.rules.ts#unavailableReason), at `now`. */
+function view(row: LinkRow, now: Date): LinkView {
+  const why = unavailableReason(
+    {
+      status: row.status,
+      client_status: row.client_status === 'active' ? 'active' : 'disabled',
+      client_hours: row.client_hours,
+      client_timezone: row.client_timezone,
+      schedule: row.schedule as BusinessHours | null, // checked by assertValidHours when saved
+    },
+    row.campaign_timezone,
+    now,
+  );
+  return { ...row, unavailable_now: why ?? null };
+}
 
 type MoneyInput = string | number;
 export type LinkInput = Partial<Omit<LinkFields, 'payout' | 'schedule'>> & {
@@ -41,22 +61,24 @@ export function createLinksService(deps: { db: Db; clock: Clock; campaigns: Camp
   const { clock } = deps;
   const repo = createLinksRepo(deps.db);
 
-  async function get(actor: Actor, id: number): Promise<LinkRow> {
-    const link = await repo.get(id, sellerScope(actor), clock.now());
+  async function get(actor: Actor, id: number): Promise<LinkView> {
+    const now = clock.now();
+    const link = await repo.get(id, sellerScope(actor), now);
     if (!link) throw notFound('link', id);
-    return link;
+    return view(link, now);
   }
 
-  async function forCampaign(actor: Actor, campaignId: number): Promise<LinkRow[]> {
+  async function forCampaign(actor: Actor, campaignId: number): Promise<LinkView[]> {
     await deps.campaigns.get(actor, campaignId);
-    return repo.forCampaign(campaignId, clock.now());
+    const now = clock.now();
+    return (await repo.forCampaign(campaignId, now)).map((l) => view(l, now));
   }
 
   async function create(
     actor: Actor,
     campaignId: number,
     input: LinkInput & { client_id: number },
-  ): Promise<LinkRow> {
+  ): Promise<LinkView> {
     await deps.campaigns.get(actor, campaignId);
     if (!(await repo.clientExists(input.client_id)))
       throw badRequest(`client ${input.client_id} does not exist`);
@@ -65,14 +87,14 @@ export function createLinksService(deps: { db: Db; clock: Clock; campaigns: Camp
     return get(actor, id);
   }
 
-  async function update(actor: Actor, id: number, input: LinkInput): Promise<LinkRow> {
+  async function update(actor: Actor, id: number, input: LinkInput): Promise<LinkView> {
     await get(actor, id);
     await repo.update(id, normalise(input), clock.now());
     return get(actor, id);
   }
 
   /** Starts the total count again (e.g. a buyer renewed an order); admin and staff only. */
-  async function resetTotal(actor: Actor, id: number): Promise<LinkRow> {
+  async function resetTotal(actor: Actor, id: number): Promise<LinkView> {
     await get(actor, id);
     await repo.update(id, { current_total_calls: 0 }, clock.now());
     return get(actor, id);

@@ -28,6 +28,9 @@ export type RejectReason =
   | 'dial_ended';
 
 /** Why one link was passed over for this call. */
+/** Why a link takes no call now whatever its counters say (step 2). */
+export type UnavailableReason = 'link_paused' | 'client_disabled' | 'client_closed' | 'link_schedule_closed';
+
 export type SkipReason =
   | 'link_paused'
   | 'client_disabled'
@@ -80,7 +83,11 @@ export function precheck(
 }
 
 /** Step 2: why a link cannot take calls right now, from its own and its client's settings. */
-export function unavailableReason(link: CandidateLink, campaignTz: string, at: Date): SkipReason | undefined {
+export function unavailableReason(
+  link: Pick<CandidateLink, 'status' | 'client_status' | 'client_hours' | 'client_timezone' | 'schedule'>,
+  campaignTz: string,
+  at: Date,
+): UnavailableReason | undefined {
   if (link.status !== 'active') return 'link_paused';
   if (link.client_status !== 'active') return 'client_disabled';
   if (!isOpen(link.client_hours, link.client_timezone, at)) return 'client_closed';

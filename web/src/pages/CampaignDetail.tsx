@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError } from '../api';
 import { Dialog, ErrorBanner, Loading, PageHeader, StatusBadge, useSubmit } from '../ui';
 import { CampaignDids } from './campaigns/CampaignDids';
+import { capHint } from './campaigns/caps';
 import { CampaignForm, type Campaign } from './campaigns/CampaignForm';
 import { CampaignLinks } from './campaigns/CampaignLinks';
 
@@ -72,6 +73,20 @@ export function CampaignDetailPage() {
         }
       />
       <ErrorBanner error={remove.error} />
+      <p aria-label="The campaign's own caps">
+        <strong>Campaign caps</strong>, across all its clients and on top of each link's own:{' '}
+        {(
+          [
+            ['max_concurrency', 'at once'],
+            ['hourly_cap', 'per hour'],
+            ['daily_cap', 'per day'],
+            ['monthly_cap', 'per month'],
+          ] as const
+        )
+          .map(([key, label]) => `${c[key] ?? 'no cap'} ${label}`)
+          .join(' · ')}
+        . <span className="muted">{capHint('hourly_cap').split('.')[0]} (per hour, day and month).</span>
+      </p>
       <CampaignLinks campaign={c} onChange={refresh} />
       <CampaignDids campaign={c} onChange={refresh} />
       <Dialog title={`Edit ${c.name}`} open={editing} onClose={() => setEditing(false)}>

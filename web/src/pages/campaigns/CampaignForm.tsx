@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { api } from '../../api';
 import { isStaff, useMe } from '../../auth';
 import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { capHint } from './caps';
 import { TimeZoneSelect } from '../../timezones';
 import { BusinessHoursEditor, cleanHours, type BusinessHours } from '../common/BusinessHoursEditor';
 import { useSellers } from '../common/sellers';
@@ -82,7 +83,7 @@ export function CampaignForm(props: {
     label: string,
     min: number,
   ) => (
-    <Field label={label} error={f[key]} hint="Empty = no cap">
+    <Field label={label} error={f[key]} hint={capHint(key)}>
       {(id, d) => (
         <input
           id={id}

@@ -6,6 +6,13 @@ import type { Campaign } from './CampaignForm';
 import { LinkForm, type CampaignLink } from './LinkForm';
 
 /** A campaign's client links in priority order, each cap shown as usage against it. */
+/** Why a link takes no calls now, before any cap (routing's own reasons). */
+const NOT_TAKING: Record<string, string> = {
+  client_disabled: 'client disabled',
+  client_closed: 'closed now (client hours)',
+  link_schedule_closed: 'outside its schedule now',
+};
+
 export function CampaignLinks({ campaign, onChange }: { campaign: Campaign; onChange: () => void }) {
   const qc = useQueryClient();
   const key = [`/api/campaigns/${campaign.id}/links`];
@@ -52,7 +59,17 @@ export function CampaignLinks({ campaign, onChange }: { campaign: Campaign; onCh
               </>
             ),
           },
-          { header: 'Status', cell: (l) => <StatusBadge status={l.status} /> },
+          {
+            header: 'Status',
+            cell: (l) => (
+              <div>
+                <StatusBadge status={l.status} />
+                {l.unavailable_now && l.unavailable_now !== 'link_paused' && (
+                  <small className="muted"> {NOT_TAKING[l.unavailable_now]}</small>
+                )}
+              </div>
+            ),
+          },
           { header: 'Priority', cell: (l) => l.forwarding_priority, className: 'num' },
           { header: 'Weight', cell: (l) => l.weight, className: 'num' },
           {

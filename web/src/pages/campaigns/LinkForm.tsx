@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
 import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { capHint } from './caps';
 import { checkMoney, MONEY_LIMITS } from '../../money';
 
 export interface CampaignLink {
@@ -11,6 +12,7 @@ export interface CampaignLink {
   client_name: string;
   client_status: string;
   status: 'active' | 'paused';
+  unavailable_now: 'link_paused' | 'client_disabled' | 'client_closed' | 'link_schedule_closed' | null;
   forwarding_priority: number;
   weight: number;
   max_concurrency: number | null;
@@ -139,7 +141,7 @@ export function LinkForm(props: {
           )}
         </Field>
         {CAPS.map(([k, label, min]) => (
-          <Field key={k} label={label} error={f[k]} hint="Empty = no cap">
+          <Field key={k} label={label} error={f[k]} hint={capHint(k)}>
             {(id, d) => (
               <input
                 id={id}
