@@ -9,6 +9,9 @@
  *   BENCH_RATE         offered requests/s in the latency phase (default 1000)
  *   BENCH_POOL_SIZE    the server's DATABASE_POOL_SIZE (default 8, see docs/performance.md)
  *   BENCH_DURABLE=1    with the setting callerid.durable_allocations on (each answer waits for the disk)
+ *   BENCH_CAMPAIGNS    dialer campaigns the 200 agents are spread over, each request naming its
+ *                      agent's, as a dialer sends them (default 4; 0 sends none). They have no pool
+ *                      of their own: the pool is global, as in seed 003.
  *   BENCH_TRACE        path prefix: each request's due time, latency and send lag, per open-loop phase
  *   BENCH_SERVER_NODE_ARGS  node flags for the server (e.g. `--cpu-prof`, `--trace-gc`)
  *   BENCH_SERVER_OUT   file to write the server's output to (what `--trace-gc` prints)
@@ -42,6 +45,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 8);
 const DURABLE = process.env.BENCH_DURABLE === '1';
+const CAMPAIGNS = Number(process.env.BENCH_CAMPAIGNS ?? 4);
 const TOKEN = 'bench-cid-token-0123456789';
 /** Seconds at the fixed rate before its measured part (same rate, no pause between them). */
 const FIXED_WARMUP_S = 3;
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
       warmupSeconds: FIXED_WARMUP_S,
       trace: process.env.BENCH_TRACE,
       token: TOKEN,
+      campaigns: CAMPAIGNS,
     };
     const child = spawn(
       process.execPath,
@@ -173,6 +178,7 @@ async function main(): Promise<void> {
           numbers: NUMBERS,
           phases: { seconds: SECONDS, concurrency: CONCURRENCY, offered_rate: RATE, pool_size: POOL_SIZE },
           durable_allocations: DURABLE,
+          campaigns: CAMPAIGNS,
           allocations_per_s: throughput.per_s,
           throughput_request_ms: throughput.request_ms,
           fixed_load: results.fixed,

@@ -55,6 +55,8 @@ function randomJobs(random: () => number, level: MatchLevel): AllocationJob[] {
       key: level === 'area_code' ? a.code : level === 'region' ? a.region : null,
       destination: `+1${a.code}5550${String(100 + i)}`,
       agent: [null, 'ann', 'bob', 'cy'][Math.floor(random() * 4)]!,
+      // the campaign a request names is only recorded: jobs of several go in one shared batch
+      campaign: [null, 'C1', 'C2'][Math.floor(random() * 3)]!,
       counted: random() < 0.7,
     };
   });
@@ -78,9 +80,14 @@ async function dryRun<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> 
 for (const kind of backends()) {
   describe(`caller-ID allocation in batches on ${kind}`, () => {
     let t: TestDatabase;
+    const poolOf: Record<string, number> = {};
     before(async () => {
       t = await createTestDb(kind);
       await fillPools(t.db, seededRandom(7));
+      const { rows } = await t.db.query<{ id: number; campaign: string | null }>(
+        'SELECT id, campaign FROM callerid_pools',
+      );
+      for (const r of rows) poolOf[r.campaign ?? 'global'] = Number(r.id);
     });
     after(() => t.drop());
 
@@ -89,10 +96,11 @@ for (const kind of backends()) {
       const seen = { taken: 0, overRate: 0, noneFree: 0 };
       for (let round = 0; round < 24; round++) {
         const level = LEVELS[round % LEVELS.length]!;
+        // The campaign pool level is asked only of a campaign's own pool, global only of the shared.
+        const own = level === 'campaign_pool' || (level !== 'global' && random() < 0.5);
         const batch: Batch = {
           level,
-          // The service asks the campaign pool only for a campaign.
-          campaign: level === 'campaign_pool' || random() < 0.5 ? 'C1' : null,
+          pools: [own ? poolOf.C1! : poolOf.global!],
           now: NOW,
           expires: new Date(NOW.getTime() + 300_000),
           rateLimit: random() < 0.2 ? null : 1 + Math.floor(random() * 4),
@@ -127,13 +135,14 @@ for (const kind of backends()) {
         key: a.code,
         destination: `+1${a.code}5550100`,
         agent: 'dee',
+        campaign: null,
         counted: true,
       }));
       const taken = await dryRun(t.db, async (tx) => {
         const out = await createAllocationRepo(tx).take(
           {
             level: 'area_code',
-            campaign: null,
+            pools: [poolOf.global!],
             now: NOW,
             expires: new Date(NOW.getTime() + 300_000),
             rateLimit: 10,
@@ -165,11 +174,12 @@ for (const kind of backends()) {
         key: '212',
         destination: `+1212555010${i}`,
         agent: 'eve',
+        campaign: 'C2',
         counted: true,
       });
       const batch = (durable: boolean): Batch => ({
         level: 'area_code',
-        campaign: null,
+        pools: [poolOf.global!],
         now: NOW,
         expires: new Date(NOW.getTime() + 300_000),
         rateLimit: 10,

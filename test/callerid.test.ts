@@ -82,6 +82,25 @@ for (const kind of backends()) {
       assert.equal((await next(`to=${dest}`)).body.caller_id, '4155550102'); // the sales pool is not global
     });
 
+    test("a campaign's own pool comes first at every level, a campaign without one is served like no campaign", async () => {
+      // a global 303 number used never (first by LRU) and the campaign's own 303 number
+      await add({ caller_id: '+13035550101' });
+      await add({ caller_id: '+13035550102', campaign: 'denver' });
+      const first = await next('to=3035550100&campaign=denver');
+      assert.deepEqual([first.body.caller_id, first.body.match], ['3035550102', 'area_code']);
+      const second = await next('to=3035550100&campaign=denver');
+      assert.deepEqual([second.body.caller_id, second.body.match], ['3035550101', 'area_code']);
+      // a campaign label with no pool: the shared pools, and its name on the allocation
+      await add({ caller_id: '+13035550103' });
+      const labelled = await next('to=3035550100&campaign=no-pool-here');
+      assert.deepEqual([labelled.body.caller_id, labelled.body.match], ['3035550103', 'area_code']);
+      const { rows } = await t.db.query<{ campaign: string }>(
+        'SELECT campaign FROM callerid_allocations WHERE id = $1',
+        [labelled.body.reservation_id],
+      );
+      assert.equal(rows[0]!.campaign, 'no-pool-here');
+    });
+
     test('reservations expire after the TTL; limits roll over with the hour and the day', async () => {
       t.clock.set('2030-01-07T15:00:00Z'); // every earlier reservation is over; 10:00 in New York
       await add({ caller_id: '+19175550101', hourly_limit: 1, daily_limit: 2 });

@@ -19,6 +19,8 @@ export interface LoadJob {
   /** BENCH_TRACE: write each request's due time and latency to `${trace}.fixed`, `.health`, `.ready`, `.floor`. */
   trace: string | undefined;
   token: string;
+  /** Dialer campaigns the agents are spread over (each agent in one); 0: no campaign sent. */
+  campaigns: number;
 }
 
 async function loadGenerator(job: LoadJob): Promise<void> {
@@ -33,7 +35,10 @@ async function loadGenerator(job: LoadJob): Promise<void> {
   const request = async (): Promise<{ ended: number; ok: boolean }> => {
     const i = ++n;
     const code = job.areaCodes[(i * 7919) % job.areaCodes.length]!;
-    const path = `/next-cid?to=${code}${String(2_000_000 + ((i * 7) % 7_000_000))}&agent=a${i % 200}`;
+    const agent = i % 200;
+    // as a dialer asks: each agent works one campaign and sends its name (VICIdial's campaign id)
+    const campaign = job.campaigns > 0 ? `&campaign=dialer${agent % job.campaigns}` : '';
+    const path = `/next-cid?to=${code}${String(2_000_000 + ((i * 7) % 7_000_000))}&agent=a${agent}${campaign}`;
     try {
       const res = await client.get(path, { 'x-api-token': job.token });
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;

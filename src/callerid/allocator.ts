@@ -33,7 +33,7 @@ const IN_FLIGHT = { durable: 2, fast: 1 };
 const MAX_BATCH = 64;
 
 /**
- * Takes caller IDs for requests in batches: requests for the same level, campaign and durability that
+ * Takes caller IDs for requests in batches: requests for the same level, pool and durability that
  * arrive while earlier ones are at the database go together in one statement (same rules,
  * same exactness, one commit). The time of a batch is the time it is sent; its TTL and the
  * agents' limit are its first job's (every job read the same cached settings a moment before).
@@ -42,23 +42,27 @@ export function createAllocator(deps: { db: Queryable; clock: Clock }) {
   const repo = createAllocationRepo(deps.db);
   const batchers = new Map<string, Batcher<AllocatorJob, AllocatorOutcome>>();
 
-  async function run(level: MatchLevel, campaign: string | null, jobs: AllocatorJob[]) {
+  async function run(level: MatchLevel, pools: number[], jobs: AllocatorJob[]) {
     const first = jobs[0]!;
     const now = deps.clock.now();
     const expires = new Date(now.getTime() + first.ttlSeconds * 1000);
     // A failed statement changed nothing, so a deadlock or serialization failure is retried whole.
     const outcomes = await withRetry(() =>
-      repo.take({ level, campaign, now, expires, rateLimit: first.rateLimit, durable: first.durable }, jobs),
+      repo.take({ level, pools, now, expires, rateLimit: first.rateLimit, durable: first.durable }, jobs),
     );
     return outcomes.map((o) => ({ ...o, expires }));
   }
 
   return {
-    take(level: MatchLevel, campaign: string | null, job: AllocatorJob): Promise<AllocatorOutcome> {
-      const key = `${level}\u0000${campaign ?? ''}\u0000${job.durable}`;
+    /**
+     * Takes from the pools `pools` (a campaign's own, or the shared ones): requests of every
+     * campaign without a pool of its own go in the same batches as requests naming none.
+     */
+    take(level: MatchLevel, pools: number[], job: AllocatorJob): Promise<AllocatorOutcome> {
+      const key = `${level}\u0000${pools.join(',')}\u0000${job.durable}`;
       let batcher = batchers.get(key);
       if (!batcher) {
-        batcher = createBatcher((jobs: AllocatorJob[]) => run(level, campaign, jobs), {
+        batcher = createBatcher((jobs: AllocatorJob[]) => run(level, pools, jobs), {
           maxInFlight: job.durable ? IN_FLIGHT.durable : IN_FLIGHT.fast,
           maxBatch: MAX_BATCH,
           onIdle: () => batchers.delete(key),

@@ -87,6 +87,16 @@ export function createCallerIdRepo(db: Queryable) {
       return row !== undefined;
     },
 
+    /** The ids of a dialer campaign's own pools, or (null) of the shared, global ones. */
+    async poolIds(campaign: string | null): Promise<number[]> {
+      const row = await one<{ ids: number[] }>(
+        db,
+        `SELECT coalesce(array_agg(id ORDER BY id), '{}') AS ids FROM callerid_pools WHERE campaign IS NOT DISTINCT FROM $1`,
+        [campaign],
+      );
+      return (row?.ids ?? []).map(Number);
+    },
+
     /** The global pool (created on first use) or the pool of a dialer campaign. */
     async poolId(campaign: string | null): Promise<number> {
       const existing = await one<{ id: number }>(

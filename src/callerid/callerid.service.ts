@@ -71,6 +71,29 @@ export function createCallerIdService(deps: {
     counts.catch(() => shortages.delete(key));
     return counts;
   }
+  /**
+   * A campaign's own pools (none for most: a dialer's label), or (null) the shared ones, asked of
+   * the database at most once a second per campaign: a pool made, moved or removed takes effect
+   * within a second. Bounded: a flood of made-up names forgets the oldest, it does not grow.
+   */
+  const poolCache = new Map<string, { at: number; ids: Promise<number[]> }>();
+  function poolIds(campaign: string | null, now: Date): Promise<number[]> {
+    const key = campaign === null ? '' : `c:${campaign}`;
+    const known = poolCache.get(key);
+    const age = now.getTime() - (known?.at ?? Number.NEGATIVE_INFINITY);
+    if (known && age >= 0 && age < 1000) return known.ids;
+    if (poolCache.size >= 10_000) poolCache.delete(poolCache.keys().next().value!);
+    const ids = repo.poolIds(campaign);
+    poolCache.delete(key);
+    poolCache.set(key, { at: now.getTime(), ids });
+    // No shared pool yet (a new install): asked again next time, so the first number added
+    // serves at once.
+    ids.then(
+      (found) => campaign === null && found.length === 0 && poolCache.delete(key),
+      () => poolCache.delete(key),
+    );
+    return ids;
+  }
   /** Ended cooldowns are lifted at most once a second per process (a number may wait that long). */
   let cooldownsCheckedAt = Number.NEGATIVE_INFINITY;
 
@@ -96,13 +119,17 @@ export function createCallerIdService(deps: {
     const durable = (await deps.settings.value('callerid.durable_allocations')) === true;
     const info = nanpInfo(dest.e164);
     // A campaign is the dialer's label (seed 003): one with no pool of its own is served from the
-    // global pool, and its uses still count under its name. Its pool level then simply finds
-    // nothing — cheaper than looking the pool up on every request.
-    const levels: MatchLevel[] = [
-      ...(info ? (['area_code', 'region'] as const) : []),
-      ...(campaign !== null ? (['campaign_pool'] as const) : []),
-      'global',
-    ];
+    // global pools exactly as a request without one (and batched with them), its uses still
+    // recorded under its name. One with its own pool tries that pool first at every level.
+    const shared = await poolIds(null, now);
+    const own = campaign === null ? [] : await poolIds(campaign, now);
+    const steps: [MatchLevel, number[]][] = [];
+    for (const level of info ? (['area_code', 'region'] as const) : []) {
+      if (own.length > 0) steps.push([level, own]);
+      steps.push([level, shared]);
+    }
+    if (own.length > 0) steps.push(['campaign_pool', own]);
+    steps.push(['global', shared]);
     const rateLimit =
       agent === null ? null : Number(await deps.settings.value('callerid.agent_requests_per_minute'));
     // What each level matches the destination on (the pool levels need nothing of it).
@@ -112,13 +139,14 @@ export function createCallerIdService(deps: {
       campaign_pool: null,
       global: null,
     };
-    for (const [i, level] of levels.entries()) {
+    for (const [i, [level, pools]] of steps.entries()) {
       // The first level also counts the request against the agent's limit, and takes nothing
       // when the agent is over it.
-      const { taken, rate, expires } = await allocator.take(level, campaign, {
+      const { taken, rate, expires } = await allocator.take(level, pools, {
         key: keyOf[level],
         destination: dest.e164,
         agent,
+        campaign,
         counted: i === 0 && rateLimit !== null,
         ttlSeconds,
         rateLimit,
