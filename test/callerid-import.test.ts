@@ -20,7 +20,7 @@ const DIRTY = [
   '123,,,,,,,',
   '2125550101,,,,,,,',
   '+13125550107,,,,,,,',
-  '+13125550108,,,,,nosuch,,',
+  '+13125550108,,,,,no such,,',
   '+13125550109,,,0,abc,,,',
   '+13125550110,,,,,,paused,',
   '+13125550111,,,,,,,{oops',
@@ -55,7 +55,11 @@ const EXPECTED_REJECTIONS = [
     reason: 'duplicate in this file: +12125550101 is already on row 1',
   },
   { row: 7, input: '+13125550107', reason: 'already in the database: +13125550107' },
-  { row: 8, input: '+13125550108', reason: 'unknown pool nosuch' },
+  {
+    row: 8,
+    input: '+13125550108',
+    reason: 'bad campaign "no such": 1 to 64 letters, digits, _ . : or -',
+  },
   {
     row: 9,
     input: '+13125550109',
@@ -276,6 +280,18 @@ for (const kind of backends()) {
       }
       await assert.rejects(importer.importCsv(Readable.from(lines())), /connection lost/);
       assert.equal(inserts, 2, 'nothing was inserted after the failure');
+    });
+
+    test('a campaign with no pool yet gets one, as /add-number does', async () => {
+      const importer = createCallerIdImport({ db: t.db, defaultRegion: 'US' });
+      const csv = 'caller_id,campaign\n+13125550140,brand-new\n+13125550141,brand-new\n';
+      const report = await importer.importCsv(fromText(csv));
+      assert.deepEqual(report, { total: 2, inserted: 2, rejected: [] });
+      const { rows } = await t.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id
+          WHERE p.campaign = 'brand-new'`,
+      );
+      assert.equal(rows[0]!.n, 2);
     });
   });
 }

@@ -90,6 +90,9 @@ export function skipReason(err: CsvError | undefined, headerLength: number | und
     : `bad CSV: ${err?.message ?? 'unparseable row'}`;
 }
 
+/** A dialer campaign's name, as /add-number and the pools API take it. */
+const CAMPAIGN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 /** The checks that need no database: everything but the pool, duplicates and existing numbers. */
 export function validate(
   row: number,
@@ -120,6 +123,9 @@ export function validate(
   if (!STATUSES.includes(status))
     errors.push(`bad status "${field('status')}": must be active, cooldown or disabled`);
   const meta = metaOf(field('meta'), errors);
+  const campaign = field('campaign');
+  if (campaign !== '' && !CAMPAIGN.test(campaign))
+    errors.push(`bad campaign "${campaign}": 1 to 64 letters, digits, _ . : or -`);
   const used = field('last_used_at');
   const lastUsedAt = used === '' ? null : TIMESTAMP.test(used) ? Date.parse(used) : NaN;
   if (Number.isNaN(lastUsedAt))

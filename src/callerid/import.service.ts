@@ -87,7 +87,8 @@ export function createCallerIdImport(deps: { db: Db; defaultRegion: string }) {
         if (c.campaign !== null && !campaignPools.has(c.campaign)) unknown.add(c.campaign);
       if (unknown.size > 0) {
         const found = await repo.campaignPools([...unknown]);
-        for (const c of unknown) campaignPools.set(c, found.get(c) ?? null);
+        // A campaign with no pool yet gets one, as /add-number does.
+        for (const c of unknown) campaignPools.set(c, found.get(c) ?? (await pools.poolId(c)));
       }
       if (globalPool === undefined && pending.some((c) => c.campaign === null))
         globalPool = await pools.poolId(null);
