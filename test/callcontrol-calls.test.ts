@@ -197,7 +197,12 @@ for (const kind of backends()) {
         assert.equal(ended.end_cause, cause);
         assert.equal(ended.hangup_by, 'agent');
         assert.equal(rig.originates(), before + 1, 'the customer was never dialled');
-        assert.equal((await allocationOf(rig, res.body.id))?.answered, false);
+        // the caller ID's outcome is recorded just after the call's end (as in the test above)
+        const allocation = await waitFor(
+          'the caller ID reported',
+          async () => (await allocationOf(rig, res.body.id))?.reported_at && allocationOf(rig, res.body.id),
+        );
+        assert.equal(allocation?.answered, false);
         await expectStatus(rig, 'available');
         await backToAvailable();
       });
