@@ -68,6 +68,13 @@ for (const kind of backends()) {
         /timezone/,
       ],
       [
+        'a time zone with spaces',
+        'POST',
+        () => '/api/campaigns',
+        { name: 'tz', timezone: ' UTC' },
+        /timezone/,
+      ],
+      [
         'a client in a POSIX offset',
         'POST',
         () => '/api/clients',

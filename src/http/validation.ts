@@ -7,8 +7,12 @@ import { ianaZone } from '../shared/timezones.js';
 function makeAjv(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, ...options });
   addFormats.default(ajv);
-  // Area/Location names and UTC only: 'EST' is refused (src/shared/timezones.ts)
-  ajv.addFormat('iana-timezone', { type: 'string', validate: (tz: string) => ianaZone(tz) !== null });
+  // Area/Location names and UTC only: 'EST' is refused (src/shared/timezones.ts). Stored as sent,
+  // so no spaces around it either: PostgreSQL would not read ' UTC'.
+  ajv.addFormat('iana-timezone', {
+    type: 'string',
+    validate: (tz: string) => tz === tz.trim() && ianaZone(tz) !== null,
+  });
   ajv.addKeyword({ keyword: 'x-money', type: ['string', 'number'], schemaType: 'object', validate: money });
   ajv.addKeyword({
     keyword: 'x-name',
