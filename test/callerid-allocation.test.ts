@@ -100,7 +100,8 @@ for (const kind of backends()) {
         const own = level === 'campaign_pool' || (level !== 'global' && random() < 0.5);
         const batch: Batch = {
           level,
-          pools: [own ? poolOf.C1! : poolOf.global!],
+          // one pool (an equality in the statement) or several (= ANY): both paths compared
+          pools: own ? [poolOf.C1!] : random() < 0.3 ? [poolOf.global!, poolOf.C1!] : [poolOf.global!],
           now: NOW,
           expires: new Date(NOW.getTime() + 300_000),
           rateLimit: random() < 0.2 ? null : 1 + Math.floor(random() * 4),

@@ -47,8 +47,8 @@ export const dayOf = (tz: string) => `date_trunc('day', $1::timestamptz, ${tz})`
  * limits in its own time zone, in the step's pool (`own`: the campaign's in `pool`; `shared`: a
  * global one).
  */
-const usable = (pools: string) => `n.status = 'active'
-  AND ${inScope(pools)}
+const usable = (pools: string, one: boolean) => `n.status = 'active'
+  AND ${inScope(pools, one)}
   AND (n.reserved_until IS NULL OR n.reserved_until <= $1)
   AND (n.hourly_limit IS NULL OR n.hour_start IS DISTINCT FROM ${hourOf('n.timezone')} OR n.hour_count < n.hourly_limit)
   AND (n.daily_limit IS NULL OR n.day_start IS DISTINCT FROM ${dayOf('n.timezone')} OR n.day_count < n.daily_limit)`;
@@ -58,9 +58,12 @@ const usable = (pools: string) => `n.status = 'active'
  * second): no join to the pools, so the planner estimates the level's rows from the numbers' own
  * statistics and walks the LRU index to the first usable one. Joined to the pools and filtered
  * on \`p.campaign IS NULL\` it expected one row and sorted every number of the area code instead
- * (3-4x the database time per allocation, npm run bench:cid).
+ * (3-4x the database time per allocation, npm run bench:cid). One pool (a campaign has at most
+ * one; the shared pools are usually one) is said as an equality, so the pool-wide levels walk
+ * the pool's LRU index too (0.03 ms) instead of sorting the pool (37 ms for 100,000 numbers).
  */
-const inScope = (pools: string) => `n.pool_id = ANY(${pools})`;
+const inScope = (pools: string, one: boolean) =>
+  one ? `n.pool_id = (${pools})[1]` : `n.pool_id = ANY(${pools})`;
 
 /** The level's condition, given where the destination's area code / region is (the pools are the step's). */
 const onLevel = (level: MatchLevel, key: string) =>
@@ -101,7 +104,7 @@ const NEXT_ALLOCATION_ID = `nextval(pg_get_serial_sequence('callerid_allocations
  * $4 key, $5 destination, $6 agent, $7 level, $8 rate limit (null: not counted), $9
  * synchronous_commit ('on' or 'off'), $10 the campaign the request named (recorded).
  */
-const takeOneSql = (level: MatchLevel) => `
+const takeOneSql = (level: MatchLevel, one: boolean) => `
 WITH ${durability('$9')},
 args AS (SELECT $3::bigint[] AS pools, $4::text AS key),
 rate AS (
@@ -115,7 +118,7 @@ rate AS (
 pick AS (
   SELECT n.id FROM callerid_numbers n, args
    WHERE NOT EXISTS (SELECT 1 FROM rate WHERE rate.count > $8::int)
-     AND ${onLevel(level, 'args.key')} AND ${usable('args.pools')}
+     AND ${onLevel(level, 'args.key')} AND ${usable('args.pools', one)}
    ORDER BY ${LRU} LIMIT 1
    FOR UPDATE OF n SKIP LOCKED
 ), up AS (
@@ -138,7 +141,7 @@ SELECT (SELECT count FROM rate) AS rate, up.* FROM durability LEFT JOIN up ON tr
  * $4 level, $5 rate limit, $6 the jobs as JSON (a record set, so the
  * generic plan is the cheap one; each names its own campaign), $7 synchronous_commit.
  */
-const takeManySql = (level: MatchLevel) => `
+const takeManySql = (level: MatchLevel, one: boolean) => `
 WITH ${durability('$7')},
 job AS (
   SELECT * FROM jsonb_to_recordset($6::jsonb)
@@ -166,7 +169,7 @@ job AS (
          x.id, ${NEXT_ALLOCATION_ID} AS rid
     FROM grp g CROSS JOIN LATERAL (
       SELECT n.id, n.last_used_at FROM callerid_numbers n
-       WHERE ${onLevel(level, 'g.key')} AND ${usable('$3::bigint[]')}
+       WHERE ${onLevel(level, 'g.key')} AND ${usable('$3::bigint[]', one)}
        ORDER BY ${LRU} LIMIT g.k
        FOR UPDATE OF n SKIP LOCKED) x
 ), up AS (
@@ -182,9 +185,11 @@ SELECT rated.i, rated.rate, up.id, up.number, up.reservation_id
   FROM durability, rated LEFT JOIN up USING (i)`;
 
 const LEVELS: MatchLevel[] = ['area_code', 'region', 'campaign_pool', 'global'];
+const statements = (sql: (level: MatchLevel, one: boolean) => string) =>
+  new Map(LEVELS.flatMap((l) => [true, false].map((one) => [`${l}:${one}`, sql(l, one)] as const)));
 // Built once: the texts are also the prepared statements' keys.
-const TAKE_ONE = new Map(LEVELS.map((l) => [l, takeOneSql(l)]));
-const TAKE_MANY = new Map(LEVELS.map((l) => [l, takeManySql(l)]));
+const TAKE_ONE = statements(takeOneSql);
+const TAKE_MANY = statements(takeManySql);
 
 type Row = Partial<Taken> & { rate: number | null };
 const outcome = (row: Row | undefined): Outcome => ({
@@ -199,7 +204,7 @@ export function createAllocationRepo(db: Queryable) {
       const synchronousCommit = b.durable ? 'on' : 'off';
       if (jobs.length === 1) {
         const j = jobs[0]!;
-        const row = await one<Row>(db, TAKE_ONE.get(b.level)!, [
+        const row = await one<Row>(db, TAKE_ONE.get(`${b.level}:${b.pools.length === 1}`)!, [
           b.now,
           b.expires,
           b.pools,
@@ -213,25 +218,28 @@ export function createAllocationRepo(db: Queryable) {
         ]);
         return [outcome(row)];
       }
-      const { rows } = await db.query<Row & { i: number }>(TAKE_MANY.get(b.level)!, [
-        b.now,
-        b.expires,
-        b.pools,
-        b.level,
-        b.rateLimit,
-        // Only the record set's columns: the allocator's jobs carry more (TTL, limit, durability).
-        JSON.stringify(
-          jobs.map((j, i) => ({
-            i: i + 1,
-            key: j.key,
-            destination: j.destination,
-            agent: j.agent,
-            campaign: j.campaign,
-            counted: j.counted,
-          })),
-        ),
-        synchronousCommit,
-      ]);
+      const { rows } = await db.query<Row & { i: number }>(
+        TAKE_MANY.get(`${b.level}:${b.pools.length === 1}`)!,
+        [
+          b.now,
+          b.expires,
+          b.pools,
+          b.level,
+          b.rateLimit,
+          // Only the record set's columns: the allocator's jobs carry more (TTL, limit, durability).
+          JSON.stringify(
+            jobs.map((j, i) => ({
+              i: i + 1,
+              key: j.key,
+              destination: j.destination,
+              agent: j.agent,
+              campaign: j.campaign,
+              counted: j.counted,
+            })),
+          ),
+          synchronousCommit,
+        ],
+      );
       const byJob = new Map(rows.map((r) => [r.i, r]));
       return jobs.map((_, i) => outcome(byJob.get(i + 1)));
     },
