@@ -263,6 +263,11 @@ describe('the dialer in the dashboard, in Chromium', { skip, timeout: 240_000 },
         ],
       )
     ).rows[0]!.id;
+    // as the status machine leaves an agent whose call just ended (rows written by hand here)
+    await t.db.query(
+      `UPDATE agents SET status = 'wrap_up', status_changed_at = $2, wrap_up_until = $2::timestamptz + interval '1 hour' WHERE id = $1`,
+      [agent.agentId, new Date(now.getTime() - 60_000)],
+    );
 
     // The console reads its state every second: the call, its lead and the disposition form appear.
     const last = page.getByRole('region', { name: 'Last call' });
