@@ -11,6 +11,7 @@ import {
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
+import { CAMPAIGN_CODE_PATTERN } from './campaign-code.js';
 
 const Allocation = Type.Object({
   caller_id: Type.String({
@@ -73,7 +74,7 @@ export function callerIdRoutes(app: App, { callerId }: Services): void {
           daily_limit: limit,
           hourly_limit: limit,
           meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-          campaign: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' })),
+          campaign: Type.Optional(Type.String({ pattern: CAMPAIGN_CODE_PATTERN })),
         }),
         response: {
           201: Type.Object({

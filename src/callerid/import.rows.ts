@@ -4,6 +4,7 @@ import { AppError } from '../shared/errors.js';
 import { normalisePhone, type NormalisedNumber } from '../shared/phone.js';
 import { callerIdFacts } from './facts.js';
 import type { NumberRow } from './import.repo.js';
+import { CAMPAIGN_CODE_PATTERN } from './campaign-code.js';
 
 /** Header of the export; every column re-imports (region and timezone are derived again). */
 export const EXPORT_COLUMNS =
@@ -90,8 +91,7 @@ export function skipReason(err: CsvError | undefined, headerLength: number | und
     : `bad CSV: ${err?.message ?? 'unparseable row'}`;
 }
 
-/** A dialer campaign's name, as /add-number and the pools API take it. */
-const CAMPAIGN = /^[A-Za-z0-9_.:-]{1,64}$/;
+const CAMPAIGN = new RegExp(CAMPAIGN_CODE_PATTERN);
 
 /** The checks that need no database: everything but the pool, duplicates and existing numbers. */
 export function validate(

@@ -13,6 +13,7 @@ import {
 import { actorOf } from '../http/auth.plugin.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
+import { CAMPAIGN_CODE_PATTERN } from './campaign-code.js';
 
 const Pool = Type.Object({
   id: Type.Integer(),
@@ -25,7 +26,7 @@ const Pool = Type.Object({
   updated_at: Timestamp,
 });
 const Campaign = Nullable(
-  Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'dialer campaign code; null = global' }),
+  Type.String({ pattern: CAMPAIGN_CODE_PATTERN, description: 'dialer campaign code; null = global' }),
 );
 const Limit = Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }));
 const tags = ['caller ID'];

@@ -14,6 +14,7 @@ import {
   Timestamp,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { UNAVAILABLE_REASONS } from '../routing/routing.rules.js';
 import type { Services } from '../services.js';
 import { MONEY_LIMITS } from '../shared/money-limits.js';
 
@@ -44,7 +45,7 @@ export const Link = Type.Object({
   day_count: Type.Integer({ description: 'Calls counted today against daily_cap' }),
   month_count: Type.Integer({ description: 'Calls counted this month against monthly_cap' }),
   unavailable_now: Nullable(
-    StringEnum(['link_paused', 'client_disabled', 'client_closed', 'link_schedule_closed'], {
+    StringEnum(UNAVAILABLE_REASONS, {
       description:
         "Why routing would pass this link over now, before any cap (the client's hours, the link's schedule, a pause); null: it takes calls",
     }),

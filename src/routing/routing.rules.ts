@@ -27,18 +27,17 @@ export type RejectReason =
   /** The dial ended with a status that calls for no other candidate (CANCEL, INVALIDARGS, …). */
   | 'dial_ended';
 
-/** Why one link was passed over for this call. */
 /** Why a link takes no call now whatever its counters say (step 2). */
-export type UnavailableReason = 'link_paused' | 'client_disabled' | 'client_closed' | 'link_schedule_closed';
+export const UNAVAILABLE_REASONS = [
+  'link_paused',
+  'client_disabled',
+  'client_closed',
+  'link_schedule_closed',
+] as const;
+export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
 
-export type SkipReason =
-  | 'link_paused'
-  | 'client_disabled'
-  | 'client_closed'
-  | 'link_schedule_closed'
-  | 'cap_reached'
-  | 'client_limit_reached'
-  | 'failed_attempt';
+/** Why one link was passed over for this call. */
+export type SkipReason = UnavailableReason | 'cap_reached' | 'client_limit_reached' | 'failed_attempt';
 
 /** Dial outcomes after which the next candidate is tried (SPEC step 5). */
 export const FAILOVER_STATUSES = ['BUSY', 'NOANSWER', 'CONGESTION', 'CHANUNAVAIL'] as const;
