@@ -103,14 +103,13 @@ export function createBalancesRepo(db: Queryable) {
       );
     },
 
-    /** The seller's own rate per billable minute, or null (none: the default rate applies). */
-    async rate(id: number): Promise<string | null> {
-      const row = await one<{ rate: string | null }>(
+    /** The seller's balance and own rate per billable minute (null: the default rate applies). */
+    balanceAndRate(id: number): Promise<{ balance: string; rate: string | null } | undefined> {
+      return one(
         db,
-        `SELECT billing_rate_per_minute::text AS rate FROM users WHERE id = $1 AND role = 'seller'`,
+        `SELECT balance, billing_rate_per_minute::text AS rate FROM users WHERE id = $1 AND role = 'seller'`,
         [id],
       );
-      return row?.rate ?? null;
     },
 
     seller(id: number): Promise<SellerBalanceRow | undefined> {

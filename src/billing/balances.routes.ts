@@ -141,14 +141,6 @@ export function balancesRoutes(app: App, { balances }: Services): void {
         },
       },
     },
-    async (req) => {
-      const me = actorOf(req);
-      const [page, seller, rate] = await Promise.all([
-        balances.ledger(me.id, req.query),
-        balances.seller(me.id),
-        balances.rate(me.id),
-      ]);
-      return { ...page, balance: seller.balance, ...rate };
-    },
+    async (req) => balances.statement(actorOf(req).id, req.query),
   );
 }

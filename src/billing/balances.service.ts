@@ -67,14 +67,16 @@ export function createBalancesService(deps: { db: Db; settings: SettingsService 
     listSellers: async (page: PageRequest, q?: string): Promise<Page<SellerBalanceRow>> =>
       toPage(await repo.listSellers(page, q), page),
     seller,
-    /** What the seller pays per billable minute: their own rate, else billing.rate_per_minute. */
-    async rate(sellerId: number): Promise<{ rate_per_minute: string; rate_is_default: boolean }> {
-      const own = await repo.rate(sellerId);
-      if (own !== null) return { rate_per_minute: own, rate_is_default: false };
-      return {
-        rate_per_minute: String(await deps.settings.value('billing.rate_per_minute')),
-        rate_is_default: true,
-      };
+    /**
+     * A seller's own statement: the ledger page, the balance, and what they pay per billable
+     * minute (their own rate, else the setting billing.rate_per_minute).
+     */
+    async statement(sellerId: number, page: PageRequest) {
+      const me = await repo.balanceAndRate(sellerId);
+      if (!me) throw notFound('seller', sellerId);
+      const ledger = toPage(await repo.ledger(sellerId, page), page);
+      const rate = me.rate ?? String(await deps.settings.value('billing.rate_per_minute'));
+      return { ...ledger, balance: me.balance, rate_per_minute: rate, rate_is_default: me.rate === null };
     },
     async ledger(sellerId: number, page: PageRequest): Promise<Page<LedgerRow>> {
       await seller(sellerId);

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
-import { dialerZone } from './zones.js';
+import { ianaZone } from '../shared/timezones.js';
 import { toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
 import {
   createDialerCampaignsRepo,
@@ -75,8 +75,8 @@ function normalise(input: DialerCampaignInput): Partial<DialerCampaignFields> {
     );
   }
   if (f.call_days !== undefined) out.call_days = [...f.call_days].sort((a, b) => a - b);
-  // dialerZone, not isValidTimezone: PostgreSQL reads abbreviations like CET or EST differently.
-  if (f.unknown_tz_zone != null && dialerZone(f.unknown_tz_zone) === null) {
+  // ianaZone, not isValidTimezone: PostgreSQL reads abbreviations like CET or EST differently.
+  if (f.unknown_tz_zone != null && ianaZone(f.unknown_tz_zone) === null) {
     throw badRequest(
       `unknown_tz_zone "${f.unknown_tz_zone}" is not an IANA time zone (e.g. America/Chicago)`,
     );

@@ -7,7 +7,7 @@
  *
  * A condition that is NULL (a NULL default, a NULL in call_days) counts as closed. A zone name
  * PostgreSQL does not know makes the statement fail: leads and campaigns take zones checked by
- * zones.ts#dialerZone.
+ * src/shared/timezones.ts#ianaZone.
  */
 
 export interface WindowOpenSqlOptions {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { NANP_AREA_CODES, OVERLAY_OF } from '../callerid/nanp.js';
 import { isValidTimezone } from '../shared/hours.js';
-import { REGION_ZONES, SPLIT_AREA_CODES, dialerZone, leadZones, regionOfPostalCode } from './zones.js';
+import { ianaZone as dialerZone } from '../shared/timezones.js';
+import { REGION_ZONES, SPLIT_AREA_CODES, leadZones, regionOfPostalCode } from './zones.js';
 
 const NY = 'America/New_York';
 const CHI = 'America/Chicago';

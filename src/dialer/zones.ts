@@ -172,9 +172,6 @@ export function regionOfPostalCode(code: string): string | undefined {
   return /^X0[ABC]/.test(c) ? 'NU' : POSTAL_LETTER.get(c.slice(0, 1));
 }
 
-/** A zone name both Intl and PostgreSQL read the same way, or null (src/shared/timezones.ts). */
-export const dialerZone = ianaZone;
-
 const countryZone = new Map<string, string | null>();
 
 /** A country's one zone (as CLDR lists them), or null when its zones keep different times. */
@@ -242,7 +239,7 @@ export function leadZones(input: {
       }
     : abroad(input.phone);
   const where = zip ?? state ?? number;
-  const column = input.timeZone ? dialerZone(input.timeZone) : null;
+  const column = input.timeZone ? ianaZone(input.timeZone) : null;
   const [timeZones, source]: [string[], ZoneSource | null] = column
     ? [[column], 'column']
     : zip
