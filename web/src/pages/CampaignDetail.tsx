@@ -4,7 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError } from '../api';
 import { Dialog, ErrorBanner, Loading, PageHeader, StatusBadge, useSubmit } from '../ui';
 import { CampaignDids } from './campaigns/CampaignDids';
-import { capHint } from './campaigns/caps';
+import { CAP_COUNTS } from './campaigns/caps';
 import { CampaignForm, type Campaign } from './campaigns/CampaignForm';
 import { CampaignLinks } from './campaigns/CampaignLinks';
 
@@ -85,7 +85,7 @@ export function CampaignDetailPage() {
         )
           .map(([key, label]) => `${c[key] ?? 'no cap'} ${label}`)
           .join(' · ')}
-        . <span className="muted">{capHint('hourly_cap').split('.')[0]} (per hour, day and month).</span>
+        . <span className="muted">{CAP_COUNTS} (per hour, day and month).</span>
       </p>
       <CampaignLinks campaign={c} onChange={refresh} />
       <CampaignDids campaign={c} onChange={refresh} />
