@@ -106,6 +106,15 @@ describe('PostgreSQL goes away under load (fault suite)', () => {
           c.hangupVars = hangup.vars;
         } else {
           await new Promise((r) => setTimeout(r, 20));
+          // As the generated dialplan's hangup handler does for every call: a call that took the
+          // fallback reports its end too (no attempt received, CC_FALLBACK=1). A route whose
+          // reservation committed as the connection died is released by this report.
+          if (routed.vars.CC_STATUS === undefined)
+            await runScript(agiPorts[node]!, {
+              script: `hangup?pbx=fault&call=&attempt=&did=${encodeURIComponent(sc.did)}&fallback=1`,
+              uniqueid,
+              args: ['', '', '0', '1', '34'],
+            });
         }
       }
     };
