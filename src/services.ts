@@ -27,6 +27,7 @@ import { createDidsService } from './dids/dids.service.js';
 import { createLinksService } from './links/links.service.js';
 import { createNotificationsService } from './notifications/notifications.service.js';
 import { createSettingsService } from './settings/settings.service.js';
+import { createReportsService } from './reports/reports.service.js';
 import { createOverviewService } from './stats/overview.service.js';
 import type { Clock } from './shared/clock.js';
 import { createUsersService } from './users/users.service.js';
@@ -176,6 +177,7 @@ export function createServices(deps: {
     campaigns,
     links,
     overview: createOverviewService({ db, clock, links }),
+    reports: createReportsService({ db }),
     routing: createRoutingService({
       db,
       clock,

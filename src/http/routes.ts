@@ -22,6 +22,7 @@ import { didsRoutes } from '../dids/dids.routes.js';
 import { linksRoutes } from '../links/links.routes.js';
 import { notificationsRoutes } from '../notifications/notifications.routes.js';
 import type { Services } from '../services.js';
+import { reportsRoutes } from '../reports/reports.routes.js';
 import { internalRoutes } from '../routing/internal.routes.js';
 import { settingsRoutes } from '../settings/settings.routes.js';
 import { overviewRoutes } from '../stats/overview.routes.js';
@@ -43,6 +44,7 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   liveCallsRoutes(app, services);
   callsRoutes(app, services);
   overviewRoutes(app, services);
+  reportsRoutes(app, services);
   internalRoutes(app, services);
   callerIdRoutes(app, services);
   callerIdStatsRoutes(app, services);
