@@ -155,7 +155,11 @@ function dayCount(from: string, to: string): number {
  * admin and staff read every seller's. Read from the hourly rollups the calls keep
  * (migrations/0016_call_rollups.sql), or from the calls when the zone's offset is not whole hours.
  */
-export function createReportsService(deps: { db: Db }) {
+export function createReportsService(deps: {
+  db: Db;
+  /** Read every report from the calls, whatever its zone: the reference the rollups are checked against. */
+  forceCalls?: boolean;
+}) {
   const repo = createReportsRepo(deps.db);
 
   function scopeOf(actor: Actor, q: { from: string; to: string; timezone: string }): ReportScope {
@@ -205,7 +209,7 @@ export function createReportsService(deps: { db: Db }) {
       throw badRequest('Grouping by seller is for admin and staff; a seller sees their own calls');
     const dim = DIM[q.group_by];
     const filter = keyFilter(q.group_by, q.key);
-    const exact = wholeHourZone(q.timezone, q.from, q.to);
+    const exact = !deps.forceCalls && wholeHourZone(q.timezone, q.from, q.to);
     const [byKey, byPeriod] = await Promise.all([
       exact ? repo.rollupByKey(dim, scope) : repo.callsByKey(dim, scope),
       exact ? repo.rollupByPeriod(scope, q.interval, filter) : repo.callsByPeriod(scope, q.interval, filter),
