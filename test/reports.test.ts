@@ -172,6 +172,24 @@ for (const kind of backends()) {
       assert.equal(campaign.body.totals.calls, 6);
     });
 
+    test('the overview reads the day from the rollups, with the figures the calls give', async () => {
+      const { createOverviewService } = await import('../src/stats/overview.service.js');
+      const fromCalls = createOverviewService({
+        db: t.db,
+        clock: t.clock,
+        links: t.services.links,
+        forceCalls: true,
+      });
+      t.clock.set('2026-11-10T20:00:00Z');
+      for (const actor of [sc.admin, sc.seller])
+        for (const tz of ['UTC', 'America/New_York']) {
+          const rolled = await t.services.overview.overview(actor, tz);
+          const raw = await fromCalls.overview(actor, tz);
+          assert.deepEqual(rolled, raw, `${actor.role} ${tz}`);
+          if (tz === 'UTC') assert.equal(rolled.today.calls, actor.role === 'admin' ? 7 : 6);
+        }
+    });
+
     test('a zone with a fractional offset is read from the calls, with the same figures', async () => {
       const r = await report({ tz: 'Asia/Kolkata', group_by: 'did' });
       assert.equal(r.status, 200);

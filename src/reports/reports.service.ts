@@ -2,6 +2,7 @@ import { areaCodeInfo, NANP_AREA_CODES } from '../callerid/nanp.js';
 import type { Db } from '../db/db.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { fromMoneyUnits, moneyUnits } from '../shared/money.js';
+import { wholeHourZone } from '../shared/timezones.js';
 import { sellerScope, type Actor } from '../shared/types.js';
 import {
   createReportsRepo,
@@ -124,27 +125,6 @@ function areasOf(state: string): string[] {
     .map((i) => i.areaCode);
 }
 
-/** The UTC offset of `zone` at `at`, in minutes. */
-function offsetMinutes(zone: string, at: Date): number {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
-    .formatToParts(at)
-    .find((p) => p.type === 'timeZoneName')!.value;
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part);
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
-}
-
-/** Whether every local hour of the period is one UTC hour (no half- or quarter-hour offset in it). */
-export function wholeHourZone(zone: string, from: string, to: string): boolean {
-  const start = Date.parse(`${from}T00:00:00Z`) - 86_400_000;
-  const end = Date.parse(`${to}T00:00:00Z`) + 2 * 86_400_000;
-  // offsets change at most a few times a year; sampling every 15 days and both ends finds any
-  // fractional one in force (no zone keeps one for less than a month)
-  for (let t = start; t <= end + 86_400_000; t += 15 * 86_400_000) {
-    if (offsetMinutes(zone, new Date(Math.min(t, end))) % 60 !== 0) return false;
-  }
-  return true;
-}
-
 function dayCount(from: string, to: string): number {
   return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
 }
@@ -188,6 +168,8 @@ export function createReportsService(deps: {
       if (groupBy === 'area' && k !== '' && k !== 'intl') {
         const info = areaCodeInfo(k);
         out.set(k, info ? `${k} (${info.region})` : k);
+      } else if (groupBy === 'state' && /^[A-Z]{2}-[A-Z]{2}$/.test(k)) {
+        out.set(k, `${k.slice(3)} (${k.slice(0, 2)})`);
       } else if (k === '') out.set(k, NONE[groupBy]);
       else if (k === 'intl') out.set(k, 'Outside North America');
       else

@@ -18,6 +18,8 @@ import { LoginPage } from './pages/Login';
 import { MyPhonePage } from './pages/MyPhone';
 import { NotificationsPage } from './pages/Notifications';
 import { OverviewPage } from './pages/Overview';
+import { ReportsPage } from './pages/Reports';
+import { StatementPage } from './pages/reports/Statement';
 import { SettingsPage } from './pages/Settings';
 import { UsersPage } from './pages/Users';
 import { Loading } from './ui';
@@ -27,6 +29,7 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/', label: 'Overview', roles: ['admin', 'staff', 'seller'] },
   { path: '/campaigns', label: 'Campaigns', roles: ['admin', 'staff', 'seller'] },
   { path: '/calls', label: 'Call log', roles: ['admin', 'staff', 'seller'] },
+  { path: '/reports', label: 'Reports', roles: ['admin', 'staff', 'seller'] },
   { path: '/clients', label: 'Clients', roles: ['admin', 'staff'] },
   { path: '/agents', label: 'Agents', roles: ['admin', 'staff'] },
   { path: '/wall', label: 'Live wall', roles: ['admin', 'staff'] },
@@ -69,6 +72,8 @@ export function App() {
         <Route path="campaigns/:id" element={guard('/campaigns', <CampaignDetailPage />)} />
         <Route path="calls" element={guard('/calls', <CallsPage />)} />
         <Route path="calls/:id" element={guard('/calls', <CallDetailPage />)} />
+        <Route path="reports" element={guard('/reports', <ReportsPage />)} />
+        <Route path="reports/statement/:id" element={guard('/reports', <StatementPage />)} />
         <Route path="clients" element={guard('/clients', <ClientsPage />)} />
         <Route path="agents" element={guard('/agents', <AgentsPage />)} />
         <Route path="wall" element={guard('/wall', <LiveWallPage />)} />
