@@ -33,6 +33,9 @@ export interface KeyFilter {
 
 const ENDED = sqlList(ENDED_STATES);
 
+/** The dimensions also kept per UTC day (migrations/0016_call_rollups.sql). */
+const DAILY: ReadonlySet<RollupDim> = new Set(['did', 'area']);
+
 /** A call's key in each dimension, as the rollup trigger computes it. */
 const CALL_KEY: Record<RollupDim, string> = {
   seller: `coalesce(c.seller_id::text, '')`,
@@ -124,13 +127,33 @@ export interface StatementCall {
  */
 export function createReportsRepo(db: Queryable) {
   return {
-    /** Totals per key of `dim` over the scope, from the rollups. */
+    /**
+     * Totals per key of `dim` over the scope, from the rollups: for a dimension with many keys,
+     * the UTC days that lie whole in the period from the daily rollups and the hours at its ends
+     * from the hourly ones.
+     */
     rollupByKey(dim: RollupDim, s: ReportScope): Promise<KeyRow[]> {
       const p = new SqlParams();
-      const { where } = rollupWhere(dim, s, p);
+      const b = rollupWhere(dim, s, p);
+      if (!DAILY.has(dim))
+        return many<KeyRow>(
+          db,
+          `SELECT r.key, ${SUM_ROLLUPS} FROM call_rollups r WHERE ${b.where} GROUP BY r.key`,
+          p.values,
+        );
+      const first = `date_trunc('day', ${b.start} + interval '1 day' - interval '1 microsecond', 'UTC')`;
+      const last = `greatest(${first}, date_trunc('day', ${b.end}, 'UTC'))`;
+      const seller = s.sellerId === null ? '' : `AND r.seller_id = ${p.add(s.sellerId)}`;
       return many<KeyRow>(
         db,
-        `SELECT r.key, ${SUM_ROLLUPS} FROM call_rollups r WHERE ${where} GROUP BY r.key`,
+        `SELECT r.key, ${SUM_ROLLUPS} FROM (
+           SELECT r.key, r.calls, r.answered, r.converted, r.rejected, r.billsec, r.cost, r.payout
+             FROM call_rollups r WHERE ${b.where} AND (r.hour < ${first} OR r.hour >= ${last})
+           UNION ALL
+           SELECT r.key, r.calls, r.answered, r.converted, r.rejected, r.billsec, r.cost, r.payout
+             FROM call_rollups_daily r
+            WHERE r.dim = ${p.add(dim)} AND r.day >= ${first} AND r.day < ${last} AND NOT r.outbound ${seller}
+         ) r GROUP BY r.key`,
         p.values,
       );
     },
