@@ -35,7 +35,7 @@ WITH lc AS (
          live.campaign_day, live.campaign_month, a.id AS attempt_id, a.seq AS attempt_seq, a.link_id, a.client_id,
          a.client_reserved, a.hour_start, a.day_start, a.month_start, a.payout, o.outcome,
          CASE WHEN o.outcome = 'answered' THEN $7::int ELSE 0 END AS billsec,
-         coalesce(o.outcome = 'answered' AND $7::int >= a.min_billable, false) AS converted,
+         coalesce(o.outcome = 'answered' AND $7::int >= a.min_billable AND a.payable, false) AS converted,
          CASE WHEN o.outcome = 'answered' AND $7::int > 0
               THEN (div(ceil($7::int::numeric / $17::int) * $17::int * coalesce(live.rate_per_minute, $16::numeric) * 1000000 + 3000, 6000) / 10000.0)::numeric(14,4)
               ELSE 0 END AS cost

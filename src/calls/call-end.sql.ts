@@ -73,7 +73,7 @@ export function endCallStatement() {
          live.campaign_day, live.campaign_month, a.id AS attempt_id, a.seq AS attempt_seq, a.link_id, a.client_id,
          a.client_reserved, a.hour_start, a.day_start, a.month_start, a.payout, o.outcome,
          CASE WHEN o.outcome = 'answered' THEN ${p.billsec} ELSE 0 END AS billsec,
-         coalesce(o.outcome = 'answered' AND ${p.billsec} >= a.min_billable, false) AS converted,
+         coalesce(o.outcome = 'answered' AND ${p.billsec} >= a.min_billable AND a.payable, false) AS converted,
          CASE WHEN o.outcome = 'answered' AND ${p.billsec} > 0
               THEN ${chargeSql(p.billsec, p.increment, `coalesce(live.rate_per_minute, ${p.defaultRate})`)}
               ELSE 0 END AS cost

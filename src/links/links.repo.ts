@@ -1,5 +1,6 @@
 import { one, many, type Queryable } from '../db/db.js';
 import { SqlParams, setClause } from '../shared/sql.js';
+import type { CallerFilter, LinkRepeatAction } from '../routing/callers.js';
 import type { BusinessHours } from '../shared/hours.js';
 
 export interface LinkFields {
@@ -14,6 +15,11 @@ export interface LinkFields {
   payout: string;
   min_billable_duration: number;
   schedule: Record<string, unknown> | null;
+  /** Who this link's buyer takes (src/routing/callers.ts); null: everyone. */
+  caller_filter: CallerFilter | null;
+  /** This buyer's repeat-caller window and action; null: the campaign's. */
+  duplicate_window_seconds: number | null;
+  duplicate_action: LinkRepeatAction | null;
 }
 
 export interface LinkRow extends LinkFields {
@@ -49,6 +55,9 @@ export const LINK_COLUMNS: Record<keyof LinkFields, string> = {
   payout: 'payout',
   min_billable_duration: 'min_billable_duration',
   schedule: 'schedule::jsonb',
+  caller_filter: 'caller_filter::jsonb',
+  duplicate_window_seconds: 'duplicate_window_seconds',
+  duplicate_action: 'duplicate_action',
 };
 
 /**
@@ -58,7 +67,8 @@ export const LINK_COLUMNS: Record<keyof LinkFields, string> = {
 const SELECT = `SELECT l.id, l.campaign_id, l.client_id, cl.name AS client_name, cl.status AS client_status, l.status,
   cl.business_hours AS client_hours, cl.timezone AS client_timezone, c.timezone AS campaign_timezone,
   l.forwarding_priority, l.weight, l.max_concurrency, l.total_calls_allowed, l.current_total_calls, l.hourly_cap,
-  l.daily_cap, l.monthly_cap, l.payout, l.min_billable_duration, l.schedule, l.created_at, l.updated_at,
+  l.daily_cap, l.monthly_cap, l.payout, l.min_billable_duration, l.schedule, l.caller_filter,
+  l.duplicate_window_seconds, l.duplicate_action, l.created_at, l.updated_at,
   l.in_flight,
   CASE WHEN l.hour_start >= date_trunc('hour', $1::timestamptz, c.timezone) THEN l.hour_count ELSE 0 END AS hour_count,
   CASE WHEN l.day_start >= date_trunc('day', $1::timestamptz, c.timezone) THEN l.day_count ELSE 0 END AS day_count,
@@ -103,8 +113,9 @@ export function createLinksRepo(db: Queryable) {
       const row = await one<{ id: number }>(
         db,
         `INSERT INTO campaign_client_settings (campaign_id, client_id, status, forwarding_priority, weight,
-           max_concurrency, total_calls_allowed, hourly_cap, daily_cap, monthly_cap, payout, min_billable_duration, schedule)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb) RETURNING id`,
+           max_concurrency, total_calls_allowed, hourly_cap, daily_cap, monthly_cap, payout, min_billable_duration, schedule,
+           caller_filter, duplicate_window_seconds, duplicate_action)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16) RETURNING id`,
         [
           campaignId,
           clientId,
@@ -119,6 +130,9 @@ export function createLinksRepo(db: Queryable) {
           f.payout,
           f.min_billable_duration,
           f.schedule === null ? null : JSON.stringify(f.schedule),
+          f.caller_filter === null ? null : JSON.stringify(f.caller_filter),
+          f.duplicate_window_seconds,
+          f.duplicate_action,
         ],
       );
       return row!.id;

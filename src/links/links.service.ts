@@ -5,6 +5,7 @@ import { badRequest, conflict, notFound } from '../shared/errors.js';
 import { assertValidHours, type BusinessHours } from '../shared/hours.js';
 import { toMoney } from '../shared/money.js';
 import { sellerScope, type Actor } from '../shared/types.js';
+import { checkedFilter } from '../routing/callers.js';
 import { unavailableReason, type UnavailableReason } from '../routing/routing.rules.js';
 import { createLinksRepo, type LinkFields, type LinkRow } from './links.repo.js';
 
@@ -45,12 +46,17 @@ const DEFAULTS: LinkFields = {
   payout: '0.0000',
   min_billable_duration: 0,
   schedule: null,
+  caller_filter: null,
+  duplicate_window_seconds: null,
+  duplicate_action: null,
 };
 
 function normalise(input: LinkInput): Partial<LinkFields> {
   assertValidHours(input.schedule, 'schedule');
-  const { payout, schedule, ...rest } = input;
+  const { payout, schedule, caller_filter, ...rest } = input;
   const out: Partial<LinkFields> = { ...rest };
+  const filter = checkedFilter(caller_filter);
+  if (filter !== undefined) out.caller_filter = filter;
   if (payout !== undefined) out.payout = toMoney(payout, 4);
   if (schedule !== undefined) out.schedule = schedule;
   return out;

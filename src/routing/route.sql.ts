@@ -32,6 +32,10 @@ const ROUTE_PARAMS = namedParams({
   didId: 'bigint',
   maxSeconds: 'int',
   trace: 'jsonb',
+  /** Links whose buyer pays nothing for this call (a repeat caller; src/routing/callers.ts). */
+  unpaid: 'bigint[]',
+  /** The earlier call this one repeats. */
+  repeatOf: 'bigint',
 });
 
 /**
@@ -95,7 +99,7 @@ export function routeStatement() {
   INSERT INTO calls (id, pbx, uniqueid, generation, uid_epoch, uid_seq, state, did, did_raw, caller_id,
                      caller_id_raw, did_id, campaign_id, seller_id, routing_status, reject_reason, plan, timezone,
                      dial_timeout, max_attempts, rate_per_minute, campaign_hour, campaign_day, campaign_month,
-                     current_attempt_id, attempt_count, recording, trace, started_at, expires_at)
+                     current_attempt_id, attempt_count, recording, trace, started_at, expires_at, repeat_of, unpaid)
   SELECT ids.call_id, ${p.pbx}, ${p.uniqueid}, coalesce(prior.generation + 1, 0), ${p.uidEpoch}, ${p.uidSeq},
          CASE WHEN v.reason IS NULL THEN 'dialing' ELSE 'rejected' END, ${p.did}, ${p.didRaw}, ${p.caller},
          ${p.callerRaw}, ${p.didId}, cam.id, cam.seller_id,
@@ -113,7 +117,7 @@ export function routeStatement() {
               ELSE '[]'::jsonb END
            || jsonb_build_array(CASE WHEN v.reason IS NULL THEN ${reservedEntry(p.now, 'route')}
                 ELSE jsonb_build_object('at', ${isoTime(p.now)}, 'step', 'route', 'outcome', 'rejected', 'reason', v.reason) END),
-         ${p.now}, ${p.now} + make_interval(secs => ${p.maxSeconds})
+         ${p.now}, ${p.now} + make_interval(secs => ${p.maxSeconds}), ${p.repeatOf}, ${p.unpaid}
     FROM ids, prior, skipped s, verdict v LEFT JOIN cam ON true LEFT JOIN pick ON true
    WHERE NOT prior.busy
   ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
@@ -129,7 +133,7 @@ export function routeStatement() {
 ), att AS (
   INSERT INTO call_attempts (${ATTEMPT_COLUMNS})
   SELECT ids.attempt_id, ins.id, 1, pick.link_id, pick.client_id, pick.client_identifier, 'dialing', pick.hour,
-         pick.day, pick.month, true, pick.min_billable, pick.payout, ${p.now}
+         pick.day, pick.month, true, pick.min_billable, pick.payout, ${p.now}, pick.link_id <> ALL (${p.unpaid})
     FROM ins, ids, pick WHERE ins.state = 'dialing'
   RETURNING id
 ), uc AS (

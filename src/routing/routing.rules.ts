@@ -18,6 +18,10 @@ export type RejectReason =
   | 'campaign_cap_reached'
   | 'no_candidates'
   | 'all_candidates_capped'
+  /** The campaign's or every open link's caller filter refuses this caller. */
+  | 'caller_blocked'
+  /** A repeat caller, and the campaign (or every open buyer) takes none. */
+  | 'duplicate_caller'
   | 'attempts_exhausted'
   | 'no_more_candidates'
   /** A late request about a call that has ended. */
@@ -37,7 +41,13 @@ export const UNAVAILABLE_REASONS = [
 export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
 
 /** Why one link was passed over for this call. */
-export type SkipReason = UnavailableReason | 'cap_reached' | 'client_limit_reached' | 'failed_attempt';
+export type SkipReason =
+  | UnavailableReason
+  | 'cap_reached'
+  | 'client_limit_reached'
+  | 'failed_attempt'
+  | 'caller_filter'
+  | 'repeat_caller';
 
 /** Dial outcomes after which the next candidate is tried (SPEC step 5). */
 export const FAILOVER_STATUSES = ['BUSY', 'NOANSWER', 'CONGESTION', 'CHANUNAVAIL'] as const;
