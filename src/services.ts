@@ -30,6 +30,8 @@ import { createSettingsService } from './settings/settings.service.js';
 import { createOverviewService } from './stats/overview.service.js';
 import type { Clock } from './shared/clock.js';
 import { createUsersService } from './users/users.service.js';
+import { createWebhookDelivery } from './webhooks/delivery.js';
+import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { createAriClient } from './ari/index.js';
 import { createServersService, type AriProbe } from './ari/servers.service.js';
 import { createCallControl } from './callcontrol/index.js';
@@ -199,6 +201,14 @@ export function createServices(deps: {
     dnc: createDncService({ db, defaultRegion: config.defaultPhoneRegion }),
     dialerCampaigns: createDialerCampaignsService({ db, clock }),
     dialerReports: createDialerReportsService({ db, clock }),
+    webhooks: createWebhooksService({ db, clock }),
+    /** Sends the webhook outbox (the worker role's `webhooks-deliver` job). */
+    webhookDelivery: createWebhookDelivery({
+      db,
+      clock,
+      log,
+      ...(deps.random ? { random: deps.random } : {}),
+    }),
   };
 }
 
