@@ -32,7 +32,7 @@ function newSecret(): string {
 /** An absolute http(s) URL a receiver can be reached at, as stored; else a 400 naming the field. */
 export function checkUrl(raw: string): string {
   const fail = (why: string) =>
-    new AppError('validation_failed', why, { details: [{ field: 'url', message: why }] });
+    new AppError('validation_failed', why, { details: [{ path: '/url', message: why }] });
   let url: URL;
   try {
     url = new URL(raw.trim());
@@ -54,12 +54,12 @@ function checkEvents(events: string[]): string[] {
       'validation_failed',
       `unknown event ${unknown.join(', ')}; known: ${WEBHOOK_EVENT_NAMES.join(', ')}`,
       {
-        details: [{ field: 'events', message: `unknown: ${unknown.join(', ')}` }],
+        details: [{ path: '/events', message: `unknown: ${unknown.join(', ')}` }],
       },
     );
   if (events.length === 0)
     throw new AppError('validation_failed', 'events must name at least one event', {
-      details: [{ field: 'events', message: 'choose at least one event' }],
+      details: [{ path: '/events', message: 'choose at least one event' }],
     });
   return [...new Set(events)].sort();
 }
@@ -91,7 +91,7 @@ export function createWebhooksService(deps: { db: Db; clock: Clock }) {
     if (sellerId === undefined || sellerId === null) return null;
     if (!(await repo.isSeller(sellerId)))
       throw new AppError('validation_failed', `user ${sellerId} is not a seller`, {
-        details: [{ field: 'seller_id', message: 'not a seller' }],
+        details: [{ path: '/seller_id', message: 'not a seller' }],
       });
     return sellerId;
   }

@@ -20,6 +20,7 @@ import { NotificationsPage } from './pages/Notifications';
 import { OverviewPage } from './pages/Overview';
 import { SettingsPage } from './pages/Settings';
 import { UsersPage } from './pages/Users';
+import { WebhooksPage } from './pages/Webhooks';
 import { Loading } from './ui';
 
 /** Who may open which page; the API enforces the same rules on every request. */
@@ -34,6 +35,7 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/dids', label: 'DIDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/caller-ids', label: 'Caller IDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/balances', label: 'Balances', roles: ['admin', 'staff', 'seller'] },
+  { path: '/webhooks', label: 'Webhooks', roles: ['admin', 'seller'] },
   { path: '/users', label: 'Users', roles: ['admin'] },
   { path: '/settings', label: 'Settings', roles: ['admin'] },
   { path: '/asterisk-servers', label: 'Asterisk servers', roles: ['admin'] },
@@ -78,6 +80,7 @@ export function App() {
         <Route path="dids" element={guard('/dids', <DidsPage />)} />
         <Route path="caller-ids" element={guard('/caller-ids', <CallerIdsPage />)} />
         <Route path="balances" element={guard('/balances', <BalancesPage />)} />
+        <Route path="webhooks" element={guard('/webhooks', <WebhooksPage />)} />
         <Route path="users" element={guard('/users', <UsersPage />)} />
         <Route path="settings" element={guard('/settings', <SettingsPage />)} />
         <Route path="asterisk-servers" element={guard('/asterisk-servers', <AsteriskServersPage />)} />
