@@ -201,12 +201,14 @@ export function createServices(deps: {
     dnc: createDncService({ db, defaultRegion: config.defaultPhoneRegion }),
     dialerCampaigns: createDialerCampaignsService({ db, clock }),
     dialerReports: createDialerReportsService({ db, clock }),
-    webhooks: createWebhooksService({ db, clock }),
+    webhooks: createWebhooksService({ db, clock, settings }),
     /** Sends the webhook outbox (the worker role's `webhooks-deliver` job). */
     webhookDelivery: createWebhookDelivery({
       db,
       clock,
       log,
+      sellersMayReachInternal: async () =>
+        (await settings.value('webhooks.sellers_private_addresses')) === true,
       ...(deps.random ? { random: deps.random } : {}),
     }),
   };

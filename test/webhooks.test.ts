@@ -52,6 +52,8 @@ for (const kind of backends()) {
       t = await startTestApp(kind, { callerIdApiToken: CID_TOKEN });
       rx = await startReceiver();
       admin = await t.userClient('admin');
+      // the receiver is on loopback, which sellers' webhooks may reach only when allowed
+      await admin.put('/api/settings/webhooks.sellers_private_addresses', { value: true });
     });
     after(async () => {
       await rx.close();
@@ -313,6 +315,44 @@ for (const kind of backends()) {
       assert.deepEqual([paused.status, paused.body.error.code], [400, 'bad_request']);
       assert.equal((await seller.del(`/api/webhooks/${sub.id}`)).status, 204);
       assert.equal((await seller.get(`/api/webhook-deliveries?subscription_id=${sub.id}`)).body.total, 0);
+    });
+
+    test('sellers may not reach internal addresses unless an admin allows it; admins always may', async () => {
+      const { seller, sub } = await subscribed('/internal', ['call.ended']);
+      const allow = (value: boolean) =>
+        admin.put('/api/settings/webhooks.sellers_private_addresses', { value });
+      assert.equal((await allow(false)).status, 200);
+      try {
+        for (const url of [
+          'http://127.0.0.1:9/x',
+          'http://localhost/x',
+          'http://[::1]/x',
+          'http://169.254.169.254/',
+        ]) {
+          const res = await seller.post('/api/webhooks', { url, events: ['call.ended'] });
+          assert.equal(res.status, 400, url);
+          assert.match(res.body.error.message, /internal address/);
+        }
+        // one made while it was allowed is refused at delivery: nothing reaches the address
+        const queued = await seller.post(`/api/webhooks/${sub.id}/test`);
+        assert.equal(await deliver(), 1);
+        const d = (await seller.get(`/api/webhook-deliveries/${queued.body.id}`)).body;
+        assert.deepEqual([d.state, d.last_status], ['pending', null]);
+        assert.match(d.last_error, /^refused: 127\.0\.0\.1 is an internal address/);
+        assert.equal(rx.received.filter(at('/internal')).length, 0);
+        // an admin's all-sellers subscription is the platform's own: it may
+        const mine = await admin.post('/api/webhooks', {
+          url: rx.url('/internal-admin'),
+          events: ['call.ended'],
+        });
+        assert.equal(mine.status, 201);
+        await admin.post(`/api/webhooks/${mine.body.id}/test`);
+        await deliver();
+        assert.equal(rx.received.filter(at('/internal-admin')).length, 1);
+        assert.equal((await admin.del(`/api/webhooks/${mine.body.id}`)).status, 204);
+      } finally {
+        await allow(true);
+      }
     });
 
     test('cap.reached and balance.low come with the call and the ledger entry; caller_id.cooled_down reaches all-sellers subscriptions', async () => {

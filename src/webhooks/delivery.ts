@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
+import { internalAddressOf } from './address.js';
 import { retryDelayMs } from './retry.js';
 import { signWebhook } from './signature.js';
 import { createWebhooksRepo, type AttemptResult, type ClaimedDelivery } from './webhooks.repo.js';
@@ -62,6 +63,8 @@ export function createWebhookDelivery(deps: {
   clock: Clock;
   log: Pick<Logger, 'warn' | 'error'>;
   random?: () => number;
+  /** Whether sellers' subscriptions may reach internal addresses (setting webhooks.sellers_private_addresses). */
+  sellersMayReachInternal: () => Promise<boolean>;
   options?: DeliveryOptions;
 }) {
   const repo = createWebhooksRepo(deps.db);
@@ -72,13 +75,28 @@ export function createWebhookDelivery(deps: {
   // longer than any attempt can take, so a live worker never loses its claim to another
   const leaseMs = timeoutMs + 50_000;
 
+  /**
+   * Why a seller's URL may not be requested: its host is or resolves to an internal address. The
+   * name is resolved again by fetch, so a DNS answer that changes in between (rebinding) is not
+   * caught here; the setting's description says internal addresses are refused, not unreachable.
+   */
+  async function refusal(d: ClaimedDelivery, internalAllowed: boolean): Promise<string | null> {
+    if (d.owner === null || internalAllowed) return null;
+    const internal = await internalAddressOf(new URL(d.url).hostname);
+    return internal === undefined
+      ? null
+      : `refused: ${internal} is an internal address (an admin can allow it: setting webhooks.sellers_private_addresses)`;
+  }
+
   /** One HTTP attempt: the exact body, signed at send time. */
-  async function post(d: ClaimedDelivery): Promise<AttemptResult> {
+  async function post(d: ClaimedDelivery, internalAllowed: boolean): Promise<AttemptResult> {
     const body = JSON.stringify(d.payload);
     const startedAt = deps.clock.now();
     const t0 = performance.now();
     const ms = () => Math.round(performance.now() - t0);
     try {
+      const refused = await refusal(d, internalAllowed);
+      if (refused) return { startedAt, durationMs: ms(), httpStatus: null, error: refused, excerpt: null };
       const res = await fetch(d.url, {
         method: 'POST',
         body,
@@ -108,8 +126,8 @@ export function createWebhookDelivery(deps: {
     }
   }
 
-  async function deliver(d: ClaimedDelivery): Promise<void> {
-    const r = await post(d);
+  async function deliver(d: ClaimedDelivery, internalAllowed: boolean): Promise<void> {
+    const r = await post(d, internalAllowed);
     const now = deps.clock.now();
     const delivered = r.error === null;
     const delay = delivered ? null : retryDelayMs(d.attempts, deps.random);
@@ -129,11 +147,13 @@ export function createWebhookDelivery(deps: {
 
   /** Sends `items` with at most `concurrency` requests in flight. */
   async function sendAll(items: ClaimedDelivery[]): Promise<void> {
+    if (items.length === 0) return;
+    const internalAllowed = await deps.sellersMayReachInternal();
     let next = 0;
     const lane = async () => {
       while (next < items.length) {
         const d = items[next++]!;
-        await deliver(d).catch((err: unknown) =>
+        await deliver(d, internalAllowed).catch((err: unknown) =>
           deps.log.error(
             { err, delivery: d.id },
             'webhook attempt could not be recorded; retried after its lease',

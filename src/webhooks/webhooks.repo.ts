@@ -53,6 +53,8 @@ export interface ClaimedDelivery {
   payload: unknown;
   url: string;
   secret: string;
+  /** The subscription's seller (null: an admin's all-sellers subscription). */
+  owner: number | null;
 }
 
 export interface AttemptResult {
@@ -238,7 +240,7 @@ export function createWebhooksRepo(db: Queryable) {
          UPDATE webhook_outbox o SET attempts = o.attempts + 1, next_attempt_at = $2, lease = gen_random_uuid()
            FROM due, webhook_subscriptions s
           WHERE o.id = due.id AND s.id = o.subscription_id
-         RETURNING o.id, o.lease, o.attempts, o.event, o.event_id, o.payload, s.url, s.secret`,
+         RETURNING o.id, o.lease, o.attempts, o.event, o.event_id, o.payload, s.url, s.secret, s.seller_id AS owner`,
         [now, leaseUntil, limit],
       );
     },

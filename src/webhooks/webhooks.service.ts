@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/db.js';
+import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, badRequest, notFound } from '../shared/errors.js';
 import { sellerScope, toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
+import { isInternalHost } from './address.js';
 import { TEST_EVENT, WEBHOOK_EVENT_NAMES } from './events.js';
 import {
   createWebhooksRepo,
@@ -69,8 +71,20 @@ function checkEvents(events: string[]): string[] {
  * test event, and the delivery log. The events themselves are written by the statements that
  * record them (`outbox.sql.ts`); delivery is `delivery.ts`.
  */
-export function createWebhooksService(deps: { db: Db; clock: Clock }) {
+export function createWebhooksService(deps: { db: Db; clock: Clock; settings: SettingsService }) {
   const repo = createWebhooksRepo(deps.db);
+
+  /**
+   * A seller's subscription may not name an internal host unless an admin allows it; names that
+   * resolve to one are refused at each delivery (delivery.ts).
+   */
+  async function checkReach(url: string, sellerId: number | null): Promise<string> {
+    if (sellerId === null || !isInternalHost(new URL(url).hostname)) return url;
+    if ((await deps.settings.value('webhooks.sellers_private_addresses')) === true) return url;
+    const why =
+      'url is an internal address (loopback, private network): an admin can allow it for sellers (setting webhooks.sellers_private_addresses)';
+    throw new AppError('validation_failed', why, { details: [{ path: '/url', message: why }] });
+  }
 
   async function get(actor: Actor, id: number): Promise<SubscriptionRow> {
     const row = await repo.subscription(id, sellerScope(actor));
@@ -101,9 +115,10 @@ export function createWebhooksService(deps: { db: Db; clock: Clock }) {
     input: SubscriptionInput,
   ): Promise<SubscriptionRow & { secret: string }> {
     const secret = newSecret();
+    const sellerId = await owner(actor, input.seller_id);
     const row = await repo.insertSubscription({
-      sellerId: await owner(actor, input.seller_id),
-      url: checkUrl(input.url),
+      sellerId,
+      url: await checkReach(checkUrl(input.url), sellerId),
       events: checkEvents(input.events),
       description: input.description?.trim() || null,
       active: input.active ?? true,
@@ -121,11 +136,11 @@ export function createWebhooksService(deps: { db: Db; clock: Clock }) {
       events?: string[] | undefined;
     },
   ): Promise<SubscriptionRow> {
-    await get(actor, id);
+    const sub = await get(actor, id);
     const row = await repo.updateSubscription(
       id,
       {
-        ...(patch.url !== undefined ? { url: checkUrl(patch.url) } : {}),
+        ...(patch.url !== undefined ? { url: await checkReach(checkUrl(patch.url), sub.seller_id) } : {}),
         ...(patch.events !== undefined ? { events: checkEvents(patch.events) } : {}),
         ...(patch.description !== undefined ? { description: patch.description?.trim() || null } : {}),
         ...(patch.active !== undefined ? { active: patch.active } : {}),

@@ -39,6 +39,12 @@ describe('webhooks in the dashboard, in Chromium', { skip, timeout: 180_000 }, (
     t = await startTestApp('postgres');
     rx = await startReceiver();
     browser = await launch();
+    // the receiver is on loopback, which sellers' webhooks may reach only when an admin allows it
+    const admin = await t.userClient('admin');
+    assert.equal(
+      (await admin.put('/api/settings/webhooks.sellers_private_addresses', { value: true })).status,
+      200,
+    );
     // the worker role's delivery job, as `capconduit start` runs it
     const quiet = { info() {}, error() {} };
     worker = startWorker([{ name: 'wh', everyMs: 100, run: () => t.services.webhookDelivery.runOnce() }], {
