@@ -110,6 +110,20 @@ describe('webhooks in the dashboard, in Chromium', { skip, timeout: 180_000 }, (
     await failing.getByRole('button', { name: /Redeliver/ }).click();
     await log.getByRole('row').filter({ hasText: 'HTTP 500' }).waitFor({ state: 'detached' });
     assert.equal(rx.received.filter((r) => r.path === '/from-browser').length, 3);
+    // its details: the event id receivers dedupe on, the body sent, both attempts
+    await log
+      .getByRole('row')
+      .nth(1)
+      .getByRole('button', { name: /Details/ })
+      .click();
+    const detail = page.getByRole('dialog', { name: 'Delivery of webhook.test' });
+    const attempts = detail.getByRole('table', { name: 'Attempts' });
+    await attempts.getByRole('row').filter({ hasText: 'HTTP 500' }).waitFor();
+    assert.match((await attempts.textContent()) ?? '', /HTTP 200.*HTTP 500.*receiver says 500/s);
+    const retried = rx.received.filter((r) => r.path === '/from-browser')[2]!;
+    assert.match((await detail.textContent()) ?? '', new RegExp(retried.json.id));
+    await screenshot(page, 'webhook-delivery');
+    await detail.getByRole('button', { name: 'Close' }).click();
 
     // at phone width nothing scrolls sideways
     const phone = await newPage(390, 844);

@@ -11,6 +11,7 @@ import {
   dateTime,
   type Column,
 } from '../../ui';
+import { DeliveryDetail } from './DeliveryDetail';
 import { WRAP, type Delivery, type DeliveryState, type Subscription } from './types';
 
 const LIMIT = 25;
@@ -41,6 +42,7 @@ export function DeliveryLog(props: { subscriptions: Subscription[] | undefined }
   const [subscription, setSubscription] = useState('');
   const [state, setState] = useState<DeliveryState | ''>('');
   const [offset, setOffset] = useState(0);
+  const [shown, setShown] = useState<Delivery | null>(null);
   const query = {
     limit: LIMIT,
     offset,
@@ -78,18 +80,27 @@ export function DeliveryLog(props: { subscriptions: Subscription[] | undefined }
     {
       header: 'Actions',
       cell: (d) => (
-        <button
-          type="button"
-          className="secondary"
-          disabled={redeliver.isPending || (d.state === 'pending' && d.next_attempt_at === null)}
-          onClick={() => redeliver.mutate(d)}
-        >
-          Redeliver
-          <span className="sr-only">
-            {' '}
-            {d.event} to {d.url}
-          </span>
-        </button>
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => setShown(d)}>
+            Details
+            <span className="sr-only">
+              {' '}
+              of {d.event} to {d.url}
+            </span>
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={redeliver.isPending || (d.state === 'pending' && d.next_attempt_at === null)}
+            onClick={() => redeliver.mutate(d)}
+          >
+            Redeliver
+            <span className="sr-only">
+              {' '}
+              {d.event} to {d.url}
+            </span>
+          </button>
+        </div>
       ),
     },
   ];
@@ -149,6 +160,7 @@ export function DeliveryLog(props: { subscriptions: Subscription[] | undefined }
         />
       )}
       {log.data && <Pagination total={log.data.total} limit={LIMIT} offset={offset} onChange={setOffset} />}
+      <DeliveryDetail delivery={shown} onClose={() => setShown(null)} />
     </>
   );
 }
