@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startWorker } from '../src/ops/worker.js';
+import { createWebhookDelivery } from '../src/webhooks/delivery.js';
 import { verifyWebhookSignature } from '../src/webhooks/signature.js';
 import { createWebhooksRepo } from '../src/webhooks/webhooks.repo.js';
 import type { Actor } from '../src/shared/types.js';
@@ -315,6 +316,70 @@ for (const kind of backends()) {
       assert.deepEqual([paused.status, paused.body.error.code], [400, 'bad_request']);
       assert.equal((await seller.del(`/api/webhooks/${sub.id}`)).status, 204);
       assert.equal((await seller.get(`/api/webhook-deliveries?subscription_id=${sub.id}`)).body.total, 0);
+    });
+
+    test('two workers sending at once deliver each event once', async () => {
+      const { seller, sub } = await subscribed('/crowd', ['call.ended']);
+      for (let i = 0; i < 30; i++)
+        assert.equal((await seller.post(`/api/webhooks/${sub.id}/test`)).status, 202);
+      // a second process's delivery worker on the same database
+      const other = createWebhookDelivery({
+        db: t.db,
+        clock: t.clock,
+        log: quiet,
+        sellersMayReachInternal: async () => true,
+        options: { batch: 4, concurrency: 2 },
+      });
+      const [a, b] = await Promise.all([deliver(), other.runOnce()]);
+      assert.equal(a + b, 30);
+      const got = rx.received.filter(at('/crowd'));
+      assert.equal(got.length, 30);
+      assert.equal(new Set(got.map((r) => r.json.id)).size, 30);
+    });
+
+    test(
+      'a row another worker has locked is skipped, not waited for',
+      { skip: kind === 'pglite' && 'one connection: no concurrent transactions' },
+      async () => {
+        const { seller, sub } = await subscribed('/locked', ['call.ended']);
+        const held = await seller.post(`/api/webhooks/${sub.id}/test`);
+        const free = await seller.post(`/api/webhooks/${sub.id}/test`);
+        await t.db.transaction(async (tx) => {
+          // another process's claim, still in its transaction
+          await tx.query('SELECT id FROM webhook_outbox WHERE id = $1 FOR UPDATE', [held.body.id]);
+          const sent = await Promise.race([
+            deliver(),
+            new Promise<string>((r) => setTimeout(() => r('blocked on the locked row'), 3000)),
+          ]);
+          assert.equal(sent, 1);
+        });
+        const got = rx.received.filter(at('/locked')).map((r) => r.json.id);
+        assert.equal(got.length, 1);
+        assert.equal((await seller.get(`/api/webhook-deliveries/${free.body.id}`)).body.state, 'delivered');
+        assert.equal(await deliver(), 1, 'sent once the lock is gone');
+      },
+    );
+
+    test('finished deliveries older than 30 days are pruned; pending ones stay', async () => {
+      const { sc, seller, sub } = await subscribed('/old', ['call.ended']);
+      const done = await seller.post(`/api/webhooks/${sub.id}/test`);
+      await deliver();
+      rx.answer(500);
+      const waiting = await seller.post(`/api/webhooks/${sub.id}/test`);
+      await deliver();
+      t.clock.advance(31 * 86_400_000);
+      assert.ok((await t.services.webhookDelivery.prune()) >= 1);
+      const left = await t.db.query<{ id: number }>(
+        'SELECT id FROM webhook_outbox WHERE subscription_id = $1',
+        [sub.id],
+      );
+      assert.deepEqual(
+        left.rows.map((r) => r.id),
+        [waiting.body.id],
+      );
+      assert.notEqual(done.body.id, waiting.body.id);
+      await t.services.webhooks.remove(sc.seller, sub.id); // its pending row is due again: not for later tests
+      admin = await t.userClient('admin'); // sessions end after 12 h
     });
 
     test('sellers may not reach internal addresses unless an admin allows it; admins always may', async () => {
