@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startWorker } from '../src/ops/worker.js';
 import { createWebhookDelivery } from '../src/webhooks/delivery.js';
 import { verifyWebhookSignature } from '../src/webhooks/signature.js';
-import { createWebhooksRepo } from '../src/webhooks/webhooks.repo.js';
+import { createOutboxRepo } from '../src/webhooks/outbox.repo.js';
 import type { Actor } from '../src/shared/types.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { callFlow } from './helpers/calls.js';
@@ -258,7 +258,7 @@ for (const kind of backends()) {
       const second = await seller.post(`/api/webhooks/${sub.id}/test`);
       const now = t.clock.now();
       const lease = t.services.webhookDelivery.leaseMs;
-      const claimed = await createWebhooksRepo(t.db).claim(now, new Date(now.getTime() + lease), 10);
+      const claimed = await createOutboxRepo(t.db).claim(now, new Date(now.getTime() + lease), 10);
       assert.deepEqual(
         claimed.map((d) => d.id),
         [second.body.id],

@@ -11,7 +11,7 @@ import type { Clock } from '../shared/clock.js';
 import { internalAddressOf } from './address.js';
 import { retryDelayMs } from './retry.js';
 import { signWebhook } from './signature.js';
-import { createWebhooksRepo, type AttemptResult, type ClaimedDelivery } from './webhooks.repo.js';
+import { createOutboxRepo, type AttemptResult, type ClaimedDelivery } from './outbox.repo.js';
 
 export const USER_AGENT = 'CapConduit-Webhooks/1';
 /** The most of a receiver's answer kept in the log. */
@@ -67,7 +67,7 @@ export function createWebhookDelivery(deps: {
   sellersMayReachInternal: () => Promise<boolean>;
   options?: DeliveryOptions;
 }) {
-  const repo = createWebhooksRepo(deps.db);
+  const repo = createOutboxRepo(deps.db);
   const timeoutMs = deps.options?.timeoutMs ?? 10_000;
   const batch = deps.options?.batch ?? 20;
   const concurrency = deps.options?.concurrency ?? 5;
