@@ -136,4 +136,38 @@ describe('webhooks in the dashboard, in Chromium', { skip, timeout: 180_000 }, (
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at phone width`);
     await screenshot(phone, 'webhooks-phone');
   });
+
+  test('an admin subscribes to every seller’s events and sees whose they are', async () => {
+    const admin = await t.userClient('admin', 'Ada Admin');
+    const seller = await t.userClient('seller', 'Sam Seller');
+    const page = await newPage();
+    await signIn(page, t.url, admin.user.email, admin.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('button', { name: 'Add subscription' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add subscription' });
+    await dialog.getByLabel('Whose events').waitFor();
+    await screenshot(page, 'webhook-form');
+    await dialog.getByLabel('URL').fill(rx.url('/platform'));
+    await dialog.getByLabel('Description').fill('Platform monitor');
+    await dialog.getByLabel('caller_id.cooled_down').check();
+    await dialog.getByRole('button', { name: 'Create subscription' }).click();
+    await page.getByRole('dialog', { name: 'Signing secret' }).getByRole('button', { name: 'Done' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Platform monitor' });
+    assert.match((await row.textContent()) ?? '', /All sellers/);
+
+    await page.getByRole('button', { name: 'Add subscription' }).click();
+    await dialog.getByLabel('Whose events').selectOption({ label: `Sam Seller (${seller.user.email})` });
+    await dialog.getByLabel('URL').fill(rx.url('/for-sam'));
+    await dialog.getByLabel('Description').fill('For Sam');
+    await dialog.getByRole('button', { name: 'Create subscription' }).click();
+    await page.getByRole('dialog', { name: 'Signing secret' }).getByRole('button', { name: 'Done' }).click();
+    const sams = page.getByRole('row').filter({ hasText: 'For Sam' });
+    assert.match((await sams.textContent()) ?? '', /Sam Seller/);
+    // the seller sees it as theirs; the platform's subscription is not theirs to see
+    const mine = await seller.get('/api/webhooks');
+    assert.deepEqual(
+      mine.body.items.map((s: { description: string }) => s.description),
+      ['For Sam'],
+    );
+  });
 });
