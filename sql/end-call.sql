@@ -125,7 +125,22 @@ WITH lc AS (
            SELECT lu.id, 'low_balance', 'Your balance is low',
                   'Balance ' || lu.after || ' is below ' || $18::numeric || '. Top up to keep calls flowing.',
                   jsonb_build_object('balance', lu.after::text, 'threshold', ($18::numeric)::text)
-             FROM lu WHERE lu.crossed_low RETURNING id), cn AS (
+             FROM lu WHERE lu.crossed_low RETURNING id),
+    lw_ev AS MATERIALIZED (
+  SELECT gen_random_uuid() AS event_id, e.type, e.seller_id, e.data FROM (SELECT 'balance.low' AS type, lu.id AS seller_id,
+              jsonb_build_object('seller_id', lu.id, 'balance', lu.after::text, 'threshold', ($18::numeric)::text) AS data
+         FROM lu WHERE lu.crossed_low) e
+   WHERE EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL))
+), lw AS (
+  INSERT INTO webhook_outbox (subscription_id, event_id, event, seller_id, payload, occurred_at)
+  SELECT s.id, e.event_id, e.type, e.seller_id,
+         jsonb_build_object('id', e.event_id, 'type', e.type, 'occurred_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data),
+         now()
+    FROM lw_ev e
+    JOIN webhook_subscriptions s ON s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL)
+                                AND e.type = ANY (s.events)
+  RETURNING id
+), cn AS (
   INSERT INTO cap_notices (scope, scope_id, cap, window_start)
   SELECT 'campaign', rc.id, f.cap, CASE f.cap WHEN 'hourly_cap' THEN st.campaign_hour WHEN 'daily_cap' THEN st.campaign_day WHEN 'monthly_cap' THEN st.campaign_month ELSE '-infinity' END
     FROM rc, st, unnest(rc.full_caps) AS f(cap) WHERE st.converted
@@ -156,6 +171,63 @@ WITH lc AS (
     FROM st JOIN campaigns cp ON cp.id = st.campaign_id JOIN clients cl ON cl.id = st.client_id,
          (SELECT array_agg(cap ORDER BY cap) AS caps FROM kn) n
    WHERE n.caps IS NOT NULL AND st.seller_id IS NOT NULL
+  RETURNING id
+), wh_ev AS MATERIALIZED (
+  SELECT gen_random_uuid() AS event_id, e.type, e.seller_id, e.data FROM (
+  SELECT 'call.ended' AS type, upd.seller_id, jsonb_build_object(
+      'call_id', upd.id, 'seller_id', upd.seller_id, 'campaign_id', upd.campaign_id, 'did', upd.did,
+      'caller_id', live.caller_id, 'state', CASE WHEN $13::text = 'hangup' THEN 'ended' ELSE 'expired' END,
+      'outcome', st.outcome, 'end_reason', $14::text,
+      'dial_status', CASE WHEN st.outcome IN ('answered', 'unanswered') THEN nullif($6::text, '') ELSE live.dial_status END,
+      'started_at', to_char(live.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'answered_at', CASE WHEN (st.outcome = 'answered') THEN to_char(($10::timestamptz - make_interval(secs => st.billsec)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+      'ended_at', to_char($10::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'duration', coalesce($8::int, greatest(0, round(extract(epoch FROM $10::timestamptz - live.started_at)))::int),
+      'billsec', upd.billsec,
+      'link_id', CASE WHEN (st.outcome = 'answered') THEN st.link_id END, 'client_id', CASE WHEN (st.outcome = 'answered') THEN st.client_id END,
+      'converted', st.converted, 'cost', upd.cost::text,
+      'payout', CASE WHEN st.converted THEN st.payout ELSE 0 END::numeric(12,4)::text) AS data FROM upd, live, st
+  UNION ALL SELECT 'call.answered', upd.seller_id, jsonb_build_object(
+      'call_id', upd.id, 'seller_id', upd.seller_id, 'campaign_id', upd.campaign_id, 'did', upd.did,
+      'caller_id', live.caller_id, 'state', CASE WHEN $13::text = 'hangup' THEN 'ended' ELSE 'expired' END,
+      'outcome', st.outcome, 'end_reason', $14::text,
+      'dial_status', CASE WHEN st.outcome IN ('answered', 'unanswered') THEN nullif($6::text, '') ELSE live.dial_status END,
+      'started_at', to_char(live.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'answered_at', CASE WHEN (st.outcome = 'answered') THEN to_char(($10::timestamptz - make_interval(secs => st.billsec)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+      'ended_at', to_char($10::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'duration', coalesce($8::int, greatest(0, round(extract(epoch FROM $10::timestamptz - live.started_at)))::int),
+      'billsec', upd.billsec,
+      'link_id', CASE WHEN (st.outcome = 'answered') THEN st.link_id END, 'client_id', CASE WHEN (st.outcome = 'answered') THEN st.client_id END,
+      'converted', st.converted, 'cost', upd.cost::text,
+      'payout', CASE WHEN st.converted THEN st.payout ELSE 0 END::numeric(12,4)::text) FROM upd, live, st WHERE st.outcome = 'answered'
+  UNION ALL SELECT 'call.converted', upd.seller_id, jsonb_build_object(
+      'call_id', upd.id, 'seller_id', upd.seller_id, 'campaign_id', upd.campaign_id, 'did', upd.did,
+      'caller_id', live.caller_id, 'state', CASE WHEN $13::text = 'hangup' THEN 'ended' ELSE 'expired' END,
+      'outcome', st.outcome, 'end_reason', $14::text,
+      'dial_status', CASE WHEN st.outcome IN ('answered', 'unanswered') THEN nullif($6::text, '') ELSE live.dial_status END,
+      'started_at', to_char(live.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'answered_at', CASE WHEN (st.outcome = 'answered') THEN to_char(($10::timestamptz - make_interval(secs => st.billsec)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+      'ended_at', to_char($10::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'duration', coalesce($8::int, greatest(0, round(extract(epoch FROM $10::timestamptz - live.started_at)))::int),
+      'billsec', upd.billsec,
+      'link_id', CASE WHEN (st.outcome = 'answered') THEN st.link_id END, 'client_id', CASE WHEN (st.outcome = 'answered') THEN st.client_id END,
+      'converted', st.converted, 'cost', upd.cost::text,
+      'payout', CASE WHEN st.converted THEN st.payout ELSE 0 END::numeric(12,4)::text) FROM upd, live, st WHERE st.converted
+  UNION ALL SELECT 'cap.reached', st.seller_id,
+         jsonb_build_object('scope', 'campaign', 'campaign_id', st.campaign_id, 'call_id', st.id, 'caps', to_jsonb(n.caps))
+    FROM st, (SELECT array_agg(cap ORDER BY cap) AS caps FROM cn) n WHERE n.caps IS NOT NULL
+  UNION ALL SELECT 'cap.reached', st.seller_id,
+         jsonb_build_object('scope', 'link', 'campaign_id', st.campaign_id, 'link_id', st.link_id, 'client_id', st.client_id, 'call_id', st.id, 'caps', to_jsonb(n.caps))
+    FROM st, (SELECT array_agg(cap ORDER BY cap) AS caps FROM kn) n WHERE n.caps IS NOT NULL) e
+   WHERE EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL))
+), wh AS (
+  INSERT INTO webhook_outbox (subscription_id, event_id, event, seller_id, payload, occurred_at)
+  SELECT s.id, e.event_id, e.type, e.seller_id,
+         jsonb_build_object('id', e.event_id, 'type', e.type, 'occurred_at', to_char($10::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data),
+         $10::timestamptz
+    FROM wh_ev e
+    JOIN webhook_subscriptions s ON s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL)
+                                AND e.type = ANY (s.events)
   RETURNING id
 )
 SELECT lc.id AS call_id, lc.state AS state_before, fresh.id IS NOT NULL AS fresh, upd.id IS NOT NULL AS changed,

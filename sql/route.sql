@@ -163,6 +163,22 @@ WITH cam AS (
   UPDATE clients k SET in_flight = k.in_flight + 1
     FROM ins, pick WHERE k.id = pick.client_id AND ins.state = 'dialing'
   RETURNING k.id
+), wh_ev AS MATERIALIZED (
+  SELECT gen_random_uuid() AS event_id, e.type, e.seller_id, e.data FROM (SELECT 'call.started' AS type, cam.seller_id AS seller_id,
+            jsonb_build_object('call_id', ins.id, 'seller_id', cam.seller_id, 'campaign_id', cam.id, 'did', $11::text,
+                               'caller_id', $13::text, 'state', ins.state, 'reject_reason', v.reason,
+                               'link_id', pick.link_id, 'client_id', pick.client_id, 'started_at', to_char($6::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS data
+       FROM ins, verdict v LEFT JOIN cam ON true LEFT JOIN pick ON true) e
+   WHERE EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL))
+), wh AS (
+  INSERT INTO webhook_outbox (subscription_id, event_id, event, seller_id, payload, occurred_at)
+  SELECT s.id, e.event_id, e.type, e.seller_id,
+         jsonb_build_object('id', e.event_id, 'type', e.type, 'occurred_at', to_char($6::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data),
+         $6::timestamptz
+    FROM wh_ev e
+    JOIN webhook_subscriptions s ON s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL)
+                                AND e.type = ANY (s.events)
+  RETURNING id
 )
 SELECT ins.id AS call_id, ins.state, v.reason, ids.attempt_id, pick.link_id, pick.client_id, pick.client_identifier,
        cam.dial_timeout_seconds AS dial_timeout, ins.recording,

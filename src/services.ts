@@ -31,6 +31,8 @@ import { createReportsService } from './reports/reports.service.js';
 import { createOverviewService } from './stats/overview.service.js';
 import type { Clock } from './shared/clock.js';
 import { createUsersService } from './users/users.service.js';
+import { createWebhookDelivery } from './webhooks/delivery.js';
+import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { createAriClient } from './ari/index.js';
 import { createServersService, type AriProbe } from './ari/servers.service.js';
 import { createCallControl } from './callcontrol/index.js';
@@ -201,6 +203,16 @@ export function createServices(deps: {
     dnc: createDncService({ db, defaultRegion: config.defaultPhoneRegion }),
     dialerCampaigns: createDialerCampaignsService({ db, clock }),
     dialerReports: createDialerReportsService({ db, clock }),
+    webhooks: createWebhooksService({ db, clock, settings }),
+    /** Sends the webhook outbox (the worker role's `webhooks-deliver` job). */
+    webhookDelivery: createWebhookDelivery({
+      db,
+      clock,
+      log,
+      sellersMayReachInternal: async () =>
+        (await settings.value('webhooks.sellers_private_addresses')) === true,
+      ...(deps.random ? { random: deps.random } : {}),
+    }),
   };
 }
 

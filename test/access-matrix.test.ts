@@ -150,6 +150,16 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['POST', '/api/me/dialer/preview/skip', ['agent']],
   ['GET', '/api/dialer/reports/campaigns', MANAGERS],
   ['GET', '/api/dialer/reports/agents', MANAGERS],
+  ['GET', '/api/webhooks', ['admin', 'seller']],
+  ['POST', '/api/webhooks', ['admin', 'seller']],
+  ['GET', '/api/webhooks/:id', ['admin', 'seller']],
+  ['PATCH', '/api/webhooks/:id', ['admin', 'seller']],
+  ['DELETE', '/api/webhooks/:id', ['admin', 'seller']],
+  ['POST', '/api/webhooks/:id/rotate-secret', ['admin', 'seller']],
+  ['POST', '/api/webhooks/:id/test', ['admin', 'seller']],
+  ['GET', '/api/webhook-deliveries', ['admin', 'seller']],
+  ['GET', '/api/webhook-deliveries/:id', ['admin', 'seller']],
+  ['POST', '/api/webhook-deliveries/:id/redeliver', ['admin', 'seller']],
 ];
 /** The PBX's routes: no user may call them, only the holder of the internal token. */
 const INTERNAL = [

@@ -12,6 +12,7 @@ import { ledgerSql } from '../billing/balances.repo.js';
 import { namedParams } from '../db/named.js';
 import { CAMPAIGN_FULL, LINK_COUNTERS, settleSlot } from '../routing/caps.js';
 import { callLookup, isoTime, lockCall } from '../routing/statements.js';
+import { callEndOutbox } from './call-events.sql.js';
 import { OPEN_STATES, sqlList } from './call-state.js';
 import { dispositionSql } from './dispositions.js';
 
@@ -188,7 +189,7 @@ export function endCallStatement() {
          (SELECT array_agg(cap ORDER BY cap) AS caps FROM kn) n
    WHERE n.caps IS NOT NULL AND st.seller_id IS NOT NULL
   RETURNING id
-)
+), ${callEndOutbox(p)}
 SELECT lc.id AS call_id, lc.state AS state_before, fresh.id IS NOT NULL AS fresh, upd.id IS NOT NULL AS changed,
        upd.cost, (SELECT count(*) FROM nt) + (SELECT count(*) FROM ln) AS notices,
        CASE WHEN upd.id IS NULL

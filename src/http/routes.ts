@@ -27,6 +27,7 @@ import { internalRoutes } from '../routing/internal.routes.js';
 import { settingsRoutes } from '../settings/settings.routes.js';
 import { overviewRoutes } from '../stats/overview.routes.js';
 import { usersRoutes } from '../users/users.routes.js';
+import { webhooksRoutes } from '../webhooks/webhooks.routes.js';
 import type { App } from './types.js';
 
 /** Every /api route, grouped by domain; each file declares who may call what. */
@@ -59,4 +60,5 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   dialerCampaignsRoutes(app, services);
   dialerConsoleRoutes(app, services);
   dialerReportsRoutes(app, services);
+  webhooksRoutes(app, services);
 }

@@ -10,6 +10,35 @@ import {
   reservedEntry,
   skippedEntries,
 } from './statements.js';
+import { outboxCtes } from '../webhooks/outbox.sql.js';
+
+/**
+ * The `call.started` webhook event of a call just written (`ins`; none when the request was a
+ * retry): CTEs `wh_ev`, `wh` (src/webhooks/outbox.sql.ts). The expressions name the call's
+ * campaign, seller, state, reason and reserved link and client in the statement's FROM items.
+ */
+function startedOutbox(
+  p: { did: string; caller: string; now: string },
+  e: {
+    state: string;
+    reason: string;
+    campaign: string;
+    seller: string;
+    link: string;
+    client: string;
+    from: string;
+  },
+): string {
+  return outboxCtes(
+    'wh',
+    `SELECT 'call.started' AS type, ${e.seller} AS seller_id,
+            jsonb_build_object('call_id', ins.id, 'seller_id', ${e.seller}, 'campaign_id', ${e.campaign}, 'did', ${p.did},
+                               'caller_id', ${p.caller}, 'state', ${e.state}, 'reject_reason', ${e.reason},
+                               'link_id', ${e.link}, 'client_id', ${e.client}, 'started_at', ${isoTime(p.now)}) AS data
+       FROM ${e.from}`,
+    p.now,
+  );
+}
 
 /** The format inbound calls are recorded in (the dialplan's MixMonitor writes `${CC_RECORDING}.wav`). */
 const RECORDING_FORMAT = 'wav';
@@ -148,7 +177,15 @@ export function routeStatement() {
   UPDATE clients k SET in_flight = k.in_flight + 1
     FROM ins, pick WHERE k.id = pick.client_id AND ins.state = 'dialing'
   RETURNING k.id
-)
+), ${startedOutbox(p, {
+    state: 'ins.state',
+    reason: 'v.reason',
+    campaign: 'cam.id',
+    seller: 'cam.seller_id',
+    link: 'pick.link_id',
+    client: 'pick.client_id',
+    from: 'ins, verdict v LEFT JOIN cam ON true LEFT JOIN pick ON true',
+  })}
 SELECT ins.id AS call_id, ins.state, v.reason, ids.attempt_id, pick.link_id, pick.client_id, pick.client_identifier,
        cam.dial_timeout_seconds AS dial_timeout, ins.recording,
        CASE WHEN ins.state IS DISTINCT FROM 'dialing'
@@ -194,7 +231,15 @@ export function rejectStatement() {
     FROM prior WHERE NOT prior.busy
   ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
   RETURNING id
-)
+), ${startedOutbox(p, {
+    state: "'rejected'",
+    reason: p.reason,
+    campaign: p.campaign,
+    seller: p.seller,
+    link: 'NULL::bigint',
+    client: 'NULL::bigint',
+    from: 'ins',
+  })}
 SELECT ins.id AS call_id FROM (SELECT 1) one LEFT JOIN ins ON true`;
   return { sql, values: REJECT_PARAMS.values, legend: REJECT_PARAMS.legend };
 }

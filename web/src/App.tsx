@@ -22,6 +22,7 @@ import { ReportsPage } from './pages/Reports';
 import { StatementPage } from './pages/reports/Statement';
 import { SettingsPage } from './pages/Settings';
 import { UsersPage } from './pages/Users';
+import { WebhooksPage } from './pages/Webhooks';
 import { Loading } from './ui';
 
 /** Who may open which page; the API enforces the same rules on every request. */
@@ -37,6 +38,7 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/dids', label: 'DIDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/caller-ids', label: 'Caller IDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/balances', label: 'Balances', roles: ['admin', 'staff', 'seller'] },
+  { path: '/webhooks', label: 'Webhooks', roles: ['admin', 'seller'] },
   { path: '/users', label: 'Users', roles: ['admin'] },
   { path: '/settings', label: 'Settings', roles: ['admin'] },
   { path: '/asterisk-servers', label: 'Asterisk servers', roles: ['admin'] },
@@ -83,6 +85,7 @@ export function App() {
         <Route path="dids" element={guard('/dids', <DidsPage />)} />
         <Route path="caller-ids" element={guard('/caller-ids', <CallerIdsPage />)} />
         <Route path="balances" element={guard('/balances', <BalancesPage />)} />
+        <Route path="webhooks" element={guard('/webhooks', <WebhooksPage />)} />
         <Route path="users" element={guard('/users', <UsersPage />)} />
         <Route path="settings" element={guard('/settings', <SettingsPage />)} />
         <Route path="asterisk-servers" element={guard('/asterisk-servers', <AsteriskServersPage />)} />

@@ -260,6 +260,7 @@ const STATUS_TONE: Record<string, string> = {
   ended: 'neutral',
   recording: 'bad',
   done: 'good',
+  delivered: 'good',
   failed: 'bad',
   deleted: 'neutral',
   ok: 'good',
