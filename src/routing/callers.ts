@@ -127,7 +127,9 @@ export function checkedFilter(filter: CallerFilter | null | undefined): CallerFi
   if (filter.block_anonymous) out.block_anonymous = true;
   const problems = filterProblems(out);
   if (problems.length > 0)
-    throw new AppError('validation_failed', `caller_filter: ${problems.join('; ')}`, { details: problems });
+    throw new AppError('validation_failed', `caller_filter: ${problems.join('; ')}`, {
+      details: [{ path: '/caller_filter', message: problems.join('; ') }],
+    });
   return Object.keys(out).length === 0 ? null : out;
 }
 

@@ -2,12 +2,13 @@ import { useId, useState } from 'react';
 import { api } from '../../api';
 import { isStaff, useMe } from '../../auth';
 import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { CallerRulesFields, draftOf, rulesOf, type CallerRules } from './CallerRules';
 import { capHint } from './caps';
 import { TimeZoneSelect } from '../../timezones';
 import { BusinessHoursEditor, cleanHours, type BusinessHours } from '../common/BusinessHoursEditor';
 import { useSellers } from '../common/sellers';
 
-export interface Campaign {
+export interface Campaign extends CallerRules {
   id: number;
   seller_id: number;
   seller_name: string;
@@ -52,6 +53,7 @@ export function CampaignForm(props: {
   });
   const [hours, setHours] = useState<BusinessHours | null>(c?.business_hours ?? null);
   const [record, setRecord] = useState(c?.record_calls ?? false);
+  const [callers, setCallers] = useState(() => draftOf(c, 'campaign'));
   const recordHint = useId();
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
     setV({ ...v, [k]: e.target.value });
@@ -71,6 +73,7 @@ export function CampaignForm(props: {
       timezone: v.timezone,
       business_hours: cleanHours(hours),
       record_calls: record,
+      ...rulesOf(callers),
     };
     if (!c && isStaff(me)) body.seller_id = Number(v.seller_id);
     return c
@@ -212,6 +215,7 @@ export function CampaignForm(props: {
         </small>
       </p>
       <BusinessHoursEditor value={hours} onChange={setHours} timezoneHint={v.timezone} />
+      <CallerRulesFields level="campaign" value={callers} onChange={setCallers} errors={f} />
       <div className="form-actions">
         {props.onCancel && (
           <button type="button" className="secondary" onClick={props.onCancel}>

@@ -2,10 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
 import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { CallerRulesFields, draftOf, rulesOf, type CallerRules } from './CallerRules';
 import { capHint } from './caps';
 import { checkMoney, MONEY_LIMITS } from '../../money';
 
-export interface CampaignLink {
+export interface CampaignLink extends CallerRules {
   id: number;
   campaign_id: number;
   client_id: number;
@@ -59,6 +60,7 @@ export function LinkForm(props: {
     payout: l?.payout ? String(Number(l.payout)) : '0',
     min_billable_duration: String(l?.min_billable_duration ?? 0),
   });
+  const [callers, setCallers] = useState(() => draftOf(l, 'link'));
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
     setV({ ...v, [k]: e.target.value });
   const clients = useQuery({
@@ -76,6 +78,7 @@ export function LinkForm(props: {
       weight: Number(v.weight),
       payout: v.payout.trim() === '' ? '0' : v.payout.trim(),
       min_billable_duration: Number(v.min_billable_duration),
+      ...rulesOf(callers),
     };
     for (const [k] of CAPS) body[k] = numberOrNull(v[k]);
     if (l) return api.patch(`/api/links/${l.id}`, body);
@@ -188,6 +191,7 @@ export function LinkForm(props: {
           )}
         </Field>
       </div>
+      <CallerRulesFields level="link" value={callers} onChange={setCallers} errors={f} />
       <div className="form-actions">
         <button type="button" className="secondary" onClick={props.onCancel}>
           Cancel
