@@ -52,7 +52,7 @@ WITH lc AS (
    FOR UPDATE OF t
 ), lx AS (
   SELECT t.id FROM campaign_client_settings t JOIN st ON t.id = st.link_id
-   WHERE (st.held OR st.converted) AND (SELECT count(*) FROM cam) >= 0
+   WHERE (st.held OR st.converted OR (st.outcome = 'answered')) AND (SELECT count(*) FROM cam) >= 0
    FOR UPDATE OF t
 ), lk AS (
   SELECT k.id FROM clients k JOIN st ON k.id = st.client_id
@@ -66,11 +66,12 @@ WITH lc AS (
   CASE WHEN t.daily_cap IS NOT NULL AND t.day_count >= t.daily_cap THEN 'daily_cap' END,
   CASE WHEN t.monthly_cap IS NOT NULL AND t.month_count >= t.monthly_cap THEN 'monthly_cap' END], NULL) AS full_caps
 ), rl AS (
-  UPDATE campaign_client_settings t SET in_flight = t.in_flight - CASE WHEN st.held THEN 1 ELSE 0 END, hour_count = t.hour_count + CASE WHEN t.hour_start = st.hour_start::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END, day_count = t.day_count + CASE WHEN t.day_start = st.day_start::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END, month_count = t.month_count + CASE WHEN t.month_start = st.month_start::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END,
-         current_total_calls = t.current_total_calls + CASE WHEN st.converted THEN 1 ELSE 0 END
+  -- a link's caps count its conversions, or every answered call (cap_counts)
+  UPDATE campaign_client_settings t SET in_flight = t.in_flight - CASE WHEN st.held THEN 1 ELSE 0 END, hour_count = t.hour_count + CASE WHEN t.hour_start = st.hour_start::timestamptz THEN (CASE WHEN (CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END) THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END, day_count = t.day_count + CASE WHEN t.day_start = st.day_start::timestamptz THEN (CASE WHEN (CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END) THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END, month_count = t.month_count + CASE WHEN t.month_start = st.month_start::timestamptz THEN (CASE WHEN (CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END) THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END,
+         current_total_calls = t.current_total_calls + CASE WHEN (CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END) THEN 1 ELSE 0 END
     FROM st, lx WHERE t.id = lx.id
   RETURNING t.id, t.current_total_calls, t.total_calls_allowed, t.hour_count, t.day_count, t.month_count,
-  t.hourly_cap, t.daily_cap, t.monthly_cap
+  t.hourly_cap, t.daily_cap, t.monthly_cap, (CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END) AS counted
 ), rk AS (
   -- the client's slot is released whether or not its link still exists
   UPDATE clients k SET in_flight = k.in_flight - 1 FROM lk WHERE k.id = lk.id
@@ -153,7 +154,7 @@ WITH lc AS (
   CASE WHEN rl.total_calls_allowed IS NOT NULL AND rl.current_total_calls >= rl.total_calls_allowed THEN 'total_calls_allowed' END,
   CASE WHEN rl.hourly_cap IS NOT NULL AND rl.hour_count >= rl.hourly_cap THEN 'hourly_cap' END,
   CASE WHEN rl.daily_cap IS NOT NULL AND rl.day_count >= rl.daily_cap THEN 'daily_cap' END,
-  CASE WHEN rl.monthly_cap IS NOT NULL AND rl.month_count >= rl.monthly_cap THEN 'monthly_cap' END], NULL)) AS f(cap) WHERE st.converted
+  CASE WHEN rl.monthly_cap IS NOT NULL AND rl.month_count >= rl.monthly_cap THEN 'monthly_cap' END], NULL)) AS f(cap) WHERE rl.counted
   ON CONFLICT DO NOTHING
   RETURNING scope_id, cap
 ), nt AS (

@@ -1,3 +1,4 @@
+import { createAutoPauseService } from './clients/auto-pause.service.js';
 import { createAgentFeed } from './agents/agent-feed.service.js';
 import { createAgentStatusService } from './agents/agent-status.service.js';
 import { createChangeNotifier } from './agents/changes.js';
@@ -174,6 +175,7 @@ export function createServices(deps: {
     notifications: createNotificationsService({ db, clock }),
     balances: createBalancesService({ db, settings }),
     clients: createClientsService({ db, clock }),
+    autoPause: createAutoPauseService({ db, clock }),
     dids: createDidsService({ db, clock, defaultRegion: config.defaultPhoneRegion }),
     didRequests: createDidRequestsService({ db, clock }),
     campaigns,

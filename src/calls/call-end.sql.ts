@@ -47,6 +47,9 @@ export function chargeSql(billsec: string, inc: string, rate: string): string {
   return `(div(ceil(${billsec}::numeric / ${inc}) * ${inc} * ${rate} * 1000000 + 3000, 6000) / 10000.0)::numeric(14,4)`;
 }
 
+/** Whether the ended call counts for good against the caps of its link `t` (cap_counts). */
+const LINK_COUNTED = `(CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END)`;
+
 /** Caps of a link row (the `rl` RETURNING) that are full, with the window each counts in. */
 const LINK_FULL = `array_remove(ARRAY[
   CASE WHEN rl.total_calls_allowed IS NOT NULL AND rl.current_total_calls >= rl.total_calls_allowed THEN 'total_calls_allowed' END,
@@ -91,7 +94,7 @@ export function endCallStatement() {
    FOR UPDATE OF t
 ), lx AS (
   SELECT t.id FROM campaign_client_settings t JOIN st ON t.id = st.link_id
-   WHERE (st.held OR st.converted) AND (SELECT count(*) FROM cam) >= 0
+   WHERE (st.held OR st.converted OR ${answered}) AND (SELECT count(*) FROM cam) >= 0
    FOR UPDATE OF t
 ), lk AS (
   SELECT k.id FROM clients k JOIN st ON k.id = st.client_id
@@ -102,10 +105,11 @@ export function endCallStatement() {
     FROM st, cam WHERE t.id = cam.id
   RETURNING t.id, ${CAMPAIGN_FULL} AS full_caps
 ), rl AS (
-  UPDATE campaign_client_settings t SET ${settleSlot('st.held', 'st.converted', 'st.hour_start', 'st.day_start', 'st.month_start')},
-         current_total_calls = t.current_total_calls + CASE WHEN st.converted THEN 1 ELSE 0 END
+  -- a link's caps count its conversions, or every answered call (cap_counts)
+  UPDATE campaign_client_settings t SET ${settleSlot('st.held', LINK_COUNTED, 'st.hour_start', 'st.day_start', 'st.month_start')},
+         current_total_calls = t.current_total_calls + CASE WHEN ${LINK_COUNTED} THEN 1 ELSE 0 END
     FROM st, lx WHERE t.id = lx.id
-  RETURNING t.id, ${LINK_COUNTERS}
+  RETURNING t.id, ${LINK_COUNTERS}, ${LINK_COUNTED} AS counted
 ), rk AS (
   -- the client's slot is released whether or not its link still exists
   UPDATE clients k SET in_flight = k.in_flight - 1 FROM lk WHERE k.id = lk.id
@@ -170,7 +174,7 @@ export function endCallStatement() {
 ), kn AS (
   INSERT INTO cap_notices (scope, scope_id, cap, window_start)
   SELECT 'link', rl.id, f.cap, ${windowOf('st.hour_start', 'st.day_start', 'st.month_start')}
-    FROM rl, st, unnest(${LINK_FULL}) AS f(cap) WHERE st.converted
+    FROM rl, st, unnest(${LINK_FULL}) AS f(cap) WHERE rl.counted
   ON CONFLICT DO NOTHING
   RETURNING scope_id, cap
 ), nt AS (

@@ -22,6 +22,7 @@ import type { Services } from '../services.js';
 import { MONEY_LIMITS } from '../shared/money-limits.js';
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')]);
+const CAP_COUNTS = ['conversions', 'answered'] as const;
 
 export const Link = Type.Object({
   id: Type.Integer(),
@@ -44,6 +45,7 @@ export const Link = Type.Object({
   caller_filter: Nullable(CallerFilterSchema),
   duplicate_window_seconds: Nullable(Type.Integer()),
   duplicate_action: Nullable(StringEnum(LINK_REPEAT_ACTIONS)),
+  cap_counts: StringEnum(CAP_COUNTS),
   in_flight: Type.Integer({ description: 'Calls through this link now (counts against max_concurrency)' }),
   hour_count: Type.Integer({
     description: 'Calls counted this hour (campaign time zone) against hourly_cap',
@@ -75,6 +77,12 @@ export const LinkBody = {
   payout: Type.Optional(MoneyIn({ max: MONEY_LIMITS.payout })),
   min_billable_duration: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
   schedule: Type.Optional(Nullable(BusinessHours)),
+  cap_counts: Type.Optional(
+    StringEnum(CAP_COUNTS, {
+      description:
+        'What the total, hourly, daily and monthly caps count once a call is over: conversions (default) or answered calls; calls in flight count either way',
+    }),
+  ),
   caller_filter: Type.Optional(Nullable(CallerFilterSchema)),
   duplicate_window_seconds: Type.Optional(
     Nullable({

@@ -20,6 +20,7 @@ function view(row: LinkRow, now: Date): LinkView {
       client_status: row.client_status === 'active' ? 'active' : 'disabled',
       client_hours: row.client_hours,
       client_timezone: row.client_timezone,
+      client_paused_until: row.client_paused_until,
       schedule: row.schedule as BusinessHours | null, // checked by assertValidHours when saved
     },
     row.campaign_timezone,
@@ -49,6 +50,7 @@ const DEFAULTS: LinkFields = {
   caller_filter: null,
   duplicate_window_seconds: null,
   duplicate_action: null,
+  cap_counts: 'conversions',
 };
 
 function normalise(input: LinkInput): Partial<LinkFields> {

@@ -12,7 +12,8 @@ const LINK_JSON = `json_build_object('id', l.id, 'client_id', l.client_id, 'clie
   'client_name', k.name, 'status', l.status, 'client_status', k.status, 'forwarding_priority', l.forwarding_priority,
   'weight', l.weight, 'schedule', l.schedule, 'client_timezone', k.timezone, 'client_hours', k.business_hours,
   'min_billable_duration', l.min_billable_duration, 'payout', l.payout::text, 'caller_filter', l.caller_filter,
-  'duplicate_window_seconds', l.duplicate_window_seconds, 'duplicate_action', l.duplicate_action)`;
+  'duplicate_window_seconds', l.duplicate_window_seconds, 'duplicate_action', l.duplicate_action,
+  'client_paused_until', k.paused_until)`;
 
 /** A call's decision as the database holds it: what its current attempt dials, or why it does not. */
 export interface DecisionRow {

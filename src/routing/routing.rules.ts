@@ -37,6 +37,7 @@ export const UNAVAILABLE_REASONS = [
   'client_disabled',
   'client_closed',
   'link_schedule_closed',
+  'client_auto_paused',
 ] as const;
 export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
 
@@ -71,6 +72,8 @@ export interface CandidateLink {
   client_hours: BusinessHours | null;
   min_billable_duration: number;
   payout: string;
+  /** The client's pause after unanswered calls ends then (past: not paused). */
+  client_paused_until?: string | Date | null;
 }
 
 export interface CampaignSnapshot {
@@ -93,12 +96,15 @@ export function precheck(
 
 /** Step 2: why a link cannot take calls right now, from its own and its client's settings. */
 export function unavailableReason(
-  link: Pick<CandidateLink, 'status' | 'client_status' | 'client_hours' | 'client_timezone' | 'schedule'>,
+  link: Pick<CandidateLink, 'status' | 'client_status' | 'client_hours' | 'client_timezone' | 'schedule'> & {
+    client_paused_until?: Date | string | null;
+  },
   campaignTz: string,
   at: Date,
 ): UnavailableReason | undefined {
   if (link.status !== 'active') return 'link_paused';
   if (link.client_status !== 'active') return 'client_disabled';
+  if (link.client_paused_until && new Date(link.client_paused_until) > at) return 'client_auto_paused';
   if (!isOpen(link.client_hours, link.client_timezone, at)) return 'client_closed';
   if (!isOpen(link.schedule, campaignTz, at)) return 'link_schedule_closed';
   return undefined;

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
 import { CallerRulesFields, draftOf, rulesOf, type CallerRules } from './CallerRules';
-import { capHint } from './caps';
+import { capHint, LINK_CAP_COUNTS } from './caps';
 import { checkMoney, MONEY_LIMITS } from '../../money';
 
 export interface CampaignLink extends CallerRules {
@@ -13,7 +13,14 @@ export interface CampaignLink extends CallerRules {
   client_name: string;
   client_status: string;
   status: 'active' | 'paused';
-  unavailable_now: 'link_paused' | 'client_disabled' | 'client_closed' | 'link_schedule_closed' | null;
+  unavailable_now:
+    | 'link_paused'
+    | 'client_disabled'
+    | 'client_closed'
+    | 'link_schedule_closed'
+    | 'client_auto_paused'
+    | null;
+  cap_counts: 'conversions' | 'answered';
   forwarding_priority: number;
   weight: number;
   max_concurrency: number | null;
@@ -59,6 +66,7 @@ export function LinkForm(props: {
     monthly_cap: l?.monthly_cap?.toString() ?? '',
     payout: l?.payout ? String(Number(l.payout)) : '0',
     min_billable_duration: String(l?.min_billable_duration ?? 0),
+    cap_counts: l?.cap_counts ?? 'conversions',
   });
   const [callers, setCallers] = useState(() => draftOf(l, 'link'));
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
@@ -78,6 +86,7 @@ export function LinkForm(props: {
       weight: Number(v.weight),
       payout: v.payout.trim() === '' ? '0' : v.payout.trim(),
       min_billable_duration: Number(v.min_billable_duration),
+      cap_counts: v.cap_counts,
       ...rulesOf(callers),
     };
     for (const [k] of CAPS) body[k] = numberOrNull(v[k]);
@@ -144,7 +153,7 @@ export function LinkForm(props: {
           )}
         </Field>
         {CAPS.map(([k, label, min]) => (
-          <Field key={k} label={label} error={f[k]} hint={capHint(k)}>
+          <Field key={k} label={label} error={f[k]} hint={capHint(k, LINK_CAP_COUNTS[v.cap_counts])}>
             {(id, d) => (
               <input
                 id={id}
@@ -158,6 +167,18 @@ export function LinkForm(props: {
             )}
           </Field>
         ))}
+        <Field
+          label="Caps count"
+          error={f.cap_counts}
+          hint="What the total, hourly, daily and monthly caps count once a call is over; calls in progress count either way"
+        >
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={v.cap_counts} onChange={set('cap_counts')}>
+              <option value="conversions">Converted calls</option>
+              <option value="answered">Answered calls</option>
+            </select>
+          )}
+        </Field>
         <Field
           label="Payout per converted call ($)"
           error={f.payout}
