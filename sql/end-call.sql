@@ -118,15 +118,23 @@ WITH lc AS (
 ), lo AS (SELECT u.id, u.balance, -upd.cost AS amount FROM users u, upd
             WHERE u.id = upd.seller_id AND u.role = 'seller' AND upd.cost > 0 AND (SELECT count(*) FROM rk) >= 0 FOR UPDATE OF u),
     lu AS (UPDATE users SET balance = users.balance + lo.amount, updated_at = now() FROM lo WHERE users.id = lo.id
-           RETURNING users.id, users.balance AS after, (lo.balance >= $18::numeric AND users.balance < $18::numeric) AS crossed_low),
+           RETURNING users.id, users.name, users.balance AS after, (lo.balance >= $18::numeric AND users.balance < $18::numeric) AS crossed_low),
     lg AS (INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by, call_id)
            SELECT lu.id, 'call_charge', lo.amount, lu.after, upd.billsec || 's call to ' || coalesce(upd.did, '?'), CASE WHEN upd.pbx = '' THEN upd.uniqueid ELSE upd.pbx || '/' || upd.uniqueid END, NULL::bigint, upd.id
              FROM lo JOIN lu ON lu.id = lo.id, upd WHERE true AND upd.cost > 0 AND (SELECT count(*) FROM rk) >= 0 RETURNING id, seller_id, kind, amount, balance_after, note, reference, created_by, call_id, created_at),
     ln AS (INSERT INTO notifications (user_id, kind, title, body, data)
            SELECT lu.id, 'low_balance', 'Your balance is low',
-                  'Balance ' || lu.after || ' is below ' || $18::numeric || '. Top up to keep calls flowing.',
-                  jsonb_build_object('balance', lu.after::text, 'threshold', ($18::numeric)::text)
-             FROM lu WHERE lu.crossed_low RETURNING id),
+                  'Your balance is $' || round(lu.after, 2) || ', below $' || round($18::numeric, 2)
+                    || '. Top up to keep your calls flowing: calls are refused once it falls to the minimum balance.',
+                  jsonb_build_object('seller_id', lu.id, 'balance', lu.after::text, 'threshold', ($18::numeric)::text)
+             FROM lu WHERE lu.crossed_low
+           UNION ALL
+           SELECT a.id, 'low_balance', 'Low balance: ' || lu.name,
+                  lu.name || '''s balance is $' || round(lu.after, 2) || ', below $' || round($18::numeric, 2)
+                    || '; their calls are refused once it falls to the minimum balance.',
+                  jsonb_build_object('seller_id', lu.id, 'balance', lu.after::text, 'threshold', ($18::numeric)::text)
+             FROM lu JOIN users a ON a.role = 'admin' AND a.status = 'active' WHERE lu.crossed_low
+           RETURNING id),
     lw_ev AS MATERIALIZED (
   SELECT gen_random_uuid() AS event_id, e.type, e.seller_id, e.data FROM (SELECT 'balance.low' AS type, lu.id AS seller_id,
               jsonb_build_object('seller_id', lu.id, 'balance', lu.after::text, 'threshold', ($18::numeric)::text) AS data
@@ -158,20 +166,40 @@ WITH lc AS (
   ON CONFLICT DO NOTHING
   RETURNING scope_id, cap
 ), nt AS (
+  -- one notice per cap and window, to the seller and to every admin, in words and with its campaign
   INSERT INTO notifications (user_id, kind, title, body, data)
-  SELECT st.seller_id, 'cap_reached', 'Campaign cap reached: ' || cp.name,
-         array_to_string(n.caps, ', ') || ' reached on campaign ' || cp.name || '; new calls are rejected until it resets.',
-         jsonb_build_object('campaign_id', cp.id, 'caps', to_jsonb(n.caps))
-    FROM st JOIN campaigns cp ON cp.id = st.campaign_id, (SELECT array_agg(cap ORDER BY cap) AS caps FROM cn) n
-   WHERE n.caps IS NOT NULL AND st.seller_id IS NOT NULL
-  UNION ALL
-  SELECT st.seller_id, 'cap_reached', 'Cap reached: ' || cp.name || ' → ' || cl.name,
-         array_to_string(n.caps, ', ') || ' reached for ' || cl.name || ' on campaign ' || cp.name
-           || '; calls go to the next client until it resets.',
-         jsonb_build_object('link_id', st.link_id, 'client_id', st.client_id, 'campaign_id', cp.id, 'caps', to_jsonb(n.caps))
-    FROM st JOIN campaigns cp ON cp.id = st.campaign_id JOIN clients cl ON cl.id = st.client_id,
-         (SELECT array_agg(cap ORDER BY cap) AS caps FROM kn) n
-   WHERE n.caps IS NOT NULL AND st.seller_id IS NOT NULL
+  SELECT r.id, 'cap_reached', x.title, x.body, x.data
+    FROM (
+      SELECT st.seller_id, 'Campaign cap reached: ' || cp.name AS title,
+             (SELECT upper(left(w, 1)) || substr(w, 2) FROM (SELECT string_agg(CASE c WHEN 'hourly_cap' THEN 'the hourly cap of ' || cp.hourly_cap
+                                   WHEN 'daily_cap' THEN 'the daily cap of ' || cp.daily_cap
+                                   WHEN 'monthly_cap' THEN 'the monthly cap of ' || cp.monthly_cap
+                                   ELSE c END || ' calls', ' and ' ORDER BY c) AS w FROM unnest(n.caps) AS c) q) || ' reached on campaign ' || cp.name
+               || ': its new calls are rejected' || CASE WHEN 'total_calls_allowed' = ANY(n.caps) THEN ' until its total is reset or raised'
+               WHEN 'monthly_cap' = ANY(n.caps) THEN ' until the 1st of next month (' || cp.timezone || ')'
+               WHEN 'daily_cap' = ANY(n.caps) THEN ' until midnight (' || cp.timezone || ')'
+               ELSE ' until the top of the hour' END || '.' AS body,
+             jsonb_build_object('campaign_id', cp.id, 'caps', to_jsonb(n.caps)) AS data
+        FROM st JOIN campaigns cp ON cp.id = st.campaign_id, (SELECT array_agg(cap ORDER BY cap) AS caps FROM cn) n
+       WHERE n.caps IS NOT NULL
+      UNION ALL
+      SELECT st.seller_id, 'Buyer cap reached: ' || cl.name || ' on ' || cp.name,
+             (SELECT upper(left(w, 1)) || substr(w, 2) FROM (SELECT string_agg(CASE c WHEN 'hourly_cap' THEN 'the hourly cap of ' || lk.hourly_cap
+                                   WHEN 'daily_cap' THEN 'the daily cap of ' || lk.daily_cap
+                                   WHEN 'monthly_cap' THEN 'the monthly cap of ' || lk.monthly_cap
+                                   ELSE 'the total of ' || lk.total_calls_allowed END || ' calls', ' and ' ORDER BY c) AS w FROM unnest(n.caps) AS c) q) || ' reached for ' || cl.name || ' on campaign ' || cp.name
+               || ': its calls go to the next buyer in line (rejected if none has room)'
+               || CASE WHEN 'total_calls_allowed' = ANY(n.caps) THEN ' until its total is reset or raised'
+               WHEN 'monthly_cap' = ANY(n.caps) THEN ' until the 1st of next month (' || cp.timezone || ')'
+               WHEN 'daily_cap' = ANY(n.caps) THEN ' until midnight (' || cp.timezone || ')'
+               ELSE ' until the top of the hour' END || '.',
+             jsonb_build_object('link_id', st.link_id, 'client_id', st.client_id, 'campaign_id', cp.id, 'caps', to_jsonb(n.caps))
+        FROM st JOIN campaigns cp ON cp.id = st.campaign_id JOIN clients cl ON cl.id = st.client_id
+        JOIN campaign_client_settings lk ON lk.id = st.link_id, (SELECT array_agg(cap ORDER BY cap) AS caps FROM kn) n
+       WHERE n.caps IS NOT NULL
+    ) x
+    CROSS JOIN LATERAL (SELECT x.seller_id AS id WHERE x.seller_id IS NOT NULL
+                        UNION SELECT u.id FROM users u WHERE u.role = 'admin' AND u.status = 'active') r
   RETURNING id
 ), wh_ev AS MATERIALIZED (
   SELECT gen_random_uuid() AS event_id, e.type, e.seller_id, e.data FROM (

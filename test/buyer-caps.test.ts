@@ -47,10 +47,19 @@ for (const kind of backends()) {
       }
       assert.equal((await linkCounters(t.db, sc.links[1]!)).day_count, 0);
       const notices = await t.db.query<any>(
-        `SELECT title, data FROM notifications WHERE kind = 'cap_reached' AND data->>'link_id' = $1`,
+        `SELECT user_id, title, body FROM notifications WHERE kind = 'cap_reached' AND data->>'link_id' = $1`,
         [String(sc.links[0])],
       );
-      assert.equal(notices.rows.length, 1, 'the cap on answered calls announced once');
+      // once, to the seller and to the admin, in words
+      assert.deepEqual(
+        notices.rows.map((n: any) => Number(n.user_id)).sort(),
+        [sc.admin.id, sc.seller.id].sort(),
+      );
+      assert.match(notices.rows[0].title, /^Buyer cap reached: Client 0 on c-/);
+      assert.match(
+        notices.rows[0].body,
+        /^The daily cap of 2 calls reached for Client 0 on campaign .+: its calls go to the next buyer in line \(rejected if none has room\) until midnight \(UTC\)\.$/,
+      );
     });
 
     test('a buyer leaving 3 calls unanswered in an hour is paused for its minutes, announced, and resumes by itself', async () => {

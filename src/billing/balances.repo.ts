@@ -67,15 +67,23 @@ export function ledgerSql(e: LedgerSql, lowThreshold: string): string {
   return `lo AS (SELECT u.id, u.balance, ${e.amount} AS amount FROM users u${from}
             WHERE u.id = ${e.seller} AND u.role = 'seller'${where} FOR UPDATE OF u),
     lu AS (UPDATE users SET balance = users.balance + lo.amount, updated_at = now() FROM lo WHERE users.id = lo.id
-           RETURNING users.id, users.balance AS after, (lo.balance >= ${lowThreshold} AND users.balance < ${lowThreshold}) AS crossed_low),
+           RETURNING users.id, users.name, users.balance AS after, (lo.balance >= ${lowThreshold} AND users.balance < ${lowThreshold}) AS crossed_low),
     lg AS (INSERT INTO balance_ledger (seller_id, kind, amount, balance_after, note, reference, created_by, call_id)
            SELECT lu.id, ${e.kind}, lo.amount, lu.after, ${e.note}, ${e.reference}, ${e.createdBy}, ${e.callId ?? 'NULL::bigint'}
              FROM lo JOIN lu ON lu.id = lo.id${from} WHERE true${where} RETURNING ${LEDGER_COLUMNS}),
     ln AS (INSERT INTO notifications (user_id, kind, title, body, data)
            SELECT lu.id, 'low_balance', 'Your balance is low',
-                  'Balance ' || lu.after || ' is below ' || ${lowThreshold} || '. Top up to keep calls flowing.',
-                  jsonb_build_object('balance', lu.after::text, 'threshold', (${lowThreshold})::text)
-             FROM lu WHERE lu.crossed_low RETURNING id),
+                  'Your balance is $' || round(lu.after, 2) || ', below $' || round(${lowThreshold}, 2)
+                    || '. Top up to keep your calls flowing: calls are refused once it falls to the minimum balance.',
+                  jsonb_build_object('seller_id', lu.id, 'balance', lu.after::text, 'threshold', (${lowThreshold})::text)
+             FROM lu WHERE lu.crossed_low
+           UNION ALL
+           SELECT a.id, 'low_balance', 'Low balance: ' || lu.name,
+                  lu.name || '''s balance is $' || round(lu.after, 2) || ', below $' || round(${lowThreshold}, 2)
+                    || '; their calls are refused once it falls to the minimum balance.',
+                  jsonb_build_object('seller_id', lu.id, 'balance', lu.after::text, 'threshold', (${lowThreshold})::text)
+             FROM lu JOIN users a ON a.role = 'admin' AND a.status = 'active' WHERE lu.crossed_low
+           RETURNING id),
     ${outboxCtes(
       'lw',
       `SELECT 'balance.low' AS type, lu.id AS seller_id,

@@ -3,7 +3,14 @@ import { SqlParams, whereClause } from '../shared/sql.js';
 import type { PageRequest } from '../shared/types.js';
 
 export type NotificationKind =
-  'cap_reached' | 'low_balance' | 'did_request_approved' | 'did_request_rejected' | 'client_unreachable';
+  | 'cap_reached'
+  | 'low_balance'
+  | 'did_request_approved'
+  | 'did_request_rejected'
+  | 'client_unreachable'
+  /** A buyer paused after unanswered calls, and its pause over (src/clients/auto-pause.repo.ts). */
+  | 'client_paused'
+  | 'client_resumed';
 
 export interface NotificationRow {
   id: number;
