@@ -142,12 +142,16 @@ export function createReportsService(deps: {
 }) {
   const repo = createReportsRepo(deps.db);
 
-  function scopeOf(actor: Actor, q: { from: string; to: string; timezone: string }): ReportScope {
+  async function scopeOf(
+    actor: Actor,
+    q: { from: string; to: string; timezone: string },
+  ): Promise<ReportScope> {
     const days = dayCount(q.from, q.to);
     if (!(days >= 1)) throw badRequest(`"from" (${q.from}) must not be after "to" (${q.to})`);
     if (days > MAX_DAYS)
       throw badRequest(`A report covers at most ${MAX_DAYS} days; this one asks for ${days}`);
-    return { from: q.from, to: q.to, timezone: q.timezone, sellerId: sellerScope(actor) };
+    const { start, end } = await repo.instants(q.from, q.to, q.timezone);
+    return { from: q.from, to: q.to, timezone: q.timezone, sellerId: sellerScope(actor), start, end };
   }
 
   function keyFilter(groupBy: GroupBy, key: string | undefined): KeyFilter | undefined {
@@ -182,7 +186,7 @@ export function createReportsService(deps: {
   }
 
   async function report(actor: Actor, q: ReportQuery) {
-    const scope = scopeOf(actor, q);
+    const scope = await scopeOf(actor, q);
     if (q.interval === 'hour' && dayCount(q.from, q.to) > MAX_HOURLY_DAYS)
       throw badRequest(
         `An hourly report covers at most ${MAX_HOURLY_DAYS} days; choose "day" or a shorter period`,
@@ -236,7 +240,7 @@ export function createReportsService(deps: {
     q: { from: string; to: string; timezone: string },
     batch = 1000,
   ): AsyncGenerator<StatementCall> {
-    const scope = scopeOf(actor, q);
+    const scope = await scopeOf(actor, q);
     const [client] = await repo.names('clients', [clientId]);
     if (!client) throw notFound('client', clientId);
     let after: { started_at: Date; id: number } | undefined;
