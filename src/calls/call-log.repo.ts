@@ -56,6 +56,8 @@ export interface CallDetailRow extends CallRow {
   did_raw: string | null;
   caller_id_raw: string | null;
   end_reason: string | null;
+  /** The earlier call of the same caller this one repeats (src/routing/callers.ts). */
+  repeat_of: number | null;
 }
 
 export interface AttemptRow {
@@ -133,7 +135,7 @@ export function createCallLogRepo(db: Queryable) {
       const where = [...conditions({ seller_id: sellerId }, p, false), `c.id = ${p.add(id)}`];
       return one<CallDetailRow>(
         db,
-        `${SELECT.replace('FROM calls c', ', c.trace, c.recording, c.pbx, c.did_raw, c.caller_id_raw, c.end_reason FROM calls c')} ${whereClause(where)}`,
+        `${SELECT.replace('FROM calls c', ', c.trace, c.recording, c.pbx, c.did_raw, c.caller_id_raw, c.end_reason, c.repeat_of FROM calls c')} ${whereClause(where)}`,
         p.values,
       );
     },

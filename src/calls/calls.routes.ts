@@ -77,6 +77,9 @@ const CallDetail = Type.Object({
   end_reason: Nullable(
     Type.String({ description: 'hangup, max_duration, pbx_restarted, channel_gone or operator' }),
   ),
+  repeat_of: Nullable(
+    Type.Integer({ description: "The caller's earlier answered call to the campaign this one repeats" }),
+  ),
   attempts: Type.Array(Attempt),
   trace: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
     description: 'Every candidate considered and why it was skipped, reserved or failed',

@@ -103,6 +103,7 @@ describe('repeat callers and caller filters in Chromium', { skip, timeout: 180_0
         ),
       )
       .waitFor();
+    await main.getByRole('link', { name: `Call #${ids[0]}` }).waitFor();
     await screenshot(page, 'call-detail-repeat-caller');
     await page.goto(`${t.url}/calls`);
     const rows = main.getByRole('table', { name: 'Calls' }).locator('tbody tr');

@@ -43,6 +43,7 @@ interface CallDetail extends CallRow {
   did_raw: string | null;
   caller_id_raw: string | null;
   end_reason: string | null;
+  repeat_of: number | null;
   attempts: Attempt[];
   trace: TraceEntry[];
 }
@@ -136,6 +137,7 @@ function CallFacts({ call: c }: { call: CallDetail }) {
     ['Duration', duration(c.duration)],
     ['Billsec', duration(c.billsec)],
     ['Billable', c.billable ? 'Yes' : 'No'],
+    ['Repeat of', c.repeat_of ? <Link to={`/calls/${c.repeat_of}`}>Call #{c.repeat_of}</Link> : '—'],
     ['Cost', money(c.cost)],
     ['Payout', money(c.payout)],
     ['Source', c.source ?? '—'],
