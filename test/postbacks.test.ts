@@ -210,7 +210,9 @@ for (const kind of backends()) {
           ['reverse', 'applied', '2.5000', '0.0000', key.key_id],
         ],
       );
-      assert.ok(own.body.every((p: any) => p.request_id && p.remote_address && p.nonce));
+      assert.ok(own.body.every((p: any) => p.request_id && p.nonce && p.remote_address === null));
+      const staffView = await admin.get(`/api/calls/${callId}/postbacks`);
+      assert.ok(staffView.body.every((p: any) => /127\.0\.0\.1/.test(p.remote_address)));
       const byBuyer = await admin.get(`/api/clients/${buyer}/postbacks`);
       assert.equal(byBuyer.body.total, 4);
       const detail = await admin.get(`/api/calls/${callId}`);

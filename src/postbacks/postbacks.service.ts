@@ -265,10 +265,15 @@ export function createPostbacksService(deps: {
     }
   }
 
-  /** The postbacks about a call, newest first (a seller: of their own calls). */
+  /**
+   * The postbacks about a call, newest first. A seller sees those of their own calls, without
+   * the buyer's network address (the buyer's, not the seller's, to know).
+   */
   async function forCall(actor: Actor, callId: number): Promise<PostbackRow[]> {
-    if (!(await repo.callVisible(callId, sellerScope(actor)))) throw notFound('call', callId);
-    return repo.listByCall(callId);
+    const scope = sellerScope(actor);
+    if (!(await repo.callVisible(callId, scope))) throw notFound('call', callId);
+    const rows = await repo.listByCall(callId);
+    return scope === null ? rows : rows.map((r) => ({ ...r, remote_address: null }));
   }
 
   /** The postbacks a buyer sent, newest first. */

@@ -35,8 +35,14 @@ export function BuyerPostback(props: { clientId: number; clientName: string }) {
   const recent = useQuery({
     queryKey: [`${base}/postbacks`],
     queryFn: () => api.get<Page<Postback>>(`${base}/postbacks`, { limit: 20, offset: 0 }),
+    // while staff watch a buyer's integrator test its CRM
+    refetchInterval: 10_000,
   });
-  const refresh = () => qc.invalidateQueries({ queryKey: [`${base}/postback-keys`] });
+  const refresh = () =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: [`${base}/postback-keys`] }),
+      qc.invalidateQueries({ queryKey: [`${base}/postbacks`] }),
+    ]);
   const rotate = useMutation({
     mutationFn: () => api.post<NewPostbackKey>(`${base}/postback-keys/rotate`, { grace_hours: grace }),
     onSuccess: (k) => {
