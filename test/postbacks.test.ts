@@ -262,6 +262,40 @@ for (const kind of backends()) {
       });
     });
 
+    test('postbacks racing on one call are taken one at a time: of ten reverses one applies; of one request sent five times at once one is taken', async () => {
+      const { sc, callId } = await answeredCall();
+      const buyer = sc.clients[0]!.id;
+      const key = await keyFor(buyer);
+      const reverses = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          pixel(postback(key, { action: 'reverse', call_id: String(callId) })),
+        ),
+      );
+      assert.deepEqual(
+        reverses.map((r) => r.status),
+        Array(10).fill(200),
+      );
+      assert.equal(reverses.filter((r) => r.body.result === 'applied').length, 1);
+      assert.deepEqual(await buyerFigures(sc.seller, buyer), {
+        converted: 0,
+        revenue: '0.0000',
+        statement: [0, '0.0000'],
+      });
+
+      const same = postback(key, { action: 'confirm', call_id: String(callId), amount: '5' });
+      const sent = await Promise.all(Array.from({ length: 5 }, () => pixel(same)));
+      assert.deepEqual(sent.map((r) => r.status).sort(), [200, 409, 409, 409, 409]);
+      assert.ok(
+        sent.filter((r) => r.status === 409).every((r) => r.body.error.details.reason === 'nonce_used'),
+      );
+      assert.deepEqual(await buyerFigures(sc.seller, buyer), {
+        converted: 1,
+        revenue: '5.0000',
+        statement: [1, '5.0000'],
+      });
+      assert.equal((await admin.get(`/api/calls/${callId}/postbacks`)).body.length, 11);
+    });
+
     test('a bad signature, an old timestamp, an unknown or rotated key are 401 and change nothing', async () => {
       const { sc, callId } = await answeredCall();
       const buyer = sc.clients[0]!.id;
