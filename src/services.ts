@@ -27,6 +27,7 @@ import { createDidRequestsService } from './dids/did-requests.service.js';
 import { createDidsService } from './dids/dids.service.js';
 import { createLinksService } from './links/links.service.js';
 import { createNotificationsService } from './notifications/notifications.service.js';
+import { createPostbacksService } from './postbacks/postbacks.service.js';
 import { createSettingsService } from './settings/settings.service.js';
 import { createReportsService } from './reports/reports.service.js';
 import { createOverviewService } from './stats/overview.service.js';
@@ -206,6 +207,8 @@ export function createServices(deps: {
     dialerCampaigns: createDialerCampaignsService({ db, clock }),
     dialerReports: createDialerReportsService({ db, clock }),
     webhooks: createWebhooksService({ db, clock, settings }),
+    /** Buyers' postback keys and the signed postbacks that confirm or reverse conversions. */
+    postbacks: createPostbacksService({ db, clock, defaultRegion: config.defaultPhoneRegion }),
     /** Sends the webhook outbox (the worker role's `webhooks-deliver` job). */
     webhookDelivery: createWebhookDelivery({
       db,

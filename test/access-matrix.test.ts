@@ -160,6 +160,11 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['GET', '/api/webhook-deliveries', ['admin', 'seller']],
   ['GET', '/api/webhook-deliveries/:id', ['admin', 'seller']],
   ['POST', '/api/webhook-deliveries/:id/redeliver', ['admin', 'seller']],
+  ['GET', '/api/clients/:id/postback-keys', MANAGERS],
+  ['POST', '/api/clients/:id/postback-keys/rotate', MANAGERS],
+  ['DELETE', '/api/clients/:id/postback-keys', MANAGERS],
+  ['GET', '/api/clients/:id/postbacks', MANAGERS],
+  ['GET', '/api/calls/:id/postbacks', BUSINESS],
 ];
 /** The PBX's routes: no user may call them, only the holder of the internal token. */
 const INTERNAL = [

@@ -287,3 +287,15 @@ test("agents' phones: every number they dial goes into the Stasis application, a
   );
   assert.equal(CONTEXTS.agents, AGENT_CONTEXT);
 });
+
+test('each buyer’s INVITE carries the call id (X-CapConduit-Call-Id), set on its own channel before the dial', () => {
+  const lines = parse(asteriskConfig(options)['extensions_capconduit.conf']!);
+  const dial = lines.find((l) => l.context === CONTEXTS.route && l.app === 'Dial')!;
+  // the Gosub runs on the new channel, which does not inherit CC_CALL: it is passed as ARG1
+  assert.equal(dial.args, `\${CC_DIAL},\${CC_TIMEOUT},b(${CONTEXTS.predial}^s^1(\${CC_CALL}))`);
+  assert.ok(balanced(dial.args));
+  assert.deepEqual(
+    lines.filter((l) => l.context === CONTEXTS.predial).map((l) => `${l.exten} ${l.app}(${l.args})`),
+    ['s Set(PJSIP_HEADER(add,X-CapConduit-Call-Id)=${ARG1})', 's Return()'],
+  );
+});

@@ -17,6 +17,7 @@ export const CONTEXTS = {
   callerIdEnd: 'capconduit-cid-end',
   agents: AGENT_CONTEXT,
   dialerAmd: 'capconduit-dialer-amd',
+  predial: 'capconduit-predial',
 } as const;
 
 /** What the dialplan does when CapConduit cannot be reached or cannot decide. */
@@ -136,7 +137,7 @@ ${agiCalls(o.agi, 'route', `?pbx=${o.pbx}&did=\${URIENCODE(\${CC_DID})}`, 'route
  same => n,Set(CC_DIALS=$[\${CC_DIALS} + 1])
  same => n,GotoIf($[\${CC_DIALS} > ${MAX_DIALS}]?loop)
  same => n,Set(CC_DIALED=\${CC_ATTEMPT})
- same => n,Dial(\${CC_DIAL},\${CC_TIMEOUT})
+ same => n,Dial(\${CC_DIAL},\${CC_TIMEOUT},b(${CONTEXTS.predial}^s^1(\${CC_CALL})))
  same => n,GotoIf($["\${DIALSTATUS}" = "ANSWER"]?done)
 ; A failed attempt: CapConduit releases its slot and names the next candidate, if any.
  same => n,Set(CC_STATUS=)
@@ -145,6 +146,12 @@ ${agiCalls(o.agi, 'next', `?${ids}&status=\${DIALSTATUS}`, 'decide', status).joi
  same => n(done),Hangup()
  same => n(loop),Set(CC_REASON=loop_guard)
  same => n,Goto(${CONTEXTS.unavailable},\${EXTEN},1)
+
+[${CONTEXTS.predial}]
+; Runs on the buyer's channel before it is dialled (Dial's b option): the INVITE carries
+; CapConduit's call id, so the buyer's CRM can name the call in a conversion postback.
+exten => s,1,Set(PJSIP_HEADER(add,X-CapConduit-Call-Id)=\${ARG1})
+ same => n,Return()
 
 [${CONTEXTS.hangup}]
 ; Runs on the dead channel after the call; the server sets CC_LOGGED=1 once the call end is kept.

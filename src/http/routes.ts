@@ -21,6 +21,7 @@ import { didRequestsRoutes } from '../dids/did-requests.routes.js';
 import { didsRoutes } from '../dids/dids.routes.js';
 import { linksRoutes } from '../links/links.routes.js';
 import { notificationsRoutes } from '../notifications/notifications.routes.js';
+import { postbacksRoutes } from '../postbacks/postbacks.routes.js';
 import type { Services } from '../services.js';
 import { reportsRoutes } from '../reports/reports.routes.js';
 import { internalRoutes } from '../routing/internal.routes.js';
@@ -61,4 +62,5 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   dialerConsoleRoutes(app, services);
   dialerReportsRoutes(app, services);
   webhooksRoutes(app, services);
+  postbacksRoutes(app, services);
 }

@@ -8,6 +8,9 @@ export const WEBHOOK_EVENTS = {
   'call.answered': 'a buyer answered an inbound call (known when the call ends)',
   'call.converted': 'an answered call lasted the link’s minimum billable duration',
   'call.ended': 'an inbound call ended (or expired), with its figures',
+  'call.conversion_confirmed':
+    'the buyer’s postback confirmed the call’s conversion, or changed its payout (docs/postbacks.md)',
+  'call.conversion_reversed': 'the buyer’s postback reversed the call’s conversion: it earns nothing',
   'cap.reached': 'a campaign or link cap filled for its window',
   'balance.low': 'a seller’s balance fell below the low-balance threshold',
   'caller_id.cooled_down':

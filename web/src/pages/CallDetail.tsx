@@ -18,6 +18,8 @@ import {
 } from '../ui';
 import type { CallRow } from './Calls';
 import { RecordingsTable } from './console/Recordings';
+import { PostbacksTable } from './postbacks/PostbacksTable';
+import type { Postback } from './postbacks/types';
 
 // One call (GET /api/calls/{id}): what happened, each dial attempt, and the routing decision
 // trace (every candidate link considered and why it was skipped, reserved or failed).
@@ -105,10 +107,28 @@ export function CallDetailPage() {
       <Section title="Recordings">
         <RecordingsTable callId={c.id} />
       </Section>
+      <Section title="Buyer postbacks">
+        <CallPostbacks callId={c.id} />
+      </Section>
       <Section title="Routing decisions">
         <TraceTable trace={c.trace} />
       </Section>
     </>
+  );
+}
+
+/** The buyer's postbacks about the call: each confirm or reverse, what it changed, or why it was refused. */
+function CallPostbacks({ callId }: { callId: number }) {
+  const list = useQuery({
+    queryKey: [`/api/calls/${callId}/postbacks`],
+    queryFn: () => api.get<Postback[]>(`/api/calls/${callId}/postbacks`),
+  });
+  if (list.error) return <ErrorBanner error={list.error} />;
+  return (
+    <PostbacksTable
+      rows={list.data}
+      empty="No postback from the buyer: the conversion is as the call ended"
+    />
   );
 }
 

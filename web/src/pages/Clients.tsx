@@ -17,6 +17,7 @@ import {
 import { hoursSummary } from './common/BusinessHoursEditor';
 import { ConfirmDialog } from './common/Confirm';
 import { ClientForm, type Client } from './clients/ClientForm';
+import { BuyerPostback } from './postbacks/BuyerPostback';
 
 const LIMIT = 50;
 
@@ -31,6 +32,7 @@ export function ClientsPage() {
   const [offset, setOffset] = useState(0);
   const [editing, setEditing] = useState<Client | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Client | null>(null);
+  const [postback, setPostback] = useState<Client | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const query = { limit: LIMIT, offset, status, q: q.trim() };
@@ -101,6 +103,9 @@ export function ClientsPage() {
           >
             {c.status === 'active' ? 'Disable' : 'Enable'}
             <span className="sr-only"> {c.name}</span>
+          </button>
+          <button type="button" className="secondary" onClick={() => setPostback(c)}>
+            Postback URL<span className="sr-only"> of {c.name}</span>
           </button>
           <button type="button" className="danger" onClick={() => setDeleting(c)}>
             Delete<span className="sr-only"> {c.name}</span>
@@ -194,6 +199,14 @@ export function ClientsPage() {
             setEditing(null);
           }}
         />
+      </Dialog>
+
+      <Dialog
+        title={postback ? `Postback URL: ${postback.name}` : ''}
+        open={postback !== null}
+        onClose={() => setPostback(null)}
+      >
+        {postback && <BuyerPostback clientId={postback.id} clientName={postback.name} />}
       </Dialog>
 
       <ConfirmDialog
