@@ -14,6 +14,12 @@ export interface QueryOptions {
    * dropped). For the call path, whose callers must answer Asterisk within a few seconds.
    */
   timeoutMs?: number;
+  /**
+   * Plan the statement with its values every time instead of keeping a prepared plan (PostgreSQL
+   * server). For reads whose best plan depends on the values (a report's seller and period): a
+   * plan kept for any value read a month of rollups by area code 6 to 14 times slower than one made for it.
+   */
+  planEachTime?: boolean;
 }
 
 export interface Queryable {
@@ -82,7 +88,12 @@ export async function one<R>(
 }
 
 /** All rows. */
-export async function many<R>(q: Queryable, sql: string, params?: readonly unknown[]): Promise<R[]> {
-  const { rows } = await q.query<R>(sql, params);
+export async function many<R>(
+  q: Queryable,
+  sql: string,
+  params?: readonly unknown[],
+  options?: QueryOptions,
+): Promise<R[]> {
+  const { rows } = await q.query<R>(sql, params, options);
   return rows;
 }

@@ -46,7 +46,7 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
     ): Promise<QueryResult<R>> {
       // Named statements are parsed and planned once per connection, then reused.
       const res = await client.query({
-        name: statementName(sql),
+        ...(options?.planEachTime ? {} : { name: statementName(sql) }),
         text: sql,
         values: params as unknown[] | undefined,
         ...(options?.timeoutMs ? { query_timeout: options.timeoutMs } : {}),

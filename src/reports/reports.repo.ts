@@ -36,6 +36,9 @@ export interface KeyFilter {
 
 const ENDED = sqlList(ENDED_STATES);
 
+/** Reports are planned with their values (see QueryOptions.planEachTime). */
+const REPORT = { planEachTime: true };
+
 /** The dimensions also kept per UTC day (migrations/0016_call_rollups.sql). */
 const DAILY: ReadonlySet<RollupDim> = new Set(['did', 'area']);
 
@@ -161,6 +164,7 @@ export function createReportsRepo(db: Queryable) {
           db,
           `SELECT r.key, ${SUM_ROLLUPS} FROM call_rollups r WHERE ${b.where} GROUP BY r.key`,
           p.values,
+          REPORT,
         );
       const DAY = 86_400_000;
       const firstDay = Math.ceil(s.start.getTime() / DAY) * DAY;
@@ -178,6 +182,7 @@ export function createReportsRepo(db: Queryable) {
             WHERE r.dim = ${p.add(dim)} AND r.day >= ${first} AND r.day < ${last} AND NOT r.outbound ${seller}
          ) r GROUP BY r.key`,
         p.values,
+        REPORT,
       );
     },
 
@@ -189,6 +194,7 @@ export function createReportsRepo(db: Queryable) {
         db,
         `SELECT ${CALL_KEY[dim]} AS key, ${SUM_CALLS} FROM calls c WHERE ${where} GROUP BY 1`,
         p.values,
+        REPORT,
       );
     },
 
@@ -208,6 +214,7 @@ export function createReportsRepo(db: Queryable) {
                 coalesce(t.billsec, 0) AS billsec, coalesce(t.cost, '0.0000') AS cost, coalesce(t.payout, '0.0000') AS payout
            FROM (${periods(b, iv)}) s LEFT JOIN t ON t.period = s.period ORDER BY s.period`,
         p.values,
+        REPORT,
       );
     },
 
@@ -227,6 +234,7 @@ export function createReportsRepo(db: Queryable) {
                 coalesce(t.billsec, 0) AS billsec, coalesce(t.cost, '0.0000') AS cost, coalesce(t.payout, '0.0000') AS payout
            FROM (${periods(b, iv)}) s LEFT JOIN t ON t.period = s.period ORDER BY s.period`,
         p.values,
+        REPORT,
       );
     },
 
@@ -264,6 +272,7 @@ export function createReportsRepo(db: Queryable) {
            FROM calls c LEFT JOIN campaigns cp ON cp.id = c.campaign_id
           WHERE ${where.join(' AND ')} ORDER BY c.started_at, c.id LIMIT ${p.add(limit)}`,
         p.values,
+        REPORT,
       );
     },
   };
