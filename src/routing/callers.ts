@@ -175,7 +175,8 @@ export function applyCallerRules(input: {
   const ago = earlier ? `call ${earlier.id}, ${describeAge(age)} ago` : '';
   const refused = callerRefusal(input.campaignFilter, input.caller);
   if (refused) {
-    trace.push({ at, step, outcome: 'rejected', reason: 'caller_blocked', detail: `campaign: ${refused}` });
+    // the reject statement adds the 'rejected' entry; this one says why
+    trace.push({ at, step, outcome: 'noted', reason: 'caller_blocked', detail: `campaign: ${refused}` });
     return { links: [], unpaid: [], repeatOf: null, first: null, reject: 'caller_blocked' };
   }
   const repeat = within(input.rule.window_seconds);
@@ -183,7 +184,7 @@ export function applyCallerRules(input: {
     trace.push({
       at,
       step,
-      outcome: 'rejected',
+      outcome: 'noted',
       reason: 'duplicate_caller',
       detail: `repeat caller (${ago})`,
     });
