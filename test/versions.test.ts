@@ -1,0 +1,244 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startTestApp, type Client, type TestApp } from './helpers/app.js';
+import { callFlow } from './helpers/calls.js';
+import { backends } from './helpers/db.js';
+import { scenario } from './helpers/scenario.js';
+
+/** One editable resource family: how to make one, and two different edits of it. */
+interface Family {
+  what: string;
+  /** Creates one and returns its path (`/api/x/:id`). */
+  make(): Promise<string>;
+  first: Record<string, unknown>;
+  second: Record<string, unknown>;
+  /** The field `first` and `second` set. */
+  field: string;
+  /** PATCH, or PUT for settings. */
+  method?: 'PATCH' | 'PUT';
+  /** False when the resource cannot be deleted through the API. */
+  deletable?: boolean;
+}
+
+const ifMatch = (v: number | string) => ({ 'if-match': typeof v === 'number' ? `"${v}"` : v });
+
+let n = 0;
+const tag = () => `${process.pid}-${++n}`;
+
+for (const kind of backends()) {
+  describe(`optimistic concurrency for edits on ${kind}`, () => {
+    let t: TestApp;
+    let admin: Client;
+    before(async () => {
+      t = await startTestApp(kind);
+      admin = await t.userClient('admin');
+    });
+    after(() => t.close());
+
+    const families = (): Family[] => [
+      {
+        what: 'campaign',
+        async make() {
+          const sc = await scenario(t.services, { links: [{}] });
+          return `/api/campaigns/${sc.campaignId}`;
+        },
+        first: { name: 'First tab' },
+        second: { name: 'Second tab' },
+        field: 'name',
+      },
+      {
+        what: 'client',
+        async make() {
+          const res = await admin.post('/api/clients', {
+            name: 'Buyer',
+            client_identifier: `buyer-${tag()}`,
+            sip_host: '192.0.2.10',
+          });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          return `/api/clients/${res.body.id}`;
+        },
+        first: { notes: 'first tab' },
+        second: { notes: 'second tab' },
+        field: 'notes',
+      },
+      {
+        what: 'link',
+        async make() {
+          const sc = await scenario(t.services, { links: [{}] });
+          return `/api/links/${sc.links[0]}`;
+        },
+        first: { weight: 5 },
+        second: { weight: 9 },
+        field: 'weight',
+      },
+    ];
+
+    for (const f of families()) {
+      describe(f.what, () => {
+        const method = () => f.method ?? 'PATCH';
+
+        test('a GET answers its version in the body and as a strong ETag', async () => {
+          const path = await f.make();
+
+          const res = await admin.get(path);
+
+          assert.equal(res.status, 200);
+          assert.equal(typeof res.body.version, 'number');
+          assert.equal(res.headers.get('etag'), `"${res.body.version}"`);
+        });
+
+        test('a save naming the version loaded applies and bumps the version; the next one from that tab too', async () => {
+          const path = await f.make();
+          const loaded = (await admin.get(path)).body.version as number;
+
+          const saved = await admin.request(method(), path, f.first, ifMatch(loaded));
+          const again = await admin.request(method(), path, f.second, ifMatch(saved.body.version));
+
+          assert.equal(saved.status, 200, JSON.stringify(saved.body));
+          assert.equal(saved.body.version, loaded + 1);
+          assert.equal(saved.headers.get('etag'), `"${loaded + 1}"`);
+          assert.equal(again.status, 200, JSON.stringify(again.body));
+          assert.equal(again.body.version, loaded + 2);
+          assert.deepEqual((await admin.get(path)).body[f.field], f.second[f.field]);
+        });
+
+        test('a save naming a version someone else replaced is refused with 412 and changes nothing', async () => {
+          const path = await f.make();
+          const loaded = (await admin.get(path)).body.version as number;
+          await admin.request(method(), path, f.first, ifMatch(loaded));
+
+          const stale = await admin.request(method(), path, f.second, ifMatch(loaded));
+
+          assert.equal(stale.status, 412);
+          assert.equal(stale.body.error.code, 'precondition_failed');
+          assert.equal(
+            stale.body.error.message,
+            `This ${f.what} was changed by someone else since you loaded it (version ${loaded + 1}, you have ${loaded}). Reload to see their changes.`,
+          );
+          assert.deepEqual(stale.body.error.details, { version: loaded + 1 });
+          const now = (await admin.get(path)).body;
+          assert.deepEqual(now[f.field], f.first[f.field]);
+          assert.equal(now.version, loaded + 1);
+        });
+
+        test('without If-Match the last write wins, as before versions', async () => {
+          const path = await f.make();
+          const loaded = (await admin.get(path)).body.version as number;
+          await admin.request(method(), path, f.first, ifMatch(loaded));
+
+          const blind = await admin.request(method(), path, f.second);
+
+          assert.equal(blind.status, 200, JSON.stringify(blind.body));
+          assert.equal(blind.body.version, loaded + 2);
+          assert.deepEqual(blind.body[f.field], f.second[f.field]);
+        });
+
+        test('an If-Match that is not one strong ETag is a 400, and a weak or bare one changes nothing', async () => {
+          const path = await f.make();
+          const loaded = (await admin.get(path)).body.version as number;
+
+          for (const bad of [String(loaded), `W/"${loaded}"`, `"${loaded}", "${loaded + 1}"`]) {
+            const res = await admin.request(method(), path, f.first, ifMatch(bad));
+            assert.equal(res.status, 400, bad);
+          }
+          assert.equal((await admin.get(path)).body.version, loaded);
+        });
+
+        if (f.deletable !== false) {
+          test('a delete naming an old version is refused with 412; naming the current one deletes', async () => {
+            const path = await f.make();
+            const loaded = (await admin.get(path)).body.version as number;
+            await admin.request(method(), path, f.first, ifMatch(loaded));
+
+            const stale = await admin.request('DELETE', path, undefined, ifMatch(loaded));
+            const still = await admin.get(path);
+            const fresh = await admin.request('DELETE', path, undefined, ifMatch(loaded + 1));
+
+            assert.equal(stale.status, 412);
+            assert.deepEqual(stale.body.error.details, { version: loaded + 1 });
+            assert.equal(still.status, 200);
+            assert.equal(fresh.status, 204, JSON.stringify(fresh.body));
+            assert.equal((await admin.get(path)).status, 404);
+          });
+
+          test('a save naming a version of something deleted is a 404, not a 412', async () => {
+            const path = await f.make();
+            const loaded = (await admin.get(path)).body.version as number;
+            assert.equal((await admin.del(path)).status, 204);
+
+            const res = await admin.request(method(), path, f.first, ifMatch(loaded));
+
+            assert.equal(res.status, 404);
+          });
+        }
+      });
+    }
+
+    test('calls routed through a campaign and its link between load and save do not make the save stale', async () => {
+      const sc = await scenario(t.services, { links: [{}] });
+      const campaign = (await admin.get(`/api/campaigns/${sc.campaignId}`)).body;
+      const link = (await admin.get(`/api/links/${sc.links[0]}`)).body;
+      const calls = callFlow(t.services);
+
+      const routed = await calls.route(`v-${tag()}`, sc.did);
+      const open = await calls.route(`v-${tag()}`, sc.did);
+      const uid = `v-${tag()}`;
+      await calls.route(uid, sc.did);
+      await calls.end(uid, 'ANSWER', { billsec: 60, duration: 65 });
+      const moved = (await admin.get(`/api/links/${sc.links[0]}`)).body;
+      const savedCampaign = await admin.request(
+        'PATCH',
+        `/api/campaigns/${sc.campaignId}`,
+        { max_attempts: 2 },
+        ifMatch(campaign.version),
+      );
+      const savedLink = await admin.request(
+        'PATCH',
+        `/api/links/${sc.links[0]}`,
+        { weight: 3 },
+        ifMatch(link.version),
+      );
+
+      assert.equal(routed.action, 'dial');
+      assert.equal(open.action, 'dial');
+      assert.equal(moved.in_flight, 2, 'the calls moved the link counters');
+      assert.equal(moved.current_total_calls, 1);
+      assert.equal(moved.version, link.version, 'counters leave the version alone');
+      assert.equal(savedCampaign.status, 200, JSON.stringify(savedCampaign.body));
+      assert.equal(savedCampaign.body.version, campaign.version + 1);
+      assert.equal(savedLink.status, 200, JSON.stringify(savedLink.body));
+      assert.equal(savedLink.body.version, link.version + 1);
+    });
+
+    test('resetting a link total is a counter, not an edit: a form loaded before still saves', async () => {
+      const sc = await scenario(t.services, { links: [{ total_calls_allowed: 10 }] });
+      const link = (await admin.get(`/api/links/${sc.links[0]}`)).body;
+
+      const reset = await admin.post(`/api/links/${sc.links[0]}/reset-total`);
+      const saved = await admin.request(
+        'PATCH',
+        `/api/links/${sc.links[0]}`,
+        { weight: 2 },
+        ifMatch(link.version),
+      );
+
+      assert.equal(reset.status, 200);
+      assert.equal(reset.body.version, link.version);
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    });
+
+    test('a seller cannot learn the version of another seller campaign through a stale If-Match', async () => {
+      const sc = await scenario(t.services, { links: [{}] });
+      const other = await t.userClient('seller');
+
+      const res = await other.request(
+        'PATCH',
+        `/api/campaigns/${sc.campaignId}`,
+        { name: 'x' },
+        ifMatch(999),
+      );
+
+      assert.equal(res.status, 404);
+    });
+  });
+}
