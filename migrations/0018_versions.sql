@@ -9,3 +9,5 @@
 ALTER TABLE campaigns ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE campaign_client_settings ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE clients ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE users ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE dids ADD COLUMN version integer NOT NULL DEFAULT 1;

@@ -71,6 +71,36 @@ for (const kind of backends()) {
         second: { weight: 9 },
         field: 'weight',
       },
+      {
+        what: 'user',
+        async make() {
+          const res = await admin.post('/api/users', {
+            email: `user-${tag()}@test.example`,
+            name: 'Someone',
+            role: 'seller',
+            password: 'password-123',
+          });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          return `/api/users/${res.body.id}`;
+        },
+        first: { name: 'First tab' },
+        second: { name: 'Second tab' },
+        field: 'name',
+      },
+      {
+        what: 'DID',
+        async make() {
+          const res = await admin.post('/api/dids', {
+            number: `+131255501${String(++n % 100).padStart(2, '0')}`,
+          });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          return `/api/dids/${res.body.id}`;
+        },
+        first: { notes: 'first tab' },
+        second: { notes: 'second tab' },
+        field: 'notes',
+        deletable: false,
+      },
     ];
 
     for (const f of families()) {
