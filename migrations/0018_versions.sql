@@ -11,3 +11,5 @@ ALTER TABLE campaign_client_settings ADD COLUMN version integer NOT NULL DEFAULT
 ALTER TABLE clients ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE users ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE dids ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE asterisk_servers ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE agents ADD COLUMN version integer NOT NULL DEFAULT 1;

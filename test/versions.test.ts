@@ -101,6 +101,38 @@ for (const kind of backends()) {
         field: 'notes',
         deletable: false,
       },
+      {
+        what: 'Asterisk server',
+        async make() {
+          const id = tag();
+          const res = await admin.post('/api/asterisk-servers', {
+            name: `PBX ${id}`,
+            pbx: `pbx-${id}`,
+            ari_url: 'http://127.0.0.1:9',
+            ari_username: 'capconduit',
+            ari_password: 'secret',
+          });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          return `/api/asterisk-servers/${res.body.id}`;
+        },
+        first: { outbound_trunk: 'PJSIP/{number}@first' },
+        second: { outbound_trunk: 'PJSIP/{number}@second' },
+        field: 'outbound_trunk',
+      },
+      {
+        what: 'agent',
+        async make() {
+          const res = await admin.post('/api/agents', {
+            extension: String(2000 + ++n),
+            user: { email: `agent-${tag()}@test.example`, name: 'An Agent', password: 'password-123' },
+          });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          return `/api/agents/${res.body.agent.id}`;
+        },
+        first: { wrap_up_seconds: 10 },
+        second: { wrap_up_seconds: 20 },
+        field: 'wrap_up_seconds',
+      },
     ];
 
     for (const f of families()) {
@@ -254,6 +286,46 @@ for (const kind of backends()) {
 
       assert.equal(reset.status, 200);
       assert.equal(reset.body.version, link.version);
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    });
+
+    test("an agent's status changes leave the version of its settings alone", async () => {
+      const res = await admin.post('/api/agents', {
+        extension: String(2000 + ++n),
+        user: { email: `agent-${tag()}@test.example`, name: 'An Agent', password: 'password-123' },
+      });
+      const path = `/api/agents/${res.body.agent.id}`;
+      const loaded = (await admin.get(path)).body.version as number;
+
+      const paused = await admin.put(`${path}/status`, { status: 'paused', reason: 'break' });
+      const saved = await admin.request('PATCH', path, { wrap_up_seconds: 15 }, ifMatch(loaded));
+
+      assert.equal(paused.status, 200, JSON.stringify(paused.body));
+      assert.equal(paused.body.version, loaded);
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    });
+
+    test('a connection test of an Asterisk server leaves its version alone', async () => {
+      const id = tag();
+      const made = await admin.post('/api/asterisk-servers', {
+        name: `PBX ${id}`,
+        pbx: `pbx-${id}`,
+        ari_url: 'http://127.0.0.1:9',
+        ari_username: 'capconduit',
+        ari_password: 'secret',
+      });
+      const path = `/api/asterisk-servers/${made.body.id}`;
+
+      const tested = await admin.post(`${path}/test`);
+      const saved = await admin.request(
+        'PATCH',
+        path,
+        { name: `PBX ${id} renamed` },
+        ifMatch(made.body.version),
+      );
+
+      assert.equal(tested.body.status, 'error', 'nothing listens on port 9');
+      assert.equal(tested.body.version, made.body.version);
       assert.equal(saved.status, 200, JSON.stringify(saved.body));
     });
 
