@@ -18,12 +18,24 @@ interface Family {
   method?: 'PATCH' | 'PUT';
   /** False when the resource cannot be deleted through the API. */
   deletable?: boolean;
+  /** The field is unique across resources: each test suffixes its values. */
+  unique?: boolean;
 }
 
 const ifMatch = (v: number | string) => ({ 'if-match': typeof v === 'number' ? `"${v}"` : v });
 
 let n = 0;
 const tag = () => `${process.pid}-${++n}`;
+
+/** The two edits of a test, made unique to it when the field must be. */
+function editsOf(f: Family): [Record<string, unknown>, Record<string, unknown>] {
+  if (!f.unique) return [f.first, f.second];
+  const t = tag();
+  return [
+    { [f.field]: `${String(f.first[f.field])} ${t}` },
+    { [f.field]: `${String(f.second[f.field])} ${t}` },
+  ];
+}
 
 for (const kind of backends()) {
   describe(`optimistic concurrency for edits on ${kind}`, () => {
@@ -133,6 +145,29 @@ for (const kind of backends()) {
         second: { wrap_up_seconds: 20 },
         field: 'wrap_up_seconds',
       },
+      {
+        what: 'lead list',
+        async make() {
+          const res = await admin.post('/api/dialer/lists', { name: `Leads ${tag()}` });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          return `/api/dialer/lists/${res.body.id}`;
+        },
+        first: { name: 'First tab' },
+        second: { name: 'Second tab' },
+        field: 'name',
+      },
+      {
+        what: 'caller-ID pool',
+        async make() {
+          const res = await admin.post('/api/callerid/pools', { name: `Pool ${tag()}` });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          return `/api/callerid/pools/${res.body.id}`;
+        },
+        first: { name: 'First tab' },
+        second: { name: 'Second tab' },
+        field: 'name',
+        unique: true,
+      },
     ];
 
     for (const f of families()) {
@@ -151,25 +186,27 @@ for (const kind of backends()) {
 
         test('a save naming the version loaded applies and bumps the version; the next one from that tab too', async () => {
           const path = await f.make();
+          const [first, second] = editsOf(f);
           const loaded = (await admin.get(path)).body.version as number;
 
-          const saved = await admin.request(method(), path, f.first, ifMatch(loaded));
-          const again = await admin.request(method(), path, f.second, ifMatch(saved.body.version));
+          const saved = await admin.request(method(), path, first, ifMatch(loaded));
+          const again = await admin.request(method(), path, second, ifMatch(saved.body.version));
 
           assert.equal(saved.status, 200, JSON.stringify(saved.body));
           assert.equal(saved.body.version, loaded + 1);
           assert.equal(saved.headers.get('etag'), `"${loaded + 1}"`);
           assert.equal(again.status, 200, JSON.stringify(again.body));
           assert.equal(again.body.version, loaded + 2);
-          assert.deepEqual((await admin.get(path)).body[f.field], f.second[f.field]);
+          assert.deepEqual((await admin.get(path)).body[f.field], second[f.field]);
         });
 
         test('a save naming a version someone else replaced is refused with 412 and changes nothing', async () => {
           const path = await f.make();
+          const [first, second] = editsOf(f);
           const loaded = (await admin.get(path)).body.version as number;
-          await admin.request(method(), path, f.first, ifMatch(loaded));
+          await admin.request(method(), path, first, ifMatch(loaded));
 
-          const stale = await admin.request(method(), path, f.second, ifMatch(loaded));
+          const stale = await admin.request(method(), path, second, ifMatch(loaded));
 
           assert.equal(stale.status, 412);
           assert.equal(stale.body.error.code, 'precondition_failed');
@@ -179,28 +216,30 @@ for (const kind of backends()) {
           );
           assert.deepEqual(stale.body.error.details, { version: loaded + 1 });
           const now = (await admin.get(path)).body;
-          assert.deepEqual(now[f.field], f.first[f.field]);
+          assert.deepEqual(now[f.field], first[f.field]);
           assert.equal(now.version, loaded + 1);
         });
 
         test('without If-Match the last write wins, as before versions', async () => {
           const path = await f.make();
+          const [first, second] = editsOf(f);
           const loaded = (await admin.get(path)).body.version as number;
-          await admin.request(method(), path, f.first, ifMatch(loaded));
+          await admin.request(method(), path, first, ifMatch(loaded));
 
-          const blind = await admin.request(method(), path, f.second);
+          const blind = await admin.request(method(), path, second);
 
           assert.equal(blind.status, 200, JSON.stringify(blind.body));
           assert.equal(blind.body.version, loaded + 2);
-          assert.deepEqual(blind.body[f.field], f.second[f.field]);
+          assert.deepEqual(blind.body[f.field], second[f.field]);
         });
 
         test('an If-Match that is not one strong ETag is a 400, and a weak or bare one changes nothing', async () => {
           const path = await f.make();
+          const [first] = editsOf(f);
           const loaded = (await admin.get(path)).body.version as number;
 
           for (const bad of [String(loaded), `W/"${loaded}"`, `"${loaded}", "${loaded + 1}"`]) {
-            const res = await admin.request(method(), path, f.first, ifMatch(bad));
+            const res = await admin.request(method(), path, first, ifMatch(bad));
             assert.equal(res.status, 400, bad);
           }
           assert.equal((await admin.get(path)).body.version, loaded);
@@ -209,8 +248,9 @@ for (const kind of backends()) {
         if (f.deletable !== false) {
           test('a delete naming an old version is refused with 412; naming the current one deletes', async () => {
             const path = await f.make();
+            const [first] = editsOf(f);
             const loaded = (await admin.get(path)).body.version as number;
-            await admin.request(method(), path, f.first, ifMatch(loaded));
+            await admin.request(method(), path, first, ifMatch(loaded));
 
             const stale = await admin.request('DELETE', path, undefined, ifMatch(loaded));
             const still = await admin.get(path);
@@ -225,10 +265,11 @@ for (const kind of backends()) {
 
           test('a save naming a version of something deleted is a 404, not a 412', async () => {
             const path = await f.make();
+            const [first] = editsOf(f);
             const loaded = (await admin.get(path)).body.version as number;
             assert.equal((await admin.del(path)).status, 204);
 
-            const res = await admin.request(method(), path, f.first, ifMatch(loaded));
+            const res = await admin.request(method(), path, first, ifMatch(loaded));
 
             assert.equal(res.status, 404);
           });

@@ -12,6 +12,7 @@ import {
 } from '../http/schemas.js';
 import { actorOf } from '../http/auth.plugin.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 import { CAMPAIGN_CODE_PATTERN } from './campaign-code.js';
 
@@ -22,6 +23,7 @@ const Pool = Type.Object({
   seller_id: Nullable(Type.Integer()),
   numbers: Type.Integer(),
   active: Type.Integer(),
+  version: Version,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -61,14 +63,28 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
     },
     async (req, reply) => reply.status(201).send(await callerIdAdmin.createPool(actorOf(req), req.body)),
   );
+  app.get(
+    '/api/callerid/pools/:id',
+    {
+      config: owners,
+      schema: {
+        tags,
+        summary: 'One caller-ID pool (ETag: its version)',
+        params: IdParams,
+        response: { 200: Pool, ...errorResponses },
+      },
+    },
+    async (req, reply) => withEtag(reply, await callerIdAdmin.pool(actorOf(req), req.params.id)),
+  );
   app.patch(
     '/api/callerid/pools/:id',
     {
       config: owners,
       schema: {
         tags,
-        summary: 'Rename a pool or change its campaign',
+        summary: 'Rename a pool or change its campaign (with If-Match: only if nobody changed it since)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(
           {
             name: Type.Optional(Name(100)),
@@ -76,10 +92,14 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
           },
           { minProperties: 1 },
         ),
-        response: { 200: Pool, ...errorResponses },
+        response: { 200: Pool, ...versionedResponses },
       },
     },
-    async (req) => callerIdAdmin.updatePool(actorOf(req), req.params.id, req.body),
+    async (req, reply) =>
+      withEtag(
+        reply,
+        await callerIdAdmin.updatePool(actorOf(req), req.params.id, req.body, expectedVersion(req)),
+      ),
   );
   app.delete(
     '/api/callerid/pools/:id',
@@ -87,13 +107,14 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       config: owners,
       schema: {
         tags,
-        summary: 'Delete an empty pool',
+        summary: 'Delete an empty pool (with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await callerIdAdmin.deletePool(actorOf(req), req.params.id);
+      await callerIdAdmin.deletePool(actorOf(req), req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );
