@@ -168,6 +168,19 @@ for (const kind of backends()) {
         field: 'name',
         unique: true,
       },
+      {
+        what: 'dialer campaign',
+        async make() {
+          const res = await admin.post('/api/dialer/campaigns', { name: `Dialer ${tag()}` });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          return `/api/dialer/campaigns/${res.body.id}`;
+        },
+        first: { max_attempts: 7 },
+        second: { max_attempts: 9 },
+        field: 'max_attempts',
+        // DELETE archives it: see the test of its own below.
+        deletable: false,
+      },
     ];
 
     for (const f of families()) {
@@ -368,6 +381,24 @@ for (const kind of backends()) {
       assert.equal(tested.body.status, 'error', 'nothing listens on port 9');
       assert.equal(tested.body.version, made.body.version);
       assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    });
+
+    test('a dialer campaign is archived only at the version named; the older body `version` says the same as If-Match', async () => {
+      const made = await admin.post('/api/dialer/campaigns', { name: `Dialer ${tag()}` });
+      const path = `/api/dialer/campaigns/${made.body.id}`;
+      const loaded = made.body.version as number;
+      await admin.request('PATCH', path, { max_attempts: 7 }, ifMatch(loaded));
+
+      const staleBody = await admin.patch(path, { max_attempts: 9, version: loaded });
+      const staleArchive = await admin.request('DELETE', path, undefined, ifMatch(loaded));
+      const archive = await admin.request('DELETE', path, undefined, ifMatch(loaded + 1));
+
+      assert.equal(staleBody.status, 412);
+      assert.deepEqual(staleBody.body.error.details, { version: loaded + 1 });
+      assert.equal(staleArchive.status, 412);
+      assert.equal(archive.status, 204, JSON.stringify(archive.body));
+      const now = (await admin.get(path)).body;
+      assert.deepEqual([now.status, now.max_attempts], ['archived', 7]);
     });
 
     test('a seller cannot learn the version of another seller campaign through a stale If-Match', async () => {
