@@ -15,3 +15,4 @@ ALTER TABLE asterisk_servers ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE agents ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE dialer_lists ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE callerid_pools ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE settings ADD COLUMN version integer NOT NULL DEFAULT 1;

@@ -181,6 +181,15 @@ for (const kind of backends()) {
         // DELETE archives it: see the test of its own below.
         deletable: false,
       },
+      {
+        what: 'setting',
+        make: async () => '/api/settings/callerid.cooldown_minutes',
+        first: { value: 45 },
+        second: { value: 90 },
+        field: 'value',
+        method: 'PUT',
+        deletable: false,
+      },
     ];
 
     for (const f of families()) {
@@ -399,6 +408,28 @@ for (const kind of backends()) {
       assert.equal(archive.status, 204, JSON.stringify(archive.body));
       const now = (await admin.get(path)).body;
       assert.deepEqual([now.status, now.max_attempts], ['archived', 7]);
+    });
+
+    test('a setting never changed is at version 0: If-Match "0" sets it once, a second such save is stale', async () => {
+      const path = '/api/settings/recordings.retention_days';
+      const fresh = await admin.get(path);
+
+      const first = await admin.request('PUT', path, { value: 40 }, ifMatch(0));
+      const second = await admin.request('PUT', path, { value: 50 }, ifMatch(0));
+      const ahead = await admin.request(
+        'PUT',
+        '/api/settings/dialer.window_start',
+        { value: '09:00' },
+        ifMatch(4),
+      );
+
+      assert.deepEqual([fresh.body.version, fresh.headers.get('etag')], [0, '"0"']);
+      assert.deepEqual([first.status, first.body.version, first.body.value], [200, 1, 40]);
+      assert.equal(second.status, 412);
+      assert.deepEqual(second.body.error.details, { version: 1 });
+      assert.equal((await admin.get(path)).body.value, 40);
+      assert.equal(ahead.status, 412, 'a version never handed out matches nothing');
+      assert.equal((await admin.get('/api/settings/dialer.window_start')).body.version, 0, 'nothing stored');
     });
 
     test('a seller cannot learn the version of another seller campaign through a stale If-Match', async () => {
