@@ -16,3 +16,4 @@ ALTER TABLE agents ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE dialer_lists ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE callerid_pools ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE settings ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE callerid_numbers ADD COLUMN version integer NOT NULL DEFAULT 1;

@@ -432,6 +432,37 @@ for (const kind of backends()) {
       assert.equal((await admin.get('/api/settings/dialer.window_start')).body.version, 0, 'nothing stored');
     });
 
+    test('a caller ID: handing it out leaves its version alone; a change names it, a stale one is refused', async () => {
+      const pool = await admin.post('/api/callerid/pools', { name: `Numbers ${tag()}` });
+      const added = await admin.post('/api/callerid/numbers', {
+        caller_id: '+17135550199',
+        pool_id: pool.body.id,
+      });
+      const find = async () =>
+        (
+          (await admin.get('/api/callerid/numbers?limit=500')).body.items as { id: number; version: number }[]
+        ).find((x) => x.id === added.body.id)!;
+      const loaded = (await find()).version;
+      const path = `/api/callerid/numbers/${added.body.id}`;
+
+      const handed = await t.anon.get('/next-cid?to=7135550100');
+      const afterCall = await find();
+      const saved = await admin.request('PATCH', path, { carrier: 'First' }, ifMatch(loaded));
+      const stale = await admin.request('PATCH', path, { carrier: 'Second' }, ifMatch(loaded));
+      const staleDelete = await admin.request('DELETE', path, undefined, ifMatch(loaded));
+      const deleted = await admin.request('DELETE', path, undefined, ifMatch(loaded + 1));
+
+      assert.equal(added.status, 201, JSON.stringify(added.body));
+      assert.equal(handed.status, 200, JSON.stringify(handed.body));
+      assert.equal(afterCall.version, loaded, 'an allocation is not an edit');
+      assert.equal(saved.status, 204);
+      assert.equal(saved.headers.get('etag'), `"${loaded + 1}"`);
+      assert.equal(stale.status, 412);
+      assert.deepEqual(stale.body.error.details, { version: loaded + 1 });
+      assert.equal(staleDelete.status, 412);
+      assert.equal(deleted.status, 204);
+    });
+
     test('a seller cannot learn the version of another seller campaign through a stale If-Match', async () => {
       const sc = await scenario(t.services, { links: [{}] });
       const other = await t.userClient('seller');

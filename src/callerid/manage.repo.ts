@@ -111,7 +111,12 @@ export function createCallerIdManageRepo(db: Queryable) {
       return res.rows.length > 0;
     },
 
-    async updateNumber(id: number, patch: NumberPatch): Promise<void> {
+    /**
+     * A person's change: applied with the version bumped, only if the number is still at
+     * `expected` (any version when undefined). Allocations, reports and automatic cooldowns leave
+     * the version alone. The new version, or undefined when no row matched.
+     */
+    async updateNumber(id: number, patch: NumberPatch, expected?: number): Promise<number | undefined> {
       const p = new SqlParams();
       const set = setClause(
         { ...patch },
@@ -127,11 +132,28 @@ export function createCallerIdManageRepo(db: Queryable) {
         },
         p,
       );
-      await db.query(`UPDATE callerid_numbers ${set} WHERE id = ${p.add(id)}`, p.values);
+      const row = await one<{ version: number }>(
+        db,
+        `UPDATE callerid_numbers ${set}, version = version + 1
+          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)} RETURNING version`,
+        p.values,
+      );
+      return row?.version;
     },
 
-    async deleteNumber(id: number): Promise<void> {
-      await db.query('DELETE FROM callerid_numbers WHERE id = $1', [id]);
+    /** The number's version now; undefined when it is gone. */
+    async numberVersion(id: number): Promise<number | undefined> {
+      return (await one<{ version: number }>(db, 'SELECT version FROM callerid_numbers WHERE id = $1', [id]))
+        ?.version;
+    },
+
+    /** Deletes the number if still at `expected` (any version when undefined); whether it did. */
+    async deleteNumber(id: number, expected?: number): Promise<boolean> {
+      const res = await db.query(
+        'DELETE FROM callerid_numbers WHERE id = $1 AND ($2::int IS NULL OR version = $2) RETURNING id',
+        [id, expected ?? null],
+      );
+      return res.rows.length > 0;
     },
   };
 }

@@ -145,8 +145,10 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       config: owners,
       schema: {
         tags,
-        summary: 'Change a caller ID: status (active, cooldown, disabled), limits, carrier, meta, pool',
+        summary:
+          "Change a caller ID: status (active, cooldown, disabled), limits, carrier, meta, pool (with If-Match, its `version` in GET /api/callerid/numbers: only if nobody changed it since; the answer's ETag is the new version)",
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(
           {
             status: Type.Optional(StringEnum(['active', 'cooldown', 'disabled'])),
@@ -158,12 +160,17 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
           },
           { minProperties: 1 },
         ),
-        response: { 204: NoContent, ...errorResponses },
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await callerIdAdmin.updateNumber(actorOf(req), req.params.id, req.body);
-      return reply.status(204).send(null);
+      const version = await callerIdAdmin.updateNumber(
+        actorOf(req),
+        req.params.id,
+        req.body,
+        expectedVersion(req),
+      );
+      return reply.status(204).header('etag', `"${version}"`).send(null);
     },
   );
   app.delete(
@@ -172,13 +179,14 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       config: owners,
       schema: {
         tags,
-        summary: 'Delete a caller ID',
+        summary: 'Delete a caller ID (with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await callerIdAdmin.deleteNumber(actorOf(req), req.params.id);
+      await callerIdAdmin.deleteNumber(actorOf(req), req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

@@ -93,18 +93,34 @@ export function createCallerIdManagement(deps: { db: Db; clock: Clock; defaultRe
       const added = await addCallerIdToPool(db, input.pool_id, input, deps.defaultRegion);
       return { id: added.id, caller_id: added.number };
     },
-    async updateNumber(actor: Actor, id: number, changes: NumberChanges): Promise<void> {
+    /**
+     * A person's change; with `expected`, refused (412) unless the number is still at that
+     * version. Its new version.
+     */
+    async updateNumber(actor: Actor, id: number, changes: NumberChanges, expected?: number): Promise<number> {
       checkMeta(changes.meta);
       await ownNumber(actor, id);
       if (changes.pool_id !== undefined) await pool(actor, changes.pool_id);
       const patch: NumberPatch = { ...changes, updated_at: clock.now() };
       // A status set by hand has no automatic end.
       if (changes.status !== undefined) patch.cooldown_until = null;
-      await repo.updateNumber(id, patch);
+      return versionedWrite(
+        'caller ID',
+        id,
+        expected,
+        () => repo.updateNumber(id, patch, expected),
+        () => repo.numberVersion(id),
+      );
     },
-    async deleteNumber(actor: Actor, id: number): Promise<void> {
+    async deleteNumber(actor: Actor, id: number, expected?: number): Promise<void> {
       await ownNumber(actor, id);
-      await repo.deleteNumber(id);
+      await versionedWrite(
+        'caller ID',
+        id,
+        expected,
+        async () => ((await repo.deleteNumber(id, expected)) ? true : undefined),
+        () => repo.numberVersion(id),
+      );
     },
   };
 }
