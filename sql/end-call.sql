@@ -35,7 +35,7 @@ WITH lc AS (
          live.campaign_day, live.campaign_month, a.id AS attempt_id, a.seq AS attempt_seq, a.link_id, a.client_id,
          a.client_reserved, a.hour_start, a.day_start, a.month_start, a.payout, o.outcome,
          CASE WHEN o.outcome = 'answered' THEN $7::int ELSE 0 END AS billsec,
-         coalesce(o.outcome = 'answered' AND $7::int >= a.min_billable, false) AS converted,
+         coalesce(o.outcome = 'answered' AND $7::int >= a.min_billable AND a.payable, false) AS converted,
          CASE WHEN o.outcome = 'answered' AND $7::int > 0
               THEN (div(ceil($7::int::numeric / $17::int) * $17::int * coalesce(live.rate_per_minute, $16::numeric) * 1000000 + 3000, 6000) / 10000.0)::numeric(14,4)
               ELSE 0 END AS cost
@@ -52,7 +52,7 @@ WITH lc AS (
    FOR UPDATE OF t
 ), lx AS (
   SELECT t.id FROM campaign_client_settings t JOIN st ON t.id = st.link_id
-   WHERE (st.held OR st.converted) AND (SELECT count(*) FROM cam) >= 0
+   WHERE (st.held OR st.converted OR (st.outcome = 'answered')) AND (SELECT count(*) FROM cam) >= 0
    FOR UPDATE OF t
 ), lk AS (
   SELECT k.id FROM clients k JOIN st ON k.id = st.client_id
@@ -66,11 +66,12 @@ WITH lc AS (
   CASE WHEN t.daily_cap IS NOT NULL AND t.day_count >= t.daily_cap THEN 'daily_cap' END,
   CASE WHEN t.monthly_cap IS NOT NULL AND t.month_count >= t.monthly_cap THEN 'monthly_cap' END], NULL) AS full_caps
 ), rl AS (
-  UPDATE campaign_client_settings t SET in_flight = t.in_flight - CASE WHEN st.held THEN 1 ELSE 0 END, hour_count = t.hour_count + CASE WHEN t.hour_start = st.hour_start::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END, day_count = t.day_count + CASE WHEN t.day_start = st.day_start::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END, month_count = t.month_count + CASE WHEN t.month_start = st.month_start::timestamptz THEN (CASE WHEN st.converted THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END,
-         current_total_calls = t.current_total_calls + CASE WHEN st.converted THEN 1 ELSE 0 END
+  -- a link's caps count its conversions, or every answered call (cap_counts)
+  UPDATE campaign_client_settings t SET in_flight = t.in_flight - CASE WHEN st.held THEN 1 ELSE 0 END, hour_count = t.hour_count + CASE WHEN t.hour_start = st.hour_start::timestamptz THEN (CASE WHEN (CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END) THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END, day_count = t.day_count + CASE WHEN t.day_start = st.day_start::timestamptz THEN (CASE WHEN (CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END) THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END, month_count = t.month_count + CASE WHEN t.month_start = st.month_start::timestamptz THEN (CASE WHEN (CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END) THEN 1 ELSE 0 END - CASE WHEN st.held THEN 1 ELSE 0 END) ELSE 0 END,
+         current_total_calls = t.current_total_calls + CASE WHEN (CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END) THEN 1 ELSE 0 END
     FROM st, lx WHERE t.id = lx.id
   RETURNING t.id, t.current_total_calls, t.total_calls_allowed, t.hour_count, t.day_count, t.month_count,
-  t.hourly_cap, t.daily_cap, t.monthly_cap
+  t.hourly_cap, t.daily_cap, t.monthly_cap, (CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END) AS counted
 ), rk AS (
   -- the client's slot is released whether or not its link still exists
   UPDATE clients k SET in_flight = k.in_flight - 1 FROM lk WHERE k.id = lk.id
@@ -125,7 +126,22 @@ WITH lc AS (
            SELECT lu.id, 'low_balance', 'Your balance is low',
                   'Balance ' || lu.after || ' is below ' || $18::numeric || '. Top up to keep calls flowing.',
                   jsonb_build_object('balance', lu.after::text, 'threshold', ($18::numeric)::text)
-             FROM lu WHERE lu.crossed_low RETURNING id), cn AS (
+             FROM lu WHERE lu.crossed_low RETURNING id),
+    lw_ev AS MATERIALIZED (
+  SELECT gen_random_uuid() AS event_id, e.type, e.seller_id, e.data FROM (SELECT 'balance.low' AS type, lu.id AS seller_id,
+              jsonb_build_object('seller_id', lu.id, 'balance', lu.after::text, 'threshold', ($18::numeric)::text) AS data
+         FROM lu WHERE lu.crossed_low) e
+   WHERE EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL))
+), lw AS (
+  INSERT INTO webhook_outbox (subscription_id, event_id, event, seller_id, payload, occurred_at)
+  SELECT s.id, e.event_id, e.type, e.seller_id,
+         jsonb_build_object('id', e.event_id, 'type', e.type, 'occurred_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data),
+         now()
+    FROM lw_ev e
+    JOIN webhook_subscriptions s ON s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL)
+                                AND e.type = ANY (s.events)
+  RETURNING id
+), cn AS (
   INSERT INTO cap_notices (scope, scope_id, cap, window_start)
   SELECT 'campaign', rc.id, f.cap, CASE f.cap WHEN 'hourly_cap' THEN st.campaign_hour WHEN 'daily_cap' THEN st.campaign_day WHEN 'monthly_cap' THEN st.campaign_month ELSE '-infinity' END
     FROM rc, st, unnest(rc.full_caps) AS f(cap) WHERE st.converted
@@ -138,7 +154,7 @@ WITH lc AS (
   CASE WHEN rl.total_calls_allowed IS NOT NULL AND rl.current_total_calls >= rl.total_calls_allowed THEN 'total_calls_allowed' END,
   CASE WHEN rl.hourly_cap IS NOT NULL AND rl.hour_count >= rl.hourly_cap THEN 'hourly_cap' END,
   CASE WHEN rl.daily_cap IS NOT NULL AND rl.day_count >= rl.daily_cap THEN 'daily_cap' END,
-  CASE WHEN rl.monthly_cap IS NOT NULL AND rl.month_count >= rl.monthly_cap THEN 'monthly_cap' END], NULL)) AS f(cap) WHERE st.converted
+  CASE WHEN rl.monthly_cap IS NOT NULL AND rl.month_count >= rl.monthly_cap THEN 'monthly_cap' END], NULL)) AS f(cap) WHERE rl.counted
   ON CONFLICT DO NOTHING
   RETURNING scope_id, cap
 ), nt AS (
@@ -156,6 +172,63 @@ WITH lc AS (
     FROM st JOIN campaigns cp ON cp.id = st.campaign_id JOIN clients cl ON cl.id = st.client_id,
          (SELECT array_agg(cap ORDER BY cap) AS caps FROM kn) n
    WHERE n.caps IS NOT NULL AND st.seller_id IS NOT NULL
+  RETURNING id
+), wh_ev AS MATERIALIZED (
+  SELECT gen_random_uuid() AS event_id, e.type, e.seller_id, e.data FROM (
+  SELECT 'call.ended' AS type, upd.seller_id, jsonb_build_object(
+      'call_id', upd.id, 'seller_id', upd.seller_id, 'campaign_id', upd.campaign_id, 'did', upd.did,
+      'caller_id', live.caller_id, 'state', CASE WHEN $13::text = 'hangup' THEN 'ended' ELSE 'expired' END,
+      'outcome', st.outcome, 'end_reason', $14::text,
+      'dial_status', CASE WHEN st.outcome IN ('answered', 'unanswered') THEN nullif($6::text, '') ELSE live.dial_status END,
+      'started_at', to_char(live.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'answered_at', CASE WHEN (st.outcome = 'answered') THEN to_char(($10::timestamptz - make_interval(secs => st.billsec)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+      'ended_at', to_char($10::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'duration', coalesce($8::int, greatest(0, round(extract(epoch FROM $10::timestamptz - live.started_at)))::int),
+      'billsec', upd.billsec,
+      'link_id', CASE WHEN (st.outcome = 'answered') THEN st.link_id END, 'client_id', CASE WHEN (st.outcome = 'answered') THEN st.client_id END,
+      'converted', st.converted, 'cost', upd.cost::text,
+      'payout', CASE WHEN st.converted THEN st.payout ELSE 0 END::numeric(12,4)::text) AS data FROM upd, live, st
+  UNION ALL SELECT 'call.answered', upd.seller_id, jsonb_build_object(
+      'call_id', upd.id, 'seller_id', upd.seller_id, 'campaign_id', upd.campaign_id, 'did', upd.did,
+      'caller_id', live.caller_id, 'state', CASE WHEN $13::text = 'hangup' THEN 'ended' ELSE 'expired' END,
+      'outcome', st.outcome, 'end_reason', $14::text,
+      'dial_status', CASE WHEN st.outcome IN ('answered', 'unanswered') THEN nullif($6::text, '') ELSE live.dial_status END,
+      'started_at', to_char(live.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'answered_at', CASE WHEN (st.outcome = 'answered') THEN to_char(($10::timestamptz - make_interval(secs => st.billsec)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+      'ended_at', to_char($10::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'duration', coalesce($8::int, greatest(0, round(extract(epoch FROM $10::timestamptz - live.started_at)))::int),
+      'billsec', upd.billsec,
+      'link_id', CASE WHEN (st.outcome = 'answered') THEN st.link_id END, 'client_id', CASE WHEN (st.outcome = 'answered') THEN st.client_id END,
+      'converted', st.converted, 'cost', upd.cost::text,
+      'payout', CASE WHEN st.converted THEN st.payout ELSE 0 END::numeric(12,4)::text) FROM upd, live, st WHERE st.outcome = 'answered'
+  UNION ALL SELECT 'call.converted', upd.seller_id, jsonb_build_object(
+      'call_id', upd.id, 'seller_id', upd.seller_id, 'campaign_id', upd.campaign_id, 'did', upd.did,
+      'caller_id', live.caller_id, 'state', CASE WHEN $13::text = 'hangup' THEN 'ended' ELSE 'expired' END,
+      'outcome', st.outcome, 'end_reason', $14::text,
+      'dial_status', CASE WHEN st.outcome IN ('answered', 'unanswered') THEN nullif($6::text, '') ELSE live.dial_status END,
+      'started_at', to_char(live.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'answered_at', CASE WHEN (st.outcome = 'answered') THEN to_char(($10::timestamptz - make_interval(secs => st.billsec)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+      'ended_at', to_char($10::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'duration', coalesce($8::int, greatest(0, round(extract(epoch FROM $10::timestamptz - live.started_at)))::int),
+      'billsec', upd.billsec,
+      'link_id', CASE WHEN (st.outcome = 'answered') THEN st.link_id END, 'client_id', CASE WHEN (st.outcome = 'answered') THEN st.client_id END,
+      'converted', st.converted, 'cost', upd.cost::text,
+      'payout', CASE WHEN st.converted THEN st.payout ELSE 0 END::numeric(12,4)::text) FROM upd, live, st WHERE st.converted
+  UNION ALL SELECT 'cap.reached', st.seller_id,
+         jsonb_build_object('scope', 'campaign', 'campaign_id', st.campaign_id, 'call_id', st.id, 'caps', to_jsonb(n.caps))
+    FROM st, (SELECT array_agg(cap ORDER BY cap) AS caps FROM cn) n WHERE n.caps IS NOT NULL
+  UNION ALL SELECT 'cap.reached', st.seller_id,
+         jsonb_build_object('scope', 'link', 'campaign_id', st.campaign_id, 'link_id', st.link_id, 'client_id', st.client_id, 'call_id', st.id, 'caps', to_jsonb(n.caps))
+    FROM st, (SELECT array_agg(cap ORDER BY cap) AS caps FROM kn) n WHERE n.caps IS NOT NULL) e
+   WHERE EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL))
+), wh AS (
+  INSERT INTO webhook_outbox (subscription_id, event_id, event, seller_id, payload, occurred_at)
+  SELECT s.id, e.event_id, e.type, e.seller_id,
+         jsonb_build_object('id', e.event_id, 'type', e.type, 'occurred_at', to_char($10::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data),
+         $10::timestamptz
+    FROM wh_ev e
+    JOIN webhook_subscriptions s ON s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL)
+                                AND e.type = ANY (s.events)
   RETURNING id
 )
 SELECT lc.id AS call_id, lc.state AS state_before, fresh.id IS NOT NULL AS fresh, upd.id IS NOT NULL AS changed,

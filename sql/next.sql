@@ -83,9 +83,10 @@ WITH lc AS (
   SELECT nextval('call_attempts_id_seq') AS attempt_id FROM pick
 ), att AS (
   INSERT INTO call_attempts (id, call_id, seq, link_id, client_id, client_identifier, state, hour_start, day_start,
-  month_start, client_reserved, min_billable, payout, started_at)
+  month_start, client_reserved, min_billable, payout, started_at, payable)
   SELECT ids.attempt_id, fresh.id, fresh.attempt_count + 1, pick.link_id, pick.client_id, pick.client_identifier,
-         'dialing', pick.hour, pick.day, pick.month, true, pick.min_billable, pick.payout, $7::timestamptz
+         'dialing', pick.hour, pick.day, pick.month, true, pick.min_billable, pick.payout, $7::timestamptz,
+         pick.link_id <> ALL (fresh.unpaid)
     FROM ids, pick, fresh
   RETURNING id
 ), ul AS (

@@ -31,5 +31,21 @@ WITH prior AS (
     FROM prior WHERE NOT prior.busy
   ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
   RETURNING id
+), wh_ev AS MATERIALIZED (
+  SELECT gen_random_uuid() AS event_id, e.type, e.seller_id, e.data FROM (SELECT 'call.started' AS type, $13::bigint AS seller_id,
+            jsonb_build_object('call_id', ins.id, 'seller_id', $13::bigint, 'campaign_id', $12::bigint, 'did', $7::text,
+                               'caller_id', $9::text, 'state', 'rejected', 'reject_reason', $6::text,
+                               'link_id', NULL::bigint, 'client_id', NULL::bigint, 'started_at', to_char($5::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS data
+       FROM ins) e
+   WHERE EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL))
+), wh AS (
+  INSERT INTO webhook_outbox (subscription_id, event_id, event, seller_id, payload, occurred_at)
+  SELECT s.id, e.event_id, e.type, e.seller_id,
+         jsonb_build_object('id', e.event_id, 'type', e.type, 'occurred_at', to_char($5::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data),
+         $5::timestamptz
+    FROM wh_ev e
+    JOIN webhook_subscriptions s ON s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL)
+                                AND e.type = ANY (s.events)
+  RETURNING id
 )
 SELECT ins.id AS call_id FROM (SELECT 1) one LEFT JOIN ins ON true;

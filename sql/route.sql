@@ -16,6 +16,8 @@
 -- $15 didId bigint
 -- $16 maxSeconds int
 -- $17 trace jsonb
+-- $18 unpaid bigint[]
+-- $19 repeatOf bigint
 
 WITH cam AS (
   SELECT t.id, t.seller_id, t.timezone, t.dial_timeout_seconds, t.max_attempts, t.rr_counter, t.record_calls,
@@ -104,7 +106,7 @@ WITH cam AS (
   INSERT INTO calls (id, pbx, uniqueid, generation, uid_epoch, uid_seq, state, did, did_raw, caller_id,
                      caller_id_raw, did_id, campaign_id, seller_id, routing_status, reject_reason, plan, timezone,
                      dial_timeout, max_attempts, rate_per_minute, campaign_hour, campaign_day, campaign_month,
-                     current_attempt_id, attempt_count, recording, trace, started_at, expires_at)
+                     current_attempt_id, attempt_count, recording, trace, started_at, expires_at, repeat_of, unpaid)
   SELECT ids.call_id, $1::text, $2::text, coalesce(prior.generation + 1, 0), $3::bigint, $4::bigint,
          CASE WHEN v.reason IS NULL THEN 'dialing' ELSE 'rejected' END, $11::text, $12::text, $13::text,
          $14::text, $15::bigint, cam.id, cam.seller_id,
@@ -123,7 +125,7 @@ WITH cam AS (
            || jsonb_build_array(CASE WHEN v.reason IS NULL THEN jsonb_build_object('at', to_char($6::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'step', 'route', 'outcome', 'reserved',
       'link_id', pick.link_id, 'client_id', pick.client_id, 'client', pick.client_identifier)
                 ELSE jsonb_build_object('at', to_char($6::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'step', 'route', 'outcome', 'rejected', 'reason', v.reason) END),
-         $6::timestamptz, $6::timestamptz + make_interval(secs => $16::int)
+         $6::timestamptz, $6::timestamptz + make_interval(secs => $16::int), $19::bigint, $18::bigint[]
     FROM ids, prior, skipped s, verdict v LEFT JOIN cam ON true LEFT JOIN pick ON true
    WHERE NOT prior.busy
   ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
@@ -138,9 +140,9 @@ WITH cam AS (
   RETURNING id
 ), att AS (
   INSERT INTO call_attempts (id, call_id, seq, link_id, client_id, client_identifier, state, hour_start, day_start,
-  month_start, client_reserved, min_billable, payout, started_at)
+  month_start, client_reserved, min_billable, payout, started_at, payable)
   SELECT ids.attempt_id, ins.id, 1, pick.link_id, pick.client_id, pick.client_identifier, 'dialing', pick.hour,
-         pick.day, pick.month, true, pick.min_billable, pick.payout, $6::timestamptz
+         pick.day, pick.month, true, pick.min_billable, pick.payout, $6::timestamptz, pick.link_id <> ALL ($18::bigint[])
     FROM ins, ids, pick WHERE ins.state = 'dialing'
   RETURNING id
 ), uc AS (
@@ -161,6 +163,22 @@ WITH cam AS (
   UPDATE clients k SET in_flight = k.in_flight + 1
     FROM ins, pick WHERE k.id = pick.client_id AND ins.state = 'dialing'
   RETURNING k.id
+), wh_ev AS MATERIALIZED (
+  SELECT gen_random_uuid() AS event_id, e.type, e.seller_id, e.data FROM (SELECT 'call.started' AS type, cam.seller_id AS seller_id,
+            jsonb_build_object('call_id', ins.id, 'seller_id', cam.seller_id, 'campaign_id', cam.id, 'did', $11::text,
+                               'caller_id', $13::text, 'state', ins.state, 'reject_reason', v.reason,
+                               'link_id', pick.link_id, 'client_id', pick.client_id, 'started_at', to_char($6::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS data
+       FROM ins, verdict v LEFT JOIN cam ON true LEFT JOIN pick ON true) e
+   WHERE EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL))
+), wh AS (
+  INSERT INTO webhook_outbox (subscription_id, event_id, event, seller_id, payload, occurred_at)
+  SELECT s.id, e.event_id, e.type, e.seller_id,
+         jsonb_build_object('id', e.event_id, 'type', e.type, 'occurred_at', to_char($6::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data),
+         $6::timestamptz
+    FROM wh_ev e
+    JOIN webhook_subscriptions s ON s.active AND (s.seller_id = e.seller_id OR s.seller_id IS NULL)
+                                AND e.type = ANY (s.events)
+  RETURNING id
 )
 SELECT ins.id AS call_id, ins.state, v.reason, ids.attempt_id, pick.link_id, pick.client_id, pick.client_identifier,
        cam.dial_timeout_seconds AS dial_timeout, ins.recording,

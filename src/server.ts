@@ -215,6 +215,17 @@ export async function start(config: Config, roles: ProcessRole[]): Promise<Runni
           },
           // Agents become available again when their wrap-up time is up (reads of an agent also end it).
           { name: 'end-agent-wrap-ups', everyMs: 1000, run: () => services.agentStatus.endWrapUps() },
+          {
+            name: 'buyers-auto-pause',
+            everyMs: 5000,
+            run: async () => {
+              const r = await services.autoPause.run();
+              return r.resumed.length + r.paused.length;
+            },
+          },
+          // Webhooks: what the event statements put in the outbox, sent off the call path.
+          { name: 'webhooks-deliver', everyMs: 1000, run: () => services.webhookDelivery.runOnce() },
+          { name: 'webhooks-retention', everyMs: 3600_000, run: () => services.webhookDelivery.prune() },
           // The campaign dialer: a pacing round per campaign (one process at a time per campaign).
           {
             name: 'dialer-pacing',

@@ -1,3 +1,4 @@
+import { createAutoPauseService } from './clients/auto-pause.service.js';
 import { createAgentFeed } from './agents/agent-feed.service.js';
 import { createAgentStatusService } from './agents/agent-status.service.js';
 import { createChangeNotifier } from './agents/changes.js';
@@ -27,9 +28,12 @@ import { createDidsService } from './dids/dids.service.js';
 import { createLinksService } from './links/links.service.js';
 import { createNotificationsService } from './notifications/notifications.service.js';
 import { createSettingsService } from './settings/settings.service.js';
+import { createReportsService } from './reports/reports.service.js';
 import { createOverviewService } from './stats/overview.service.js';
 import type { Clock } from './shared/clock.js';
 import { createUsersService } from './users/users.service.js';
+import { createWebhookDelivery } from './webhooks/delivery.js';
+import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { createAriClient } from './ari/index.js';
 import { createServersService, type AriProbe } from './ari/servers.service.js';
 import { createCallControl } from './callcontrol/index.js';
@@ -171,11 +175,13 @@ export function createServices(deps: {
     notifications: createNotificationsService({ db, clock }),
     balances: createBalancesService({ db, settings }),
     clients: createClientsService({ db, clock }),
+    autoPause: createAutoPauseService({ db, clock }),
     dids: createDidsService({ db, clock, defaultRegion: config.defaultPhoneRegion }),
     didRequests: createDidRequestsService({ db, clock }),
     campaigns,
     links,
     overview: createOverviewService({ db, clock, links }),
+    reports: createReportsService({ db }),
     routing: createRoutingService({
       db,
       clock,
@@ -199,6 +205,16 @@ export function createServices(deps: {
     dnc: createDncService({ db, defaultRegion: config.defaultPhoneRegion }),
     dialerCampaigns: createDialerCampaignsService({ db, clock }),
     dialerReports: createDialerReportsService({ db, clock }),
+    webhooks: createWebhooksService({ db, clock, settings }),
+    /** Sends the webhook outbox (the worker role's `webhooks-deliver` job). */
+    webhookDelivery: createWebhookDelivery({
+      db,
+      clock,
+      log,
+      sellersMayReachInternal: async () =>
+        (await settings.value('webhooks.sellers_private_addresses')) === true,
+      ...(deps.random ? { random: deps.random } : {}),
+    }),
   };
 }
 

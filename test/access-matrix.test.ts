@@ -74,6 +74,10 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['GET', '/api/calls/live', BUSINESS],
   ['GET', '/api/calls/live/stream', ALL],
   ['GET', '/api/stats/overview', BUSINESS],
+  ['GET', '/api/reports', BUSINESS],
+  ['GET', '/api/reports/export.csv', BUSINESS],
+  ['GET', '/api/reports/buyer-statement', BUSINESS],
+  ['GET', '/api/reports/buyer-statement.csv', BUSINESS],
   ['GET', '/api/callerid/numbers', BUSINESS],
   ['GET', '/api/callerid/campaigns', MANAGERS],
   ['GET', '/api/callerid/pools', BUSINESS],
@@ -147,6 +151,16 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['POST', '/api/me/dialer/preview/skip', ['agent']],
   ['GET', '/api/dialer/reports/campaigns', MANAGERS],
   ['GET', '/api/dialer/reports/agents', MANAGERS],
+  ['GET', '/api/webhooks', ['admin', 'seller']],
+  ['POST', '/api/webhooks', ['admin', 'seller']],
+  ['GET', '/api/webhooks/:id', ['admin', 'seller']],
+  ['PATCH', '/api/webhooks/:id', ['admin', 'seller']],
+  ['DELETE', '/api/webhooks/:id', ['admin', 'seller']],
+  ['POST', '/api/webhooks/:id/rotate-secret', ['admin', 'seller']],
+  ['POST', '/api/webhooks/:id/test', ['admin', 'seller']],
+  ['GET', '/api/webhook-deliveries', ['admin', 'seller']],
+  ['GET', '/api/webhook-deliveries/:id', ['admin', 'seller']],
+  ['POST', '/api/webhook-deliveries/:id/redeliver', ['admin', 'seller']],
 ];
 /** The PBX's routes: no user may call them, only the holder of the internal token. */
 const INTERNAL = [

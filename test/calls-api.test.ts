@@ -184,6 +184,21 @@ for (const kind of backends()) {
       assert.equal((await admin.get(`/api/calls?did=${encodeURIComponent(sc.did.slice(2))}`)).body.total, 2);
     });
 
+    test('the total is counted exactly up to a number of calls past the page, then as "at least"', async () => {
+      const { createCallsService } = await import('../src/calls/calls.service.js');
+      const calls = createCallsService({ db: t.db, countAhead: 1 });
+      const all = await calls.list(sc.admin, {}, { limit: 100, offset: 0 });
+      assert.ok(all.total >= 3 && all.total < 101, `${all.total}`);
+      assert.equal(all.total_is_lower_bound, false);
+      const first = await calls.list(sc.admin, {}, { limit: 1, offset: 0 });
+      assert.deepEqual([first.items.length, first.total, first.total_is_lower_bound], [1, 2, true]);
+      const last = await calls.list(sc.admin, {}, { limit: 1, offset: all.total - 1 });
+      assert.deepEqual([last.total, last.total_is_lower_bound], [all.total, false]);
+      const http = await admin.get('/api/calls?limit=1');
+      assert.equal(http.body.total_is_lower_bound, false);
+      assert.equal(http.body.total, all.total);
+    });
+
     test('CSV export streams a header and one row per call', async () => {
       const res = await owner.get(`/api/calls/export.csv?campaign_id=${sc.campaignId}`);
       assert.equal(res.status, 200);

@@ -1,5 +1,6 @@
 import { one, many, type Queryable } from '../db/db.js';
 import type { PageRequest } from '../shared/types.js';
+import { outboxCtes } from '../webhooks/outbox.sql.js';
 
 export type LedgerKind = 'topup' | 'adjustment' | 'call_charge';
 
@@ -53,8 +54,9 @@ export interface LedgerSql {
 }
 
 /**
- * CTEs `lo`, `lu`, `lg`, `ln` that move a seller's balance, write its ledger row and, when the
- * balance just fell below `lowThreshold`, notify the seller: other statements (the end of a
+ * CTEs `lo`, `lu`, `lg`, `ln` (+ the webhook outbox's `lw_ev`, `lw`) that move a seller's balance,
+ * write its ledger row and, when the balance just fell below `lowThreshold`, notify the seller (and
+ * the `balance.low` webhooks): other statements (the end of a
  * call) embed them so the charge lands with everything else, and the ledger row reads the same
  * FROM items as the charge, so no money moves without its reason. The seller row is locked last
  * (see src/routing/statements.ts).
@@ -73,7 +75,14 @@ export function ledgerSql(e: LedgerSql, lowThreshold: string): string {
            SELECT lu.id, 'low_balance', 'Your balance is low',
                   'Balance ' || lu.after || ' is below ' || ${lowThreshold} || '. Top up to keep calls flowing.',
                   jsonb_build_object('balance', lu.after::text, 'threshold', (${lowThreshold})::text)
-             FROM lu WHERE lu.crossed_low RETURNING id)`;
+             FROM lu WHERE lu.crossed_low RETURNING id),
+    ${outboxCtes(
+      'lw',
+      `SELECT 'balance.low' AS type, lu.id AS seller_id,
+              jsonb_build_object('seller_id', lu.id, 'balance', lu.after::text, 'threshold', (${lowThreshold})::text) AS data
+         FROM lu WHERE lu.crossed_low`,
+      'now()',
+    )}`;
 }
 
 /** `ledgerSql` for a posting given as values (a top-up, an adjustment). */

@@ -1,4 +1,6 @@
 import { one, type Queryable } from '../db/db.js';
+import { isoTime } from '../routing/statements.js';
+import { outboxCtes } from '../webhooks/outbox.sql.js';
 import { dayOf, hourOf } from './allocation.repo.js';
 
 export function createCallerIdRepo(db: Queryable) {
@@ -58,18 +60,36 @@ export function createCallerIdRepo(db: Queryable) {
     /**
      * Puts a number in cooldown until `until` when its last `window` reported calls were
      * answered less often than `minRate`; false when the window is not full or the rate is fine.
+     * The `caller_id.cooled_down` webhook event is written by the same statement.
      */
-    async coolDownIfPoor(numberId: number, window: number, minRate: string, until: Date): Promise<boolean> {
+    async coolDownIfPoor(
+      numberId: number,
+      window: number,
+      minRate: string,
+      until: Date,
+      now: Date,
+    ): Promise<boolean> {
       const row = await one<{ id: number }>(
         db,
         `WITH last AS (
            SELECT answered FROM callerid_allocations WHERE number_id = $1 AND reported_at IS NOT NULL
             ORDER BY id DESC LIMIT $2
-         ), rate AS (SELECT count(*) AS n, count(*) FILTER (WHERE answered) AS answered FROM last)
-         UPDATE callerid_numbers SET status = 'cooldown', cooldown_until = $4
-           FROM rate WHERE id = $1 AND status = 'active' AND rate.n >= $2 AND rate.answered::numeric / rate.n < $3::numeric
-         RETURNING id`,
-        [numberId, window, minRate, until],
+         ), rate AS (SELECT count(*) AS n, count(*) FILTER (WHERE answered) AS answered FROM last),
+         cd AS (
+           UPDATE callerid_numbers SET status = 'cooldown', cooldown_until = $4
+             FROM rate WHERE id = $1 AND status = 'active' AND rate.n >= $2 AND rate.answered::numeric / rate.n < $3::numeric
+           RETURNING id, number, pool_id, cooldown_until, rate.answered::numeric / rate.n AS answer_rate
+         ), ${outboxCtes(
+           'wh',
+           `SELECT 'caller_id.cooled_down' AS type, p.seller_id,
+                   jsonb_build_object('number_id', cd.id, 'number', cd.number, 'pool_id', cd.pool_id, 'campaign', p.campaign,
+                                      'seller_id', p.seller_id, 'answer_rate', round(cd.answer_rate, 4)::text,
+                                      'cooldown_until', ${isoTime('cd.cooldown_until')}) AS data
+              FROM cd JOIN callerid_pools p ON p.id = cd.pool_id`,
+           '$5::timestamptz',
+         )}
+         SELECT id FROM cd`,
+        [numberId, window, minRate, until, now],
       );
       return row !== undefined;
     },

@@ -228,6 +228,7 @@ export function createCallerIdService(deps: {
       window,
       minRate,
       new Date(now.getTime() + minutes * 60_000),
+      now,
     );
     return { reservation_id: reservationId, cooled_down: cooled };
   }

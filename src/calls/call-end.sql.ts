@@ -12,6 +12,7 @@ import { ledgerSql } from '../billing/balances.repo.js';
 import { namedParams } from '../db/named.js';
 import { CAMPAIGN_FULL, LINK_COUNTERS, settleSlot } from '../routing/caps.js';
 import { callLookup, isoTime, lockCall } from '../routing/statements.js';
+import { callEndOutbox } from './call-events.sql.js';
 import { OPEN_STATES, sqlList } from './call-state.js';
 import { dispositionSql } from './dispositions.js';
 
@@ -46,6 +47,9 @@ export function chargeSql(billsec: string, inc: string, rate: string): string {
   return `(div(ceil(${billsec}::numeric / ${inc}) * ${inc} * ${rate} * 1000000 + 3000, 6000) / 10000.0)::numeric(14,4)`;
 }
 
+/** Whether the ended call counts for good against the caps of its link `t` (cap_counts). */
+const LINK_COUNTED = `(CASE WHEN t.cap_counts = 'answered' THEN coalesce(st.outcome = 'answered', false) ELSE st.converted END)`;
+
 /** Caps of a link row (the `rl` RETURNING) that are full, with the window each counts in. */
 const LINK_FULL = `array_remove(ARRAY[
   CASE WHEN rl.total_calls_allowed IS NOT NULL AND rl.current_total_calls >= rl.total_calls_allowed THEN 'total_calls_allowed' END,
@@ -73,7 +77,7 @@ export function endCallStatement() {
          live.campaign_day, live.campaign_month, a.id AS attempt_id, a.seq AS attempt_seq, a.link_id, a.client_id,
          a.client_reserved, a.hour_start, a.day_start, a.month_start, a.payout, o.outcome,
          CASE WHEN o.outcome = 'answered' THEN ${p.billsec} ELSE 0 END AS billsec,
-         coalesce(o.outcome = 'answered' AND ${p.billsec} >= a.min_billable, false) AS converted,
+         coalesce(o.outcome = 'answered' AND ${p.billsec} >= a.min_billable AND a.payable, false) AS converted,
          CASE WHEN o.outcome = 'answered' AND ${p.billsec} > 0
               THEN ${chargeSql(p.billsec, p.increment, `coalesce(live.rate_per_minute, ${p.defaultRate})`)}
               ELSE 0 END AS cost
@@ -90,7 +94,7 @@ export function endCallStatement() {
    FOR UPDATE OF t
 ), lx AS (
   SELECT t.id FROM campaign_client_settings t JOIN st ON t.id = st.link_id
-   WHERE (st.held OR st.converted) AND (SELECT count(*) FROM cam) >= 0
+   WHERE (st.held OR st.converted OR ${answered}) AND (SELECT count(*) FROM cam) >= 0
    FOR UPDATE OF t
 ), lk AS (
   SELECT k.id FROM clients k JOIN st ON k.id = st.client_id
@@ -101,10 +105,11 @@ export function endCallStatement() {
     FROM st, cam WHERE t.id = cam.id
   RETURNING t.id, ${CAMPAIGN_FULL} AS full_caps
 ), rl AS (
-  UPDATE campaign_client_settings t SET ${settleSlot('st.held', 'st.converted', 'st.hour_start', 'st.day_start', 'st.month_start')},
-         current_total_calls = t.current_total_calls + CASE WHEN st.converted THEN 1 ELSE 0 END
+  -- a link's caps count its conversions, or every answered call (cap_counts)
+  UPDATE campaign_client_settings t SET ${settleSlot('st.held', LINK_COUNTED, 'st.hour_start', 'st.day_start', 'st.month_start')},
+         current_total_calls = t.current_total_calls + CASE WHEN ${LINK_COUNTED} THEN 1 ELSE 0 END
     FROM st, lx WHERE t.id = lx.id
-  RETURNING t.id, ${LINK_COUNTERS}
+  RETURNING t.id, ${LINK_COUNTERS}, ${LINK_COUNTED} AS counted
 ), rk AS (
   -- the client's slot is released whether or not its link still exists
   UPDATE clients k SET in_flight = k.in_flight - 1 FROM lk WHERE k.id = lk.id
@@ -169,7 +174,7 @@ export function endCallStatement() {
 ), kn AS (
   INSERT INTO cap_notices (scope, scope_id, cap, window_start)
   SELECT 'link', rl.id, f.cap, ${windowOf('st.hour_start', 'st.day_start', 'st.month_start')}
-    FROM rl, st, unnest(${LINK_FULL}) AS f(cap) WHERE st.converted
+    FROM rl, st, unnest(${LINK_FULL}) AS f(cap) WHERE rl.counted
   ON CONFLICT DO NOTHING
   RETURNING scope_id, cap
 ), nt AS (
@@ -188,7 +193,7 @@ export function endCallStatement() {
          (SELECT array_agg(cap ORDER BY cap) AS caps FROM kn) n
    WHERE n.caps IS NOT NULL AND st.seller_id IS NOT NULL
   RETURNING id
-)
+), ${callEndOutbox(p)}
 SELECT lc.id AS call_id, lc.state AS state_before, fresh.id IS NOT NULL AS fresh, upd.id IS NOT NULL AS changed,
        upd.cost, (SELECT count(*) FROM nt) + (SELECT count(*) FROM ln) AS notices,
        CASE WHEN upd.id IS NULL

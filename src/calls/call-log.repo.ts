@@ -107,19 +107,21 @@ function conditions(f: CallFilter, p: SqlParams, ended = true): string[] {
 export function createCallLogRepo(db: Queryable) {
   return {
     /**
-     * Ended calls, newest first, each with the total that matched (on the rows: a page past the
-     * end has none, and its total is 0 as it always was). The page comes from an index in this
-     * order (calls_log_idx, calls_log_seller_idx), left after offset + limit rows; the total is a
-     * sub-query run once per statement, an index-only count that reads no call row. Not a window
-     * (`count(*) OVER ()`): that read, joined and buffered every matching call for each page, so
-     * the call log slowed down with every call made (docs/performance.md, "Soak").
+     * Ended calls, newest first, each with the total that matched, counted up to `countUpTo` (on
+     * the rows: a page past the end has none, and its total is 0 as it always was). The page comes
+     * from an index in this order (calls_log_idx, calls_log_seller_idx), left after offset + limit
+     * rows; the total is a sub-query run once per statement, an index-only count that reads no call
+     * row and stops at `countUpTo`. Not a window (`count(*) OVER ()`): that read, joined and
+     * buffered every matching call for each page, so the call log slowed down with every call
+     * made; nor a full count, which took 100–150 ms at a million calls (docs/performance.md).
      */
-    list(filter: CallFilter, page: PageRequest): Promise<(CallRow & { total: number })[]> {
+    list(filter: CallFilter, page: PageRequest, countUpTo: number): Promise<(CallRow & { total: number })[]> {
       const p = new SqlParams();
       const where = whereClause(conditions(filter, p));
+      const upTo = p.add(countUpTo);
       return many<CallRow & { total: number }>(
         db,
-        `${SELECT.replace('FROM calls c', () => `, (SELECT count(*) FROM calls c ${where}) AS total FROM calls c`)} ${where}
+        `${SELECT.replace('FROM calls c', () => `, (SELECT count(*) FROM (SELECT 1 FROM calls c ${where} LIMIT ${upTo}) n)::int AS total FROM calls c`)} ${where}
        ORDER BY c.started_at DESC, c.id DESC LIMIT ${p.add(page.limit)} OFFSET ${p.add(page.offset)}`,
         p.values,
       );

@@ -130,7 +130,15 @@ export function callsRoutes(app: App, { calls }: Services): void {
         tags,
         summary: 'Call logs, newest first (a seller sees their own)',
         querystring: Type.Object({ ...PageQuery, ...Filters }),
-        response: { 200: PageOf(Call), ...errorResponses },
+        response: {
+          200: Type.Object({
+            ...PageOf(Call).properties,
+            total_is_lower_bound: Type.Boolean({
+              description: 'The total is at least this: calls are counted up to 10,000 past the page',
+            }),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (req) => {

@@ -5,8 +5,12 @@ import { createCallLogRepo, type CallFilter, type CallRow } from './call-log.rep
 
 export type { AttemptRow, CallFilter, CallRow } from './call-log.repo.js';
 
+/** How many calls past the page the call log counts exactly. */
+export const COUNT_AHEAD = 10_000;
+
 /** Call logs for people: filtered lists, one call with its attempts and decision trace, CSV. */
-export function createCallsService(deps: { db: Db }) {
+export function createCallsService(deps: { db: Db; countAhead?: number }) {
+  const countAhead = deps.countAhead ?? COUNT_AHEAD;
   const repo = createCallLogRepo(deps.db);
 
   /** The filter as `actor` may apply it: a seller sees only their own calls, whatever they ask. */
@@ -14,8 +18,20 @@ export function createCallsService(deps: { db: Db }) {
     return { ...f, seller_id: sellerScope(actor) ?? f.seller_id };
   }
 
-  async function list(actor: Actor, filter: CallFilter, page: PageRequest): Promise<Page<CallRow>> {
-    return toPage(await repo.list(scoped(actor, filter), page), page);
+  /**
+   * A page of the call log. The total is exact up to `countAhead` calls past the page; beyond, it
+   * says "at least" (`total_is_lower_bound`), so a page costs the same at a million calls as at a
+   * thousand.
+   */
+  async function list(
+    actor: Actor,
+    filter: CallFilter,
+    page: PageRequest,
+  ): Promise<Page<CallRow> & { total_is_lower_bound: boolean }> {
+    const upTo = page.offset + page.limit + countAhead;
+    const rows = await repo.list(scoped(actor, filter), page, upTo);
+    const result = toPage(rows, page);
+    return { ...result, total_is_lower_bound: result.total >= upTo };
   }
 
   async function get(actor: Actor, id: number) {

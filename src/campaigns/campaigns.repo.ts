@@ -1,4 +1,5 @@
 import { one, many, type Queryable } from '../db/db.js';
+import type { CallerFilter, CampaignRepeatAction } from '../routing/callers.js';
 import type { BusinessHours } from '../shared/hours.js';
 import { SqlParams, setClause, versionIs, whereClause } from '../shared/sql.js';
 import type { PageRequest } from '../shared/types.js';
@@ -20,6 +21,11 @@ export interface CampaignFields {
   business_hours: BusinessHours | null;
   /** Inbound calls are recorded (the route answer names a file: CC_RECORDING). */
   record_calls: boolean;
+  /** Who may call (src/routing/callers.ts); null: everyone. */
+  caller_filter: CallerFilter | null;
+  /** The repeat-caller rule: its window (null: none) and what it does. */
+  duplicate_window_seconds: number | null;
+  duplicate_action: CampaignRepeatAction;
 }
 
 export interface CampaignRow extends CampaignFields {
@@ -36,7 +42,7 @@ export interface CampaignRow extends CampaignFields {
 
 const SELECT = `SELECT c.id, c.seller_id, c.name, c.status, c.routing_strategy, c.dial_timeout_seconds, c.max_attempts,
   c.max_concurrency, c.hourly_cap, c.daily_cap, c.monthly_cap, c.timezone, c.business_hours, c.record_calls,
-  c.version, c.created_at, c.updated_at,
+  c.caller_filter, c.duplicate_window_seconds, c.duplicate_action, c.version, c.created_at, c.updated_at,
   (SELECT u.name FROM users u WHERE u.id = c.seller_id) AS seller_name,
   (SELECT count(*) FROM dids d WHERE d.campaign_id = c.id) AS did_count,
   (SELECT count(*) FROM campaign_client_settings l WHERE l.campaign_id = c.id) AS link_count`;
@@ -55,6 +61,9 @@ export const CAMPAIGN_COLUMNS: Record<keyof CampaignFields, string> = {
   timezone: 'timezone',
   business_hours: 'business_hours::jsonb',
   record_calls: 'record_calls',
+  caller_filter: 'caller_filter::jsonb',
+  duplicate_window_seconds: 'duplicate_window_seconds',
+  duplicate_action: 'duplicate_action',
 };
 
 export function createCampaignsRepo(db: Queryable) {
@@ -101,8 +110,9 @@ export function createCampaignsRepo(db: Queryable) {
       const row = await one<{ id: number }>(
         db,
         `INSERT INTO campaigns (seller_id, name, status, routing_strategy, dial_timeout_seconds, max_attempts,
-           max_concurrency, hourly_cap, daily_cap, monthly_cap, timezone, business_hours, record_calls)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13) RETURNING id`,
+           max_concurrency, hourly_cap, daily_cap, monthly_cap, timezone, business_hours, record_calls,
+           caller_filter, duplicate_window_seconds, duplicate_action)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14::jsonb, $15, $16) RETURNING id`,
         [
           sellerId,
           f.name,
@@ -117,6 +127,9 @@ export function createCampaignsRepo(db: Queryable) {
           f.timezone,
           f.business_hours === null ? null : JSON.stringify(f.business_hours),
           f.record_calls,
+          f.caller_filter === null ? null : JSON.stringify(f.caller_filter),
+          f.duplicate_window_seconds,
+          f.duplicate_action,
         ],
       );
       return row!.id;

@@ -3,6 +3,7 @@ import { Did } from '../dids/dids.routes.js';
 import { actorOf } from '../http/auth.plugin.js';
 import {
   BusinessHours,
+  CallerFilterSchema,
   Cap,
   errorResponses,
   Id,
@@ -12,13 +13,16 @@ import {
   Nullable,
   PageOf,
   PageQuery,
+  RepeatWindow,
   Strict,
+  StringEnum,
   Timestamp,
   Timezone,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
 import { Link, LinkBody } from '../links/links.routes.js';
+import { CAMPAIGN_REPEAT_ACTIONS } from '../routing/callers.js';
 import type { Services } from '../services.js';
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused'), Type.Literal('archived')]);
@@ -44,6 +48,9 @@ const Campaign = Type.Object({
   timezone: Type.String(),
   business_hours: Nullable(BusinessHours),
   record_calls: Type.Boolean(),
+  caller_filter: Nullable(CallerFilterSchema),
+  duplicate_window_seconds: Nullable(Type.Integer()),
+  duplicate_action: StringEnum(CAMPAIGN_REPEAT_ACTIONS),
   did_count: Type.Integer(),
   link_count: Type.Integer(),
   version: Version,
@@ -67,6 +74,20 @@ const fields = {
     Type.Boolean({
       description:
         "Record inbound calls (default false): the route answer names a file (CC_RECORDING) the generated dialplan's MixMonitor writes, listed and downloaded with the call",
+    }),
+  ),
+  caller_filter: Type.Optional(Nullable(CallerFilterSchema)),
+  duplicate_window_seconds: Type.Optional(
+    Nullable({
+      ...RepeatWindow,
+      description:
+        'A repeat caller: an earlier call from the same number to this campaign, within this many seconds, that a buyer answered (null: no repeat rule)',
+    }),
+  ),
+  duplicate_action: Type.Optional(
+    StringEnum(CAMPAIGN_REPEAT_ACTIONS, {
+      description:
+        'What a repeat caller gets: first_buyer (the buyer that answered the earlier call is tried first), no_payout (routed, converts for nobody), reject',
     }),
   ),
 };

@@ -3,6 +3,7 @@ import { createDidsRepo, type DidRow } from '../dids/dids.repo.js';
 import { requireSeller } from '../dids/dids.service.js';
 import type { Clock } from '../shared/clock.js';
 import { badRequest, conflict, notFound, staleVersion } from '../shared/errors.js';
+import { checkedFilter } from '../routing/callers.js';
 import { assertValidHours } from '../shared/hours.js';
 import { versionedWrite } from '../shared/versions.js';
 import { sellerScope, toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
@@ -27,6 +28,9 @@ const DEFAULTS: Omit<CampaignFields, 'name'> = {
   timezone: 'UTC',
   business_hours: null,
   record_calls: false,
+  caller_filter: null,
+  duplicate_window_seconds: null,
+  duplicate_action: 'no_payout',
 };
 
 export function createCampaignsService(deps: { db: Db; clock: Clock }) {
@@ -52,7 +56,13 @@ export function createCampaignsService(deps: { db: Db; clock: Clock }) {
       sellerId = requested;
     }
     assertValidHours(fields.business_hours, 'business_hours');
-    const id = await repo.insert(sellerId, { ...DEFAULTS, ...fields, name: fields.name.trim() });
+    const caller_filter = checkedFilter(fields.caller_filter);
+    const id = await repo.insert(sellerId, {
+      ...DEFAULTS,
+      ...fields,
+      name: fields.name.trim(),
+      ...(caller_filter === undefined ? {} : { caller_filter }),
+    });
     return get(actor, id);
   }
 
@@ -65,7 +75,12 @@ export function createCampaignsService(deps: { db: Db; clock: Clock }) {
   ): Promise<CampaignRow> {
     await get(actor, id);
     assertValidHours(patch.business_hours, 'business_hours');
-    const fields = patch.name === undefined ? patch : { ...patch, name: patch.name.trim() };
+    const caller_filter = checkedFilter(patch.caller_filter);
+    const fields = {
+      ...patch,
+      ...(patch.name === undefined ? {} : { name: patch.name.trim() }),
+      ...(caller_filter === undefined ? {} : { caller_filter }),
+    };
     await versionedWrite(
       'campaign',
       id,

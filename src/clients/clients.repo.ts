@@ -20,18 +20,25 @@ export interface ClientFields {
   timezone: string;
   business_hours: BusinessHours | null;
   notes: string | null;
+  /** Paused by itself after this many unanswered calls within an hour; null: never. */
+  auto_pause_unanswered: number | null;
+  /** How long such a pause lasts. */
+  auto_pause_minutes: number;
 }
 
 export interface ClientRecord extends ClientFields {
   id: number;
   /** Bumped by people's edits only (src/shared/versions.ts), never by calls moving counters. */
   version: number;
+  /** While paused after unanswered calls: until when. */
+  paused_until: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS = `id, name, client_identifier, status, sip_mode, sip_host, sip_port, sip_transport, codecs, auth_username,
-  auth_password, max_concurrency, qualify_frequency, timezone, business_hours, notes, version, created_at, updated_at`;
+  auth_password, max_concurrency, qualify_frequency, timezone, business_hours, notes, auto_pause_unanswered,
+  auto_pause_minutes, CASE WHEN paused_at IS NOT NULL THEN paused_until END AS paused_until, version, created_at, updated_at`;
 
 const FIELD_COLUMNS: Record<keyof ClientFields, string> = {
   name: 'name',
@@ -49,6 +56,8 @@ const FIELD_COLUMNS: Record<keyof ClientFields, string> = {
   timezone: 'timezone',
   business_hours: 'business_hours::jsonb',
   notes: 'notes',
+  auto_pause_unanswered: 'auto_pause_unanswered',
+  auto_pause_minutes: 'auto_pause_minutes',
 };
 
 export function createClientsRepo(db: Queryable) {

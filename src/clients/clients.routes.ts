@@ -42,6 +42,12 @@ const Client = Type.Object({
   business_hours: Nullable(BusinessHours),
   notes: Nullable(Type.String()),
   version: Version,
+  auto_pause_unanswered: Nullable(Type.Integer()),
+  auto_pause_minutes: Type.Integer(),
+  paused_until: Nullable({
+    ...Timestamp,
+    description: 'Paused after unanswered calls until then; null: not paused',
+  }),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -69,6 +75,19 @@ const editable = {
   timezone: Timezone,
   business_hours: Nullable(BusinessHours),
   notes: Nullable(Type.String({ maxLength: 2000 })),
+  auto_pause_unanswered: Nullable(
+    Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      description:
+        'Pause this buyer by itself after this many unanswered calls within an hour (null: never); it takes calls again after auto_pause_minutes',
+    }),
+  ),
+  auto_pause_minutes: Type.Integer({
+    minimum: 1,
+    maximum: 1440,
+    description: 'How long such a pause lasts (default 60)',
+  }),
 };
 const optional = Type.Partial(Type.Object(editable)).properties;
 

@@ -29,6 +29,8 @@ const DEFAULTS: Omit<ClientFields, 'name' | 'client_identifier'> = {
   timezone: 'UTC',
   business_hours: null,
   notes: null,
+  auto_pause_unanswered: null,
+  auto_pause_minutes: 60,
 };
 
 export function toClientView(c: ClientRecord): ClientView {

@@ -22,10 +22,12 @@ import { didsRoutes } from '../dids/dids.routes.js';
 import { linksRoutes } from '../links/links.routes.js';
 import { notificationsRoutes } from '../notifications/notifications.routes.js';
 import type { Services } from '../services.js';
+import { reportsRoutes } from '../reports/reports.routes.js';
 import { internalRoutes } from '../routing/internal.routes.js';
 import { settingsRoutes } from '../settings/settings.routes.js';
 import { overviewRoutes } from '../stats/overview.routes.js';
 import { usersRoutes } from '../users/users.routes.js';
+import { webhooksRoutes } from '../webhooks/webhooks.routes.js';
 import type { App } from './types.js';
 
 /** Every /api route, grouped by domain; each file declares who may call what. */
@@ -43,6 +45,7 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   liveCallsRoutes(app, services);
   callsRoutes(app, services);
   overviewRoutes(app, services);
+  reportsRoutes(app, services);
   internalRoutes(app, services);
   callerIdRoutes(app, services);
   callerIdStatsRoutes(app, services);
@@ -57,4 +60,5 @@ export function registerApiRoutes(app: App, services: Services, opts: { cookieSe
   dialerCampaignsRoutes(app, services);
   dialerConsoleRoutes(app, services);
   dialerReportsRoutes(app, services);
+  webhooksRoutes(app, services);
 }

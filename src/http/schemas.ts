@@ -114,3 +114,32 @@ export function pickBySchema(schema: TSchema, value: unknown): unknown {
   }
   return out;
 }
+
+/** Who may call a campaign or a link (src/routing/callers.ts); null or empty lists: everyone. */
+export const CallerFilterSchema = Type.Object(
+  {
+    allow_areas: Type.Optional(
+      Type.Array(Type.String({ maxLength: 8 }), {
+        maxItems: 1000,
+        description: 'Only these area codes (212) or states (NY, US-NY, CA-ON)',
+      }),
+    ),
+    block_areas: Type.Optional(
+      Type.Array(Type.String({ maxLength: 8 }), {
+        maxItems: 1000,
+        description: 'Never these area codes or states',
+      }),
+    ),
+    block_numbers: Type.Optional(
+      Type.Array(Type.String({ maxLength: 20 }), {
+        maxItems: 10_000,
+        description: 'Never these numbers (E.164) or prefixes ending in * (+1900*)',
+      }),
+    ),
+    block_anonymous: Type.Optional(Type.Boolean({ description: 'Refuse callers without a number' })),
+  },
+  { additionalProperties: false },
+);
+
+/** How far back a repeat caller's earlier answered call counts, in seconds (1 minute to 366 days). */
+export const RepeatWindow = Type.Integer({ minimum: 60, maximum: 31_622_400 });

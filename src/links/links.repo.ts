@@ -1,5 +1,6 @@
 import { one, many, type Queryable } from '../db/db.js';
 import { SqlParams, setClause, versionIs } from '../shared/sql.js';
+import type { CallerFilter, LinkRepeatAction } from '../routing/callers.js';
 import type { BusinessHours } from '../shared/hours.js';
 
 export interface LinkFields {
@@ -14,6 +15,13 @@ export interface LinkFields {
   payout: string;
   min_billable_duration: number;
   schedule: Record<string, unknown> | null;
+  /** Who this link's buyer takes (src/routing/callers.ts); null: everyone. */
+  caller_filter: CallerFilter | null;
+  /** This buyer's repeat-caller window and action; null: the campaign's. */
+  duplicate_window_seconds: number | null;
+  duplicate_action: LinkRepeatAction | null;
+  /** What the total and window caps count once a call is over: conversions, or answered calls. */
+  cap_counts: 'conversions' | 'answered';
 }
 
 export interface LinkRow extends LinkFields {
@@ -25,6 +33,8 @@ export interface LinkRow extends LinkFields {
   /** The client's business hours and zone, and the campaign's zone (the link's schedule's). */
   client_hours: BusinessHours | null;
   client_timezone: string;
+  /** The client's pause after unanswered calls, while it lasts. */
+  client_paused_until: Date | null;
   campaign_timezone: string;
   current_total_calls: number;
   /** Calls being dialled or connected through this link now. */
@@ -51,6 +61,10 @@ export const LINK_COLUMNS: Record<keyof LinkFields, string> = {
   payout: 'payout',
   min_billable_duration: 'min_billable_duration',
   schedule: 'schedule::jsonb',
+  caller_filter: 'caller_filter::jsonb',
+  duplicate_window_seconds: 'duplicate_window_seconds',
+  duplicate_action: 'duplicate_action',
+  cap_counts: 'cap_counts',
 };
 
 /**
@@ -60,7 +74,9 @@ export const LINK_COLUMNS: Record<keyof LinkFields, string> = {
 const SELECT = `SELECT l.id, l.campaign_id, l.client_id, cl.name AS client_name, cl.status AS client_status, l.status,
   cl.business_hours AS client_hours, cl.timezone AS client_timezone, c.timezone AS campaign_timezone,
   l.forwarding_priority, l.weight, l.max_concurrency, l.total_calls_allowed, l.current_total_calls, l.hourly_cap,
-  l.daily_cap, l.monthly_cap, l.payout, l.min_billable_duration, l.schedule, l.version, l.created_at, l.updated_at,
+  l.daily_cap, l.monthly_cap, l.payout, l.min_billable_duration, l.schedule, l.caller_filter,
+  l.duplicate_window_seconds, l.duplicate_action, l.cap_counts, l.version, l.created_at, l.updated_at,
+  CASE WHEN cl.paused_at IS NOT NULL THEN cl.paused_until END AS client_paused_until,
   l.in_flight,
   CASE WHEN l.hour_start >= date_trunc('hour', $1::timestamptz, c.timezone) THEN l.hour_count ELSE 0 END AS hour_count,
   CASE WHEN l.day_start >= date_trunc('day', $1::timestamptz, c.timezone) THEN l.day_count ELSE 0 END AS day_count,
@@ -105,8 +121,9 @@ export function createLinksRepo(db: Queryable) {
       const row = await one<{ id: number }>(
         db,
         `INSERT INTO campaign_client_settings (campaign_id, client_id, status, forwarding_priority, weight,
-           max_concurrency, total_calls_allowed, hourly_cap, daily_cap, monthly_cap, payout, min_billable_duration, schedule)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb) RETURNING id`,
+           max_concurrency, total_calls_allowed, hourly_cap, daily_cap, monthly_cap, payout, min_billable_duration, schedule,
+           caller_filter, duplicate_window_seconds, duplicate_action, cap_counts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16, $17) RETURNING id`,
         [
           campaignId,
           clientId,
@@ -121,6 +138,10 @@ export function createLinksRepo(db: Queryable) {
           f.payout,
           f.min_billable_duration,
           f.schedule === null ? null : JSON.stringify(f.schedule),
+          f.caller_filter === null ? null : JSON.stringify(f.caller_filter),
+          f.duplicate_window_seconds,
+          f.duplicate_action,
+          f.cap_counts,
         ],
       );
       return row!.id;

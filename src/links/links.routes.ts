@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import {
   BusinessHours,
+  CallerFilterSchema,
   Cap,
   errorResponses,
   NoContent,
@@ -9,17 +10,20 @@ import {
   MoneyOut,
   MoneyIn,
   Nullable,
+  RepeatWindow,
   Strict,
   StringEnum,
   Timestamp,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
+import { LINK_REPEAT_ACTIONS } from '../routing/callers.js';
 import { UNAVAILABLE_REASONS } from '../routing/routing.rules.js';
 import type { Services } from '../services.js';
 import { MONEY_LIMITS } from '../shared/money-limits.js';
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')]);
+const CAP_COUNTS = ['conversions', 'answered'] as const;
 
 export const Link = Type.Object({
   id: Type.Integer(),
@@ -39,6 +43,10 @@ export const Link = Type.Object({
   payout: MoneyOut,
   min_billable_duration: Type.Integer(),
   schedule: Nullable(BusinessHours),
+  caller_filter: Nullable(CallerFilterSchema),
+  duplicate_window_seconds: Nullable(Type.Integer()),
+  duplicate_action: Nullable(StringEnum(LINK_REPEAT_ACTIONS)),
+  cap_counts: StringEnum(CAP_COUNTS),
   in_flight: Type.Integer({ description: 'Calls through this link now (counts against max_concurrency)' }),
   hour_count: Type.Integer({
     description: 'Calls counted this hour (campaign time zone) against hourly_cap',
@@ -71,6 +79,27 @@ export const LinkBody = {
   payout: Type.Optional(MoneyIn({ max: MONEY_LIMITS.payout })),
   min_billable_duration: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
   schedule: Type.Optional(Nullable(BusinessHours)),
+  cap_counts: Type.Optional(
+    StringEnum(CAP_COUNTS, {
+      description:
+        'What the total, hourly, daily and monthly caps count once a call is over: conversions (default) or answered calls; calls in flight count either way',
+    }),
+  ),
+  caller_filter: Type.Optional(Nullable(CallerFilterSchema)),
+  duplicate_window_seconds: Type.Optional(
+    Nullable({
+      ...RepeatWindow,
+      description: "This buyer's repeat-caller window in seconds (null: the campaign's)",
+    }),
+  ),
+  duplicate_action: Type.Optional(
+    Nullable(
+      StringEnum(LINK_REPEAT_ACTIONS, {
+        description:
+          "What this buyer does with a repeat caller: pay, no_payout (takes it, the call converts for nobody), reject (passed over); null: the campaign's",
+      }),
+    ),
+  ),
 };
 
 const tags = ['links'];

@@ -6,6 +6,7 @@ import { versionedWrite } from '../shared/versions.js';
 import { assertValidHours, type BusinessHours } from '../shared/hours.js';
 import { toMoney } from '../shared/money.js';
 import { sellerScope, type Actor } from '../shared/types.js';
+import { checkedFilter } from '../routing/callers.js';
 import { unavailableReason, type UnavailableReason } from '../routing/routing.rules.js';
 import { createLinksRepo, type LinkFields, type LinkRow } from './links.repo.js';
 
@@ -20,6 +21,7 @@ function view(row: LinkRow, now: Date): LinkView {
       client_status: row.client_status === 'active' ? 'active' : 'disabled',
       client_hours: row.client_hours,
       client_timezone: row.client_timezone,
+      client_paused_until: row.client_paused_until,
       schedule: row.schedule as BusinessHours | null, // checked by assertValidHours when saved
     },
     row.campaign_timezone,
@@ -46,12 +48,18 @@ const DEFAULTS: LinkFields = {
   payout: '0.0000',
   min_billable_duration: 0,
   schedule: null,
+  caller_filter: null,
+  duplicate_window_seconds: null,
+  duplicate_action: null,
+  cap_counts: 'conversions',
 };
 
 function normalise(input: LinkInput): Partial<LinkFields> {
   assertValidHours(input.schedule, 'schedule');
-  const { payout, schedule, ...rest } = input;
+  const { payout, schedule, caller_filter, ...rest } = input;
   const out: Partial<LinkFields> = { ...rest };
+  const filter = checkedFilter(caller_filter);
+  if (filter !== undefined) out.caller_filter = filter;
   if (payout !== undefined) out.payout = toMoney(payout, 4);
   if (schedule !== undefined) out.schedule = schedule;
   return out;

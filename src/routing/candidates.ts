@@ -6,13 +6,13 @@ import type { TraceEntry } from './routing.types.js';
  * business hours, schedule); a trace entry for each of the others. Caps and limits are checked
  * afterwards, live, by the statement that reserves (route.sql.ts).
  */
-export function available(
-  links: CandidateLink[],
+export function available<L extends CandidateLink>(
+  links: L[],
   tz: string,
   now: Date,
   trace: TraceEntry[],
   step: TraceEntry['step'],
-) {
+): L[] {
   return links.filter((l) => {
     const reason = unavailableReason(l, tz, now);
     if (reason) {

@@ -80,7 +80,8 @@ export function nextStatement() {
 ), att AS (
   INSERT INTO call_attempts (${ATTEMPT_COLUMNS})
   SELECT ids.attempt_id, fresh.id, fresh.attempt_count + 1, pick.link_id, pick.client_id, pick.client_identifier,
-         'dialing', pick.hour, pick.day, pick.month, true, pick.min_billable, pick.payout, ${p.now}
+         'dialing', pick.hour, pick.day, pick.month, true, pick.min_billable, pick.payout, ${p.now},
+         pick.link_id <> ALL (fresh.unpaid)
     FROM ids, pick, fresh
   RETURNING id
 ), ul AS (

@@ -10,6 +10,35 @@ import {
   reservedEntry,
   skippedEntries,
 } from './statements.js';
+import { outboxCtes } from '../webhooks/outbox.sql.js';
+
+/**
+ * The `call.started` webhook event of a call just written (`ins`; none when the request was a
+ * retry): CTEs `wh_ev`, `wh` (src/webhooks/outbox.sql.ts). The expressions name the call's
+ * campaign, seller, state, reason and reserved link and client in the statement's FROM items.
+ */
+function startedOutbox(
+  p: { did: string; caller: string; now: string },
+  e: {
+    state: string;
+    reason: string;
+    campaign: string;
+    seller: string;
+    link: string;
+    client: string;
+    from: string;
+  },
+): string {
+  return outboxCtes(
+    'wh',
+    `SELECT 'call.started' AS type, ${e.seller} AS seller_id,
+            jsonb_build_object('call_id', ins.id, 'seller_id', ${e.seller}, 'campaign_id', ${e.campaign}, 'did', ${p.did},
+                               'caller_id', ${p.caller}, 'state', ${e.state}, 'reject_reason', ${e.reason},
+                               'link_id', ${e.link}, 'client_id', ${e.client}, 'started_at', ${isoTime(p.now)}) AS data
+       FROM ${e.from}`,
+    p.now,
+  );
+}
 
 /** The format inbound calls are recorded in (the dialplan's MixMonitor writes `${CC_RECORDING}.wav`). */
 const RECORDING_FORMAT = 'wav';
@@ -32,6 +61,10 @@ const ROUTE_PARAMS = namedParams({
   didId: 'bigint',
   maxSeconds: 'int',
   trace: 'jsonb',
+  /** Links whose buyer pays nothing for this call (a repeat caller; src/routing/callers.ts). */
+  unpaid: 'bigint[]',
+  /** The earlier call this one repeats. */
+  repeatOf: 'bigint',
 });
 
 /**
@@ -95,7 +128,7 @@ export function routeStatement() {
   INSERT INTO calls (id, pbx, uniqueid, generation, uid_epoch, uid_seq, state, did, did_raw, caller_id,
                      caller_id_raw, did_id, campaign_id, seller_id, routing_status, reject_reason, plan, timezone,
                      dial_timeout, max_attempts, rate_per_minute, campaign_hour, campaign_day, campaign_month,
-                     current_attempt_id, attempt_count, recording, trace, started_at, expires_at)
+                     current_attempt_id, attempt_count, recording, trace, started_at, expires_at, repeat_of, unpaid)
   SELECT ids.call_id, ${p.pbx}, ${p.uniqueid}, coalesce(prior.generation + 1, 0), ${p.uidEpoch}, ${p.uidSeq},
          CASE WHEN v.reason IS NULL THEN 'dialing' ELSE 'rejected' END, ${p.did}, ${p.didRaw}, ${p.caller},
          ${p.callerRaw}, ${p.didId}, cam.id, cam.seller_id,
@@ -113,7 +146,7 @@ export function routeStatement() {
               ELSE '[]'::jsonb END
            || jsonb_build_array(CASE WHEN v.reason IS NULL THEN ${reservedEntry(p.now, 'route')}
                 ELSE jsonb_build_object('at', ${isoTime(p.now)}, 'step', 'route', 'outcome', 'rejected', 'reason', v.reason) END),
-         ${p.now}, ${p.now} + make_interval(secs => ${p.maxSeconds})
+         ${p.now}, ${p.now} + make_interval(secs => ${p.maxSeconds}), ${p.repeatOf}, ${p.unpaid}
     FROM ids, prior, skipped s, verdict v LEFT JOIN cam ON true LEFT JOIN pick ON true
    WHERE NOT prior.busy
   ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
@@ -129,7 +162,7 @@ export function routeStatement() {
 ), att AS (
   INSERT INTO call_attempts (${ATTEMPT_COLUMNS})
   SELECT ids.attempt_id, ins.id, 1, pick.link_id, pick.client_id, pick.client_identifier, 'dialing', pick.hour,
-         pick.day, pick.month, true, pick.min_billable, pick.payout, ${p.now}
+         pick.day, pick.month, true, pick.min_billable, pick.payout, ${p.now}, pick.link_id <> ALL (${p.unpaid})
     FROM ins, ids, pick WHERE ins.state = 'dialing'
   RETURNING id
 ), uc AS (
@@ -144,7 +177,15 @@ export function routeStatement() {
   UPDATE clients k SET in_flight = k.in_flight + 1
     FROM ins, pick WHERE k.id = pick.client_id AND ins.state = 'dialing'
   RETURNING k.id
-)
+), ${startedOutbox(p, {
+    state: 'ins.state',
+    reason: 'v.reason',
+    campaign: 'cam.id',
+    seller: 'cam.seller_id',
+    link: 'pick.link_id',
+    client: 'pick.client_id',
+    from: 'ins, verdict v LEFT JOIN cam ON true LEFT JOIN pick ON true',
+  })}
 SELECT ins.id AS call_id, ins.state, v.reason, ids.attempt_id, pick.link_id, pick.client_id, pick.client_identifier,
        cam.dial_timeout_seconds AS dial_timeout, ins.recording,
        CASE WHEN ins.state IS DISTINCT FROM 'dialing'
@@ -190,7 +231,15 @@ export function rejectStatement() {
     FROM prior WHERE NOT prior.busy
   ON CONFLICT (pbx, uniqueid, generation) DO NOTHING
   RETURNING id
-)
+), ${startedOutbox(p, {
+    state: "'rejected'",
+    reason: p.reason,
+    campaign: p.campaign,
+    seller: p.seller,
+    link: 'NULL::bigint',
+    client: 'NULL::bigint',
+    from: 'ins',
+  })}
 SELECT ins.id AS call_id FROM (SELECT 1) one LEFT JOIN ins ON true`;
   return { sql, values: REJECT_PARAMS.values, legend: REJECT_PARAMS.legend };
 }

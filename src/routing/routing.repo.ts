@@ -3,6 +3,7 @@ import { CALL_PATH_TIMEOUT_MS, one, type Queryable } from '../db/db.js';
 const CALL_PATH = { timeoutMs: CALL_PATH_TIMEOUT_MS };
 import { withRetry } from '../db/retry.js';
 import type { CallState } from '../calls/call-state.js';
+import type { EarlierCall } from './callers.js';
 import type { RoutingContext } from './routing.types.js';
 import { DECISION_SQL, nextStatement } from './next.sql.js';
 import { rejectStatement, routeStatement } from './route.sql.js';
@@ -10,7 +11,9 @@ import { rejectStatement, routeStatement } from './route.sql.js';
 const LINK_JSON = `json_build_object('id', l.id, 'client_id', l.client_id, 'client_identifier', k.client_identifier,
   'client_name', k.name, 'status', l.status, 'client_status', k.status, 'forwarding_priority', l.forwarding_priority,
   'weight', l.weight, 'schedule', l.schedule, 'client_timezone', k.timezone, 'client_hours', k.business_hours,
-  'min_billable_duration', l.min_billable_duration, 'payout', l.payout::text)`;
+  'min_billable_duration', l.min_billable_duration, 'payout', l.payout::text, 'caller_filter', l.caller_filter,
+  'duplicate_window_seconds', l.duplicate_window_seconds, 'duplicate_action', l.duplicate_action,
+  'client_paused_until', k.paused_until)`;
 
 /** A call's decision as the database holds it: what its current attempt dials, or why it does not. */
 export interface DecisionRow {
@@ -67,6 +70,7 @@ export function createRoutingRepo(db: Queryable) {
         db,
         `SELECT d.id AS did_id, d.status AS did_status, c.id AS campaign_id, c.status AS campaign_status,
                 c.routing_strategy, c.dial_timeout_seconds, c.max_attempts, c.timezone, c.business_hours,
+                c.caller_filter, c.duplicate_window_seconds, c.duplicate_action,
                 u.id AS seller_id, u.status AS seller_status, u.balance::text AS balance,
                 u.billing_rate_per_minute::text AS billing_rate_per_minute,
                 coalesce(json_agg(${LINK_JSON} ORDER BY l.forwarding_priority, l.id) FILTER (WHERE l.id IS NOT NULL), '[]') AS links
@@ -78,6 +82,28 @@ export function createRoutingRepo(db: Queryable) {
           WHERE d.number = $1
           GROUP BY d.id, c.id, u.id`,
         [number],
+        CALL_PATH,
+      );
+    },
+
+    /**
+     * The caller's latest call to the campaign since `since` that a buyer answered (the repeat
+     * rule; calls_caller_idx). Read outside the statement that reserves: two calls of one caller
+     * at the same moment both count as first.
+     */
+    earlierAnswered(
+      caller: string,
+      campaignId: number,
+      since: Date,
+      now: Date,
+    ): Promise<EarlierCall | undefined> {
+      return one(
+        db,
+        `SELECT c.id, c.started_at, c.link_id, c.client_id FROM calls c
+          WHERE c.caller_id = $1 AND c.started_at >= $3 AND c.started_at <= $4 AND c.campaign_id = $2
+            AND c.link_id IS NOT NULL AND c.direction = 'inbound'
+          ORDER BY c.started_at DESC LIMIT 1`,
+        [caller, campaignId, since, now],
         CALL_PATH,
       );
     },

@@ -18,6 +18,10 @@ export type RejectReason =
   | 'campaign_cap_reached'
   | 'no_candidates'
   | 'all_candidates_capped'
+  /** The campaign's or every open link's caller filter refuses this caller. */
+  | 'caller_blocked'
+  /** A repeat caller, and the campaign (or every open buyer) takes none. */
+  | 'duplicate_caller'
   | 'attempts_exhausted'
   | 'no_more_candidates'
   /** A late request about a call that has ended. */
@@ -33,11 +37,18 @@ export const UNAVAILABLE_REASONS = [
   'client_disabled',
   'client_closed',
   'link_schedule_closed',
+  'client_auto_paused',
 ] as const;
 export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
 
 /** Why one link was passed over for this call. */
-export type SkipReason = UnavailableReason | 'cap_reached' | 'client_limit_reached' | 'failed_attempt';
+export type SkipReason =
+  | UnavailableReason
+  | 'cap_reached'
+  | 'client_limit_reached'
+  | 'failed_attempt'
+  | 'caller_filter'
+  | 'repeat_caller';
 
 /** Dial outcomes after which the next candidate is tried (SPEC step 5). */
 export const FAILOVER_STATUSES = ['BUSY', 'NOANSWER', 'CONGESTION', 'CHANUNAVAIL'] as const;
@@ -61,6 +72,8 @@ export interface CandidateLink {
   client_hours: BusinessHours | null;
   min_billable_duration: number;
   payout: string;
+  /** The client's pause after unanswered calls ends then (past: not paused). */
+  client_paused_until?: string | Date | null;
 }
 
 export interface CampaignSnapshot {
@@ -83,12 +96,15 @@ export function precheck(
 
 /** Step 2: why a link cannot take calls right now, from its own and its client's settings. */
 export function unavailableReason(
-  link: Pick<CandidateLink, 'status' | 'client_status' | 'client_hours' | 'client_timezone' | 'schedule'>,
+  link: Pick<CandidateLink, 'status' | 'client_status' | 'client_hours' | 'client_timezone' | 'schedule'> & {
+    client_paused_until?: Date | string | null;
+  },
   campaignTz: string,
   at: Date,
 ): UnavailableReason | undefined {
   if (link.status !== 'active') return 'link_paused';
   if (link.client_status !== 'active') return 'client_disabled';
+  if (link.client_paused_until && new Date(link.client_paused_until) > at) return 'client_auto_paused';
   if (!isOpen(link.client_hours, link.client_timezone, at)) return 'client_closed';
   if (!isOpen(link.schedule, campaignTz, at)) return 'link_schedule_closed';
   return undefined;

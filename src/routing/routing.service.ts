@@ -3,6 +3,7 @@ import type { Db } from '../db/db.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
 import { callNumber, normalisePhone } from '../shared/phone.js';
+import { applyCallerRules, repeatLookback } from './callers.js';
 import { available } from './candidates.js';
 import {
   decisionOf,
@@ -110,6 +111,37 @@ export function createRoutingService(deps: {
     return { action: 'reject', callId, reason };
   }
 
+  /**
+   * The caller rules of the campaign and its open links (src/routing/callers.ts): filters, and
+   * the repeat rule when one applies (the caller's earlier answered call is read only then).
+   */
+  async function callerRules(
+    req: RouteRequest,
+    ctx: RoutingContext,
+    open: RoutingContext['links'],
+    now: Date,
+    trace: TraceEntry[],
+  ) {
+    const caller = req.callerId === undefined ? undefined : callNumber(req.callerId, region);
+    const e164 = caller && caller.value.startsWith('+') ? caller.value : null;
+    const rule = { window_seconds: ctx.duplicate_window_seconds, action: ctx.duplicate_action };
+    const lookback = repeatLookback(rule, open);
+    const earlier =
+      e164 !== null && lookback > 0 && ctx.campaign_id !== null
+        ? await repo.earlierAnswered(e164, ctx.campaign_id, new Date(now.getTime() - lookback * 1000), now)
+        : undefined;
+    return applyCallerRules({
+      caller: e164,
+      campaignFilter: ctx.caller_filter,
+      rule,
+      links: open,
+      earlier,
+      now,
+      trace,
+      step: 'route',
+    });
+  }
+
   /** The first request of a call: its DID's campaign, the checks of step 1, then one statement. */
   async function route(req: RouteRequest): Promise<RouteDecision> {
     const now = clock.now();
@@ -131,10 +163,18 @@ export function createRoutingService(deps: {
     );
     if (early) return reject(req, now, early, trace, ctx);
     const open = available(ctx.links, ctx.timezone, now, trace, 'route');
-    if (open.length === 0) return reject(req, now, 'no_candidates', trace, ctx);
+    const who = await callerRules(req, ctx, open, now, trace);
+    if (who.reject) return reject(req, now, who.reject, trace, ctx);
+    if (who.links.length === 0) return reject(req, now, 'no_candidates', trace, ctx);
 
     // Round robin rotates by the campaign's counter, which the statement reads from the locked row.
-    const plan = orderCandidates(open, ctx.routing_strategy, 0, random);
+    const plan = orderCandidates(who.links, ctx.routing_strategy, 0, random);
+    if (who.first !== null) {
+      // the repeat caller's earlier buyer first, on a level of its own
+      const i = plan.findIndex((l) => l.id === who.first);
+      const top = Math.min(...plan.map((l) => l.forwarding_priority)) - 1;
+      plan.unshift({ ...plan.splice(i, 1)[0]!, forwarding_priority: top });
+    }
     const max = await maxSeconds();
     const row = await repo.route({
       ...newCall(req, now, max, trace),
@@ -144,6 +184,8 @@ export function createRoutingService(deps: {
       levels: plan.map((l) => l.forwarding_priority),
       rotate: ctx.routing_strategy === 'round_robin',
       didId: ctx.did_id,
+      unpaid: who.unpaid,
+      repeatOf: who.repeatOf,
     });
     if (row.call_id === null) return existing(req);
     return routed(row, max);

@@ -1,5 +1,6 @@
 /** The shapes routing works with: a DID's context, cap usage and the decision trace. */
 import type { BusinessHours } from '../shared/hours.js';
+import type { CallerFilter, CampaignRepeatAction, LinkCallerRules } from './callers.js';
 import type { CandidateLink, Strategy } from './routing.rules.js';
 
 export interface RoutingContext {
@@ -16,7 +17,10 @@ export interface RoutingContext {
   seller_status: string | null;
   balance: string | null;
   billing_rate_per_minute: string | null;
-  links: CandidateLink[];
+  caller_filter: CallerFilter | null;
+  duplicate_window_seconds: number | null;
+  duplicate_action: CampaignRepeatAction;
+  links: (CandidateLink & LinkCallerRules)[];
 }
 
 export interface CapUse {
@@ -28,7 +32,7 @@ export interface CapUse {
 export interface TraceEntry {
   at: string;
   step: 'route' | 'failover' | 'end';
-  outcome: 'reserved' | 'skipped' | 'failed' | 'rejected' | 'answered' | 'ended';
+  outcome: 'reserved' | 'skipped' | 'failed' | 'rejected' | 'answered' | 'ended' | 'noted';
   link_id?: number;
   client_id?: number;
   client?: string;

@@ -55,7 +55,7 @@ export function reservedEntry(now: string, step: string): string {
 
 /** Columns an attempt row is inserted with, from `pick` and the ids CTE. */
 export const ATTEMPT_COLUMNS = `id, call_id, seq, link_id, client_id, client_identifier, state, hour_start, day_start,
-  month_start, client_reserved, min_billable, payout, started_at`;
+  month_start, client_reserved, min_billable, payout, started_at, payable`;
 
 /** Prior calls with this (pbx, uniqueid): a new call only when none is open or just ended. */
 export function priorCte(pbx: string, uniqueid: string, now: string): string {

@@ -80,6 +80,13 @@ export const SETTINGS = {
     min: 1,
     max: 100_000,
   },
+  'webhooks.sellers_private_addresses': {
+    label: 'Sellers’ webhooks may reach private addresses',
+    type: 'boolean',
+    description:
+      'Off (default): a seller’s webhook URL that is or resolves to a loopback, private, link-local or other internal address is refused, so sellers cannot make CapConduit request the machines of its own network. Admins’ webhooks may always reach them',
+    default: false,
+  },
   'callerid.durable_allocations': {
     label: 'Wait for caller-ID reservations to reach the disk',
     type: 'boolean',

@@ -50,3 +50,24 @@ export function zoneChoices(): string[] {
   choices = ['UTC', ...[...zones].sort()];
   return choices;
 }
+
+/** The UTC offset of `zone` at `at`, in minutes. */
+function offsetMinutes(zone: string, at: Date): number {
+  const part = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName')!.value;
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
+/** Whether every local hour of the period is one UTC hour (no half- or quarter-hour offset in it). */
+export function wholeHourZone(zone: string, from: string, to: string): boolean {
+  const start = Date.parse(`${from}T00:00:00Z`) - 86_400_000;
+  const end = Date.parse(`${to}T00:00:00Z`) + 2 * 86_400_000;
+  // offsets change at most a few times a year; sampling every 15 days and both ends finds any
+  // fractional one in force (no zone keeps one for less than a month)
+  for (let t = start; t <= end + 86_400_000; t += 15 * 86_400_000) {
+    if (offsetMinutes(zone, new Date(Math.min(t, end))) % 60 !== 0) return false;
+  }
+  return true;
+}

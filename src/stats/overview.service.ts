@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.js';
 import type { LinksService } from '../links/links.service.js';
 import type { Clock } from '../shared/clock.js';
+import { wholeHourZone } from '../shared/timezones.js';
 import { sellerScope, type Actor } from '../shared/types.js';
 import { createOverviewRepo } from './overview.repo.js';
 
@@ -34,17 +35,27 @@ export interface LinkGauges {
 /**
  * The overview page's figures for one day in the viewer's time zone: totals, calls per hour by
  * outcome, live calls and every capped link's usage. Sellers see their own calls and links.
+ * Totals come from the hourly rollups the calls keep, so the page costs the same at any volume.
  */
-export function createOverviewService(deps: { db: Db; clock: Clock; links: LinksService }) {
+export function createOverviewService(deps: {
+  db: Db;
+  clock: Clock;
+  links: LinksService;
+  /** Count from the calls whatever the zone: the reference the rollups are checked against. */
+  forceCalls?: boolean;
+}) {
   const { clock } = deps;
   const repo = createOverviewRepo(deps.db);
 
   async function overview(actor: Actor, timezone: string) {
     const now = clock.now();
     const scope = sellerScope(actor);
+    // a day of a zone whose offset is whole hours is a set of UTC hours: read from the rollups
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(now);
+    const rolled = !deps.forceCalls && wholeHourZone(timezone, today, today);
     const [totals, hourly, live, links] = await Promise.all([
-      repo.dayTotals(now, timezone, scope),
-      repo.hourly(now, timezone, scope),
+      (rolled ? repo.rolledDayTotals : repo.dayTotals)(now, timezone, scope),
+      (rolled ? repo.rolledHourly : repo.hourly)(now, timezone, scope),
       repo.openCalls(scope),
       deps.links.all(actor),
     ]);

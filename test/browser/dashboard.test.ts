@@ -114,6 +114,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
         'DIDs',
         'Caller IDs',
         'Balances',
+        'Webhooks',
         'Users',
         'Settings',
         'Asterisk servers',
@@ -130,7 +131,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
         'Caller IDs',
         'Balances',
       ],
-      seller: ['Overview', 'Campaigns', 'Call log', 'DIDs', 'Caller IDs', 'Balances'],
+      seller: ['Overview', 'Campaigns', 'Call log', 'DIDs', 'Caller IDs', 'Balances', 'Webhooks'],
     };
     for (const [role, who] of [
       ['admin', admin],

@@ -18,8 +18,11 @@ import { LoginPage } from './pages/Login';
 import { MyPhonePage } from './pages/MyPhone';
 import { NotificationsPage } from './pages/Notifications';
 import { OverviewPage } from './pages/Overview';
+import { ReportsPage } from './pages/Reports';
+import { StatementPage } from './pages/reports/Statement';
 import { SettingsPage } from './pages/Settings';
 import { UsersPage } from './pages/Users';
+import { WebhooksPage } from './pages/Webhooks';
 import { Loading } from './ui';
 
 /** Who may open which page; the API enforces the same rules on every request. */
@@ -27,6 +30,7 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/', label: 'Overview', roles: ['admin', 'staff', 'seller'] },
   { path: '/campaigns', label: 'Campaigns', roles: ['admin', 'staff', 'seller'] },
   { path: '/calls', label: 'Call log', roles: ['admin', 'staff', 'seller'] },
+  { path: '/reports', label: 'Reports', roles: ['admin', 'staff', 'seller'] },
   { path: '/clients', label: 'Clients', roles: ['admin', 'staff'] },
   { path: '/agents', label: 'Agents', roles: ['admin', 'staff'] },
   { path: '/wall', label: 'Live wall', roles: ['admin', 'staff'] },
@@ -34,6 +38,7 @@ export const PAGES: { path: string; label: string; roles: Role[] }[] = [
   { path: '/dids', label: 'DIDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/caller-ids', label: 'Caller IDs', roles: ['admin', 'staff', 'seller'] },
   { path: '/balances', label: 'Balances', roles: ['admin', 'staff', 'seller'] },
+  { path: '/webhooks', label: 'Webhooks', roles: ['admin', 'seller'] },
   { path: '/users', label: 'Users', roles: ['admin'] },
   { path: '/settings', label: 'Settings', roles: ['admin'] },
   { path: '/asterisk-servers', label: 'Asterisk servers', roles: ['admin'] },
@@ -69,6 +74,8 @@ export function App() {
         <Route path="campaigns/:id" element={guard('/campaigns', <CampaignDetailPage />)} />
         <Route path="calls" element={guard('/calls', <CallsPage />)} />
         <Route path="calls/:id" element={guard('/calls', <CallDetailPage />)} />
+        <Route path="reports" element={guard('/reports', <ReportsPage />)} />
+        <Route path="reports/statement/:id" element={guard('/reports', <StatementPage />)} />
         <Route path="clients" element={guard('/clients', <ClientsPage />)} />
         <Route path="agents" element={guard('/agents', <AgentsPage />)} />
         <Route path="wall" element={guard('/wall', <LiveWallPage />)} />
@@ -78,6 +85,7 @@ export function App() {
         <Route path="dids" element={guard('/dids', <DidsPage />)} />
         <Route path="caller-ids" element={guard('/caller-ids', <CallerIdsPage />)} />
         <Route path="balances" element={guard('/balances', <BalancesPage />)} />
+        <Route path="webhooks" element={guard('/webhooks', <WebhooksPage />)} />
         <Route path="users" element={guard('/users', <UsersPage />)} />
         <Route path="settings" element={guard('/settings', <SettingsPage />)} />
         <Route path="asterisk-servers" element={guard('/asterisk-servers', <AsteriskServersPage />)} />

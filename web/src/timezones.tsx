@@ -9,6 +9,8 @@ export { zoneChoices };
  */
 export function TimeZoneSelect(props: {
   id: string;
+  /** The form field name, for a picker read by a form rather than by its state. */
+  name?: string;
   describedBy?: string | undefined;
   value: string;
   onChange: (zone: string) => void;
@@ -18,6 +20,7 @@ export function TimeZoneSelect(props: {
   return (
     <select
       id={props.id}
+      name={props.name}
       aria-describedby={props.describedBy}
       required
       value={props.value}

@@ -124,6 +124,8 @@ export function DataTable<T>(props: {
 
 export function Pagination(props: {
   total: number;
+  /** The total is a lower bound: there are more. */
+  more?: boolean;
   limit: number;
   offset: number;
   onChange: (offset: number) => void;
@@ -134,7 +136,8 @@ export function Pagination(props: {
   return (
     <nav className="pagination" aria-label="Pages">
       <span>
-        {total === 0 ? 0 : offset + 1}–{last} of {total}
+        {total === 0 ? 0 : offset + 1}–{last} of {total.toLocaleString()}
+        {props.more ? '+' : ''}
       </span>
       <button
         type="button"
@@ -257,6 +260,7 @@ const STATUS_TONE: Record<string, string> = {
   ended: 'neutral',
   recording: 'bad',
   done: 'good',
+  delivered: 'good',
   failed: 'bad',
   deleted: 'neutral',
   ok: 'good',

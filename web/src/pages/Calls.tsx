@@ -94,7 +94,7 @@ export function CallsPage() {
   const query = { ...filters, limit: PAGE_SIZE, offset };
   const calls = useQuery({
     queryKey: ['/api/calls', query],
-    queryFn: () => api.get<Page<CallRow>>('/api/calls', query),
+    queryFn: () => api.get<Page<CallRow> & { total_is_lower_bound: boolean }>('/api/calls', query),
     placeholderData: (prev) => prev,
     // the newest page follows new calls by itself (paused while the tab is hidden)
     refetchInterval: offset === 0 ? 10_000 : false,
@@ -173,7 +173,13 @@ export function CallsPage() {
           onClear={() => setParams(new URLSearchParams())}
         />
       </Section>
-      <Section title={calls.data ? `Calls (${calls.data.total})` : 'Calls'}>
+      <Section
+        title={
+          calls.data
+            ? `Calls (${calls.data.total.toLocaleString()}${calls.data.total_is_lower_bound ? '+' : ''})`
+            : 'Calls'
+        }
+      >
         <ErrorBanner error={calls.error} />
         <DataTable
           caption="Calls"
@@ -195,6 +201,7 @@ export function CallsPage() {
         {calls.data && (
           <Pagination
             total={calls.data.total}
+            more={calls.data.total_is_lower_bound}
             limit={PAGE_SIZE}
             offset={offset}
             onChange={(o) => {

@@ -59,6 +59,7 @@ export function CampaignDetailPage() {
             <StatusBadge status={c.status} /> {c.routing_strategy.replace('_', ' ')} routing · dial timeout{' '}
             {c.dial_timeout_seconds} s · up to {c.max_attempts} attempts · {c.timezone}
             {c.record_calls && ' · calls recorded'}
+            {callerSummary(c)}
           </>
         }
         actions={
@@ -108,4 +109,27 @@ export function CampaignDetailPage() {
       </Dialog>
     </>
   );
+}
+
+const ACTION: Record<string, string> = {
+  first_buyer: 'go to the buyer that answered before',
+  no_payout: 'are routed with no payout',
+  reject: 'are rejected',
+};
+
+/** The campaign's caller rules in a few words, for its header. */
+function callerSummary(c: Campaign): string {
+  const parts: string[] = [];
+  const w = c.duplicate_window_seconds;
+  if (w !== null) {
+    const span =
+      w % 86400 === 0 ? `${w / 86400} d` : w % 3600 === 0 ? `${w / 3600} h` : `${Math.round(w / 60)} min`;
+    parts.push(`repeat callers within ${span} ${ACTION[c.duplicate_action ?? ''] ?? c.duplicate_action}`);
+  }
+  const f = c.caller_filter;
+  if (f?.allow_areas?.length) parts.push(`only callers from ${f.allow_areas.join(', ')}`);
+  if (f?.block_areas?.length) parts.push(`callers from ${f.block_areas.join(', ')} blocked`);
+  if (f?.block_numbers?.length) parts.push(`${f.block_numbers.length} number(s) blocked`);
+  if (f?.block_anonymous) parts.push('anonymous callers blocked');
+  return parts.length ? ` · ${parts.join(' · ')}` : '';
 }

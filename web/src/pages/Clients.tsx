@@ -21,6 +21,9 @@ import { ClientForm, type Client } from './clients/ClientForm';
 const LIMIT = 50;
 
 /** Buyer call centers (admin and staff): list, create, edit, enable/disable, delete. */
+
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
 export function ClientsPage() {
   const qc = useQueryClient();
   const [q, setQ] = useState('');
@@ -62,7 +65,19 @@ export function ClientsPage() {
         </div>
       ),
     },
-    { header: 'Status', cell: (c) => <StatusBadge status={c.status} /> },
+    {
+      header: 'Status',
+      cell: (c) => (
+        <div>
+          <StatusBadge status={c.status} />
+          {c.paused_until && new Date(c.paused_until) > new Date() && (
+            <div className="muted">
+              Paused (unanswered calls) until {timeOnly.format(new Date(c.paused_until))}
+            </div>
+          )}
+        </div>
+      ),
+    },
     { header: 'SIP', cell: sipSummary },
     { header: 'Codecs', cell: (c) => c.codecs.join(', ') },
     { header: 'Max concurrent', className: 'num', cell: (c) => c.max_concurrency ?? 'No limit' },

@@ -3,12 +3,13 @@ import { api } from '../../api';
 import { isStaff, useMe } from '../../auth';
 import { SaveError } from '../../conflict';
 import { Field, numberOrNull, useSubmit } from '../../ui';
+import { CallerRulesFields, draftOf, rulesOf, type CallerRules } from './CallerRules';
 import { capHint } from './caps';
 import { TimeZoneSelect } from '../../timezones';
 import { BusinessHoursEditor, cleanHours, type BusinessHours } from '../common/BusinessHoursEditor';
 import { useSellers } from '../common/sellers';
 
-export interface Campaign {
+export interface Campaign extends CallerRules {
   id: number;
   seller_id: number;
   seller_name: string;
@@ -65,6 +66,7 @@ export function CampaignForm(props: {
   const [v, setV] = useState(() => valuesOf(c));
   const [hours, setHours] = useState<BusinessHours | null>(c?.business_hours ?? null);
   const [record, setRecord] = useState(c?.record_calls ?? false);
+  const [callers, setCallers] = useState(() => draftOf(c, 'campaign'));
   // The version these values came from: what a save tells the server it is changing.
   const [version, setVersion] = useState(c?.version);
   const recordHint = useId();
@@ -75,35 +77,35 @@ export function CampaignForm(props: {
     setV(valuesOf(fresh));
     setHours(fresh.business_hours);
     setRecord(fresh.record_calls);
+    setCallers(draftOf(fresh, 'campaign'));
     setVersion(fresh.version);
   };
 
-  const form = useSubmit(
-    async () => {
-      const body: Record<string, unknown> = {
-        name: v.name.trim(),
-        status: v.status,
-        routing_strategy: v.routing_strategy,
-        dial_timeout_seconds: Number(v.dial_timeout_seconds),
-        max_attempts: Number(v.max_attempts),
-        max_concurrency: numberOrNull(v.max_concurrency),
-        hourly_cap: numberOrNull(v.hourly_cap),
-        daily_cap: numberOrNull(v.daily_cap),
-        monthly_cap: numberOrNull(v.monthly_cap),
-        timezone: v.timezone,
-        business_hours: cleanHours(hours),
-        record_calls: record,
-      };
-      if (!c && isStaff(me)) body.seller_id = Number(v.seller_id);
-      return c
-        ? api.patch<Campaign>(`/api/campaigns/${c.id}`, body, version)
-        : api.post<Campaign>('/api/campaigns', body);
-    },
-    (saved) => {
-      load(saved);
-      props.onDone(saved);
-    },
-  );
+  const form = useSubmit(async () => {
+    const body: Record<string, unknown> = {
+      name: v.name.trim(),
+      status: v.status,
+      routing_strategy: v.routing_strategy,
+      dial_timeout_seconds: Number(v.dial_timeout_seconds),
+      max_attempts: Number(v.max_attempts),
+      max_concurrency: numberOrNull(v.max_concurrency),
+      hourly_cap: numberOrNull(v.hourly_cap),
+      daily_cap: numberOrNull(v.daily_cap),
+      monthly_cap: numberOrNull(v.monthly_cap),
+      timezone: v.timezone,
+      business_hours: cleanHours(hours),
+      record_calls: record,
+      ...rulesOf(callers),
+    };
+    if (!c && isStaff(me)) body.seller_id = Number(v.seller_id);
+    return c
+      ? api.patch<Campaign>(`/api/campaigns/${c.id}`, body, version)
+      : api.post<Campaign>('/api/campaigns', body);
+  }, onSaved);
+  function onSaved(saved: Campaign) {
+    load(saved);
+    props.onDone(saved);
+  }
   const reload = async () => {
     if (!c) return;
     try {
@@ -250,6 +252,7 @@ export function CampaignForm(props: {
         </small>
       </p>
       <BusinessHoursEditor value={hours} onChange={setHours} timezoneHint={v.timezone} />
+      <CallerRulesFields level="campaign" value={callers} onChange={setCallers} errors={f} />
       <div className="form-actions">
         {props.onCancel && (
           <button type="button" className="secondary" onClick={props.onCancel}>

@@ -11,6 +11,7 @@ const NOT_TAKING: Record<string, string> = {
   client_disabled: 'client disabled',
   client_closed: 'closed now (client hours)',
   link_schedule_closed: 'outside its schedule now',
+  client_auto_paused: 'paused after unanswered calls',
 };
 
 export function CampaignLinks({ campaign, onChange }: { campaign: Campaign; onChange: () => void }) {

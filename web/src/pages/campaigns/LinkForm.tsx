@@ -3,17 +3,25 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { SaveError } from '../../conflict';
 import { Field, numberOrNull, useSubmit } from '../../ui';
-import { capHint } from './caps';
+import { CallerRulesFields, draftOf, rulesOf, type CallerRules } from './CallerRules';
+import { capHint, LINK_CAP_COUNTS } from './caps';
 import { checkMoney, MONEY_LIMITS } from '../../money';
 
-export interface CampaignLink {
+export interface CampaignLink extends CallerRules {
   id: number;
   campaign_id: number;
   client_id: number;
   client_name: string;
   client_status: string;
   status: 'active' | 'paused';
-  unavailable_now: 'link_paused' | 'client_disabled' | 'client_closed' | 'link_schedule_closed' | null;
+  unavailable_now:
+    | 'link_paused'
+    | 'client_disabled'
+    | 'client_closed'
+    | 'link_schedule_closed'
+    | 'client_auto_paused'
+    | null;
+  cap_counts: 'conversions' | 'answered';
   forwarding_priority: number;
   weight: number;
   max_concurrency: number | null;
@@ -54,6 +62,7 @@ function valuesOf(l: CampaignLink | undefined) {
     monthly_cap: l?.monthly_cap?.toString() ?? '',
     payout: l?.payout ? String(Number(l.payout)) : '0',
     min_billable_duration: String(l?.min_billable_duration ?? 0),
+    cap_counts: l?.cap_counts ?? 'conversions',
   };
 }
 
@@ -69,6 +78,7 @@ export function LinkForm(props: {
   const [v, setV] = useState(() => valuesOf(l));
   // The version these values came from: what a save tells the server it is changing.
   const [version, setVersion] = useState(l?.version);
+  const [callers, setCallers] = useState(() => draftOf(l, 'link'));
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
     setV({ ...v, [k]: e.target.value });
   const clients = useQuery({
@@ -86,6 +96,8 @@ export function LinkForm(props: {
       weight: Number(v.weight),
       payout: v.payout.trim() === '' ? '0' : v.payout.trim(),
       min_billable_duration: Number(v.min_billable_duration),
+      cap_counts: v.cap_counts,
+      ...rulesOf(callers),
     };
     for (const [k] of CAPS) body[k] = numberOrNull(v[k]);
     if (l) return api.patch(`/api/links/${l.id}`, body, version);
@@ -96,6 +108,7 @@ export function LinkForm(props: {
     try {
       const fresh = await api.get<CampaignLink>(`/api/links/${l.id}`);
       setV(valuesOf(fresh));
+      setCallers(draftOf(fresh, 'link'));
       setVersion(fresh.version);
       form.setError(null);
     } catch (err) {
@@ -162,7 +175,7 @@ export function LinkForm(props: {
           )}
         </Field>
         {CAPS.map(([k, label, min]) => (
-          <Field key={k} label={label} error={f[k]} hint={capHint(k)}>
+          <Field key={k} label={label} error={f[k]} hint={capHint(k, LINK_CAP_COUNTS[v.cap_counts])}>
             {(id, d) => (
               <input
                 id={id}
@@ -176,6 +189,18 @@ export function LinkForm(props: {
             )}
           </Field>
         ))}
+        <Field
+          label="Caps count"
+          error={f.cap_counts}
+          hint="What the total, hourly, daily and monthly caps count once a call is over; calls in progress count either way"
+        >
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={v.cap_counts} onChange={set('cap_counts')}>
+              <option value="conversions">Converted calls</option>
+              <option value="answered">Answered calls</option>
+            </select>
+          )}
+        </Field>
         <Field
           label="Payout per converted call ($)"
           error={f.payout}
@@ -209,6 +234,7 @@ export function LinkForm(props: {
           )}
         </Field>
       </div>
+      <CallerRulesFields level="link" value={callers} onChange={setCallers} errors={f} />
       <div className="form-actions">
         <button type="button" className="secondary" onClick={props.onCancel}>
           Cancel

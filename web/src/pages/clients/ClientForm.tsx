@@ -27,6 +27,9 @@ export interface Client {
   notes: string | null;
   /** Sent back with a change (If-Match): a save over someone else's newer one is refused. */
   version: number;
+  auto_pause_unanswered: number | null;
+  auto_pause_minutes: number;
+  paused_until: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -47,6 +50,8 @@ export interface FormState {
   timezone: string;
   business_hours: BusinessHours | null;
   notes: string;
+  auto_pause_unanswered: string;
+  auto_pause_minutes: string;
 }
 
 function initial(c: Client | null): FormState {
@@ -66,6 +71,8 @@ function initial(c: Client | null): FormState {
     timezone: c?.timezone ?? 'UTC',
     business_hours: c?.business_hours ?? null,
     notes: c?.notes ?? '',
+    auto_pause_unanswered: c?.auto_pause_unanswered?.toString() ?? '',
+    auto_pause_minutes: String(c?.auto_pause_minutes ?? 60),
   };
 }
 
@@ -84,6 +91,8 @@ function toBody(f: FormState, editing: Client | null): Record<string, unknown> {
     timezone: f.timezone.trim(),
     business_hours: cleanHours(f.business_hours),
     notes: f.notes.trim() || null,
+    auto_pause_unanswered: numberOrNull(f.auto_pause_unanswered),
+    auto_pause_minutes: Number(f.auto_pause_minutes || 60),
   };
   // Left empty: the API's default for a new client, the stored value for an edited one.
   if (f.qualify_frequency.trim() !== '') body.qualify_frequency = Number(f.qualify_frequency);
@@ -200,6 +209,43 @@ export function ClientForm(props: {
               step={1}
               value={f.max_concurrency}
               onChange={(ev) => set('max_concurrency', ev.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label="Pause after unanswered calls"
+          error={e.auto_pause_unanswered}
+          hint="This many calls unanswered within an hour pause the buyer; empty = never"
+        >
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              type="number"
+              min={1}
+              max={10000}
+              step={1}
+              value={f.auto_pause_unanswered}
+              onChange={(ev) => set('auto_pause_unanswered', ev.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label="Pause for (minutes)"
+          error={e.auto_pause_minutes}
+          hint="Then it takes calls again by itself"
+        >
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              type="number"
+              min={1}
+              max={1440}
+              step={1}
+              required
+              value={f.auto_pause_minutes}
+              onChange={(ev) => set('auto_pause_minutes', ev.target.value)}
             />
           )}
         </Field>
