@@ -17,3 +17,4 @@ ALTER TABLE dialer_lists ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE callerid_pools ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE settings ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE callerid_numbers ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE webhook_subscriptions ADD COLUMN version integer NOT NULL DEFAULT 1;

@@ -190,6 +190,20 @@ for (const kind of backends()) {
         method: 'PUT',
         deletable: false,
       },
+      {
+        what: 'webhook subscription',
+        async make() {
+          const res = await admin.post('/api/webhooks', {
+            url: 'http://127.0.0.1:9/hook',
+            events: ['call.ended'],
+          });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          return `/api/webhooks/${res.body.id}`;
+        },
+        first: { description: 'first tab' },
+        second: { description: 'second tab' },
+        field: 'description',
+      },
     ];
 
     for (const f of families()) {
