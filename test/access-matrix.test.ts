@@ -82,6 +82,7 @@ const MATRIX: [method: string, path: string, allowed: Role[]][] = [
   ['GET', '/api/callerid/campaigns', MANAGERS],
   ['GET', '/api/callerid/pools', BUSINESS],
   ['POST', '/api/callerid/pools', BUSINESS],
+  ['GET', '/api/callerid/pools/:id', BUSINESS],
   ['PATCH', '/api/callerid/pools/:id', BUSINESS],
   ['DELETE', '/api/callerid/pools/:id', BUSINESS],
   ['POST', '/api/callerid/numbers', BUSINESS],

@@ -19,10 +19,13 @@ const callIn =
     check(e.data.call);
 
 /** Fields the API never shows, which must not reach a stream either. */
-const INTERNAL = ['sip_secret', 'status_version', 'version', 'cid_allocation_id', 'bridge_id', 'total'];
+const INTERNAL = ['sip_secret', 'status_version', 'cid_allocation_id', 'bridge_id', 'total'];
 function assertNoInternals(events: SseEvent[]): void {
   const text = JSON.stringify(events.map((e) => e.data));
   for (const key of INTERNAL) assert.doesNotMatch(text, new RegExp(`"${key}"`), key);
+  // A call's row version is the call path's own; an agent's `version` (of its settings) is public.
+  const calls = JSON.stringify(events.map((e) => e.data.call ?? e.data.calls ?? null));
+  assert.doesNotMatch(calls, /"version"/, 'version of a call');
 }
 
 for (const kind of backends()) {

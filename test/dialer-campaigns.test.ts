@@ -239,15 +239,13 @@ for (const kind of backends()) {
 
       const stale = await admin.patch(`/api/dialer/campaigns/${c.id}`, { max_attempts: 7, version: 0 });
 
-      assert.equal(stale.status, 409);
-      assert.deepEqual(
-        { code: stale.body.error.code, message: stale.body.error.message },
-        {
-          code: 'conflict',
-          message:
-            'the campaign was changed by someone else since you loaded it; reload and apply your change again',
-        },
-      );
+      assert.equal(stale.status, 412);
+      assert.deepEqual(stale.body.error, {
+        code: 'precondition_failed',
+        message:
+          'This dialer campaign was changed by someone else since you loaded it (version 1, you have 0). Reload to see their changes.',
+        details: { version: 1 },
+      });
       assert.equal((await staff.get(`/api/dialer/campaigns/${c.id}`)).body.max_attempts, 5);
       const current = await admin.patch(`/api/dialer/campaigns/${c.id}`, { max_attempts: 7, version: 1 });
       assert.equal(current.status, 200);

@@ -76,6 +76,7 @@ for (const kind of backends()) {
           name: 'Spring leads',
           campaign_id: campaign,
           status: 'active',
+          version: 1,
           created_at: undefined,
           counts: { total: 0, new: 0, dialling: 0, answered: 0, retry: 0, done: 0 },
         },

@@ -1,5 +1,5 @@
 import { many, one, type Queryable } from '../db/db.js';
-import { SqlParams, setClause, whereClause } from '../shared/sql.js';
+import { SqlParams, setClause, versionIs, whereClause } from '../shared/sql.js';
 import type { PageRequest } from '../shared/types.js';
 import type { AgentState, AgentStatus } from './agent-status.js';
 import type { RegistrationState, StoredRegistration } from './registration.js';
@@ -24,6 +24,11 @@ export interface AgentRecord extends AgentFields, AgentState, StoredRegistration
   sip_secret: string;
   status_changed_at: Date;
   status_version: number;
+  /**
+   * Of the agent's settings, bumped by people's edits only (src/shared/versions.ts); status
+   * changes and registrations have `status_version` and their own columns, and leave it.
+   */
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -48,7 +53,7 @@ const COLUMNS = `a.id, a.user_id, u.name AS user_name, u.email AS user_email, u.
   a.extension, a.endpoint_id, a.context, a.codecs, a.max_contacts, a.webrtc, a.transport, a.sip_secret,
   a.wrap_up_seconds, a.status, a.pause_reason, a.call_ref, a.wrap_up_until, a.status_changed_at,
   a.status_version, a.registration, a.registration_contact, a.registration_user_agent,
-  a.registration_address, a.registration_pbx, a.registration_changed_at, a.created_at, a.updated_at`;
+  a.registration_address, a.registration_pbx, a.registration_changed_at, a.version, a.created_at, a.updated_at`;
 const FROM = 'agents a JOIN users u ON u.id = a.user_id';
 const STATE = `id, user_id, extension, status, pause_reason, call_ref, wrap_up_until, status_version,
   status_changed_at, wrap_up_seconds`;
@@ -135,15 +140,26 @@ export function createAgentsRepo(db: Queryable) {
       return row!.id;
     },
 
+    /**
+     * A person's change (settings, a new SIP secret): applied with the version bumped, only if the
+     * row is still at `expected` (any version when undefined). The new version, or undefined.
+     */
     async update(
       id: number,
       patch: Partial<AgentFields> & { sip_secret?: string },
       now: Date,
-    ): Promise<void> {
+      expected?: number,
+    ): Promise<number | undefined> {
       const p = new SqlParams();
       const columns = { ...FIELD_COLUMNS, sip_secret: 'sip_secret', updated_at: 'updated_at' };
       const set = setClause({ ...patch, updated_at: now }, columns, p);
-      await db.query(`UPDATE agents ${set} WHERE id = ${p.add(id)}`, p.values);
+      const row = await one<{ version: number }>(
+        db,
+        `UPDATE agents ${set}, version = version + 1
+          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)} RETURNING version`,
+        p.values,
+      );
+      return row?.version;
     },
 
     /** A new endpoint id means another phone identity: what was known about the old one goes. */
@@ -156,8 +172,13 @@ export function createAgentsRepo(db: Queryable) {
       );
     },
 
-    async delete(id: number): Promise<void> {
-      await db.query('DELETE FROM agents WHERE id = $1', [id]);
+    /** Deletes the agent if still at `expected` (any version when undefined); whether it did. */
+    async delete(id: number, expected?: number): Promise<boolean> {
+      const res = await db.query(
+        'DELETE FROM agents WHERE id = $1 AND ($2::int IS NULL OR version = $2) RETURNING id',
+        [id, expected ?? null],
+      );
+      return res.rows.length > 0;
     },
 
     /** By agent id (a number) or endpoint id (text), as events name them. */

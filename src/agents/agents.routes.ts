@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import { errorResponses, Id, IdParams, NoContent, PageOf, PageQuery, Strict } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 import {
   AgentSchema,
@@ -84,12 +85,12 @@ export function agentsRoutes(app: App, { agents, agentStatus }: Services): void 
       config: managers,
       schema: {
         tags,
-        summary: 'One agent',
+        summary: 'One agent (ETag: the version of its settings)',
         params: IdParams,
         response: { 200: AgentSchema, ...errorResponses },
       },
     },
-    async (req) => agents.get(req.params.id),
+    async (req, reply) => withEtag(reply, await agents.get(req.params.id)),
   );
 
   app.patch(
@@ -99,13 +100,14 @@ export function agentsRoutes(app: App, { agents, agentStatus }: Services): void 
       schema: {
         tags,
         summary:
-          "Change an agent's phone settings (its PJSIP rows are rewritten with them; a new extension keeps the endpoint id unless one is given)",
+          "Change an agent's phone settings (its PJSIP rows are rewritten with them; a new extension keeps the endpoint id unless one is given; with If-Match: only if nobody changed them since)",
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(optional, { minProperties: 1 }),
-        response: { 200: AgentSchema, ...errorResponses },
+        response: { 200: AgentSchema, ...versionedResponses },
       },
     },
-    async (req) => agents.update(req.params.id, req.body),
+    async (req, reply) => withEtag(reply, await agents.update(req.params.id, req.body, expectedVersion(req))),
   );
 
   app.delete(
@@ -114,13 +116,15 @@ export function agentsRoutes(app: App, { agents, agentStatus }: Services): void 
       config: managers,
       schema: {
         tags,
-        summary: 'Delete an agent and its PJSIP rows (not while on a call); the user stays',
+        summary:
+          'Delete an agent and its PJSIP rows (not while on a call); the user stays (with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await agents.remove(req.params.id);
+      await agents.remove(req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

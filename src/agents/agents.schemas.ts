@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Version } from '../http/versions.js';
 import { Name, Nullable, Strict, StringEnum, Timestamp } from '../http/schemas.js';
 import { SUPPORTED_CODECS } from '../clients/pjsip.js';
 import { Email, Password } from '../users/users.schemas.js';
@@ -40,6 +41,7 @@ export const AgentSchema = Type.Object({
   registration_pbx: Nullable(Type.String()),
   registration_changed_at: Nullable(Timestamp),
   ready: Type.Boolean({ description: 'Available with a registered phone: a dialer may offer it a call' }),
+  version: Version,
   created_at: Timestamp,
   updated_at: Timestamp,
 });

@@ -3,7 +3,7 @@ import { generatePassword } from '../auth/tokens.js';
 import { createPjsipRepo } from '../clients/pjsip.repo.js';
 import type { Db, Queryable } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError, conflict, notFound } from '../shared/errors.js';
+import { AppError, conflict, notFound, staleVersion } from '../shared/errors.js';
 import { toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
 import { createUsersRepo } from '../users/users.repo.js';
 import type { AgentStatusService } from './agent-status.service.js';
@@ -130,7 +130,11 @@ export function createAgentsService(deps: {
     return { agent: toAgentView(await load(db, id)), sip_secret: secret };
   }
 
-  async function update(id: number, input: AgentInput): Promise<AgentView> {
+  /**
+   * A person's edit; with `expected`, refused (412) unless the agent is still at that version. The
+   * row is locked first (its PJSIP rows are rewritten from it); the UPDATE checks the version too.
+   */
+  async function update(id: number, input: AgentInput, expected?: number): Promise<AgentView> {
     await db.transaction(async (tx) => {
       const repo = createAgentsRepo(tx);
       const before = await load(tx, id, true);
@@ -138,7 +142,8 @@ export function createAgentsService(deps: {
       const renamed = patch.endpoint_id !== undefined && patch.endpoint_id !== before.endpoint_id;
       if (renamed && BUSY.includes(before.status))
         throw conflict('the agent is on a call; change the endpoint id after it ends');
-      await repo.update(id, patch, clock.now());
+      if ((await repo.update(id, patch, clock.now(), expected)) === undefined)
+        throw staleVersion('agent', before.version, expected ?? before.version);
       if (renamed) await repo.forgetRegistration(id);
       await writeRows(tx, await load(tx, id), before.endpoint_id);
     });
@@ -146,12 +151,14 @@ export function createAgentsService(deps: {
     return toAgentView(await load(db, id));
   }
 
-  async function remove(id: number): Promise<void> {
+  async function remove(id: number, expected?: number): Promise<void> {
     const userId = await db.transaction(async (tx) => {
       const a = await load(tx, id, true);
+      // The row is locked: its version cannot move before the delete, which checks it again.
+      if (expected !== undefined && a.version !== expected) throw staleVersion('agent', a.version, expected);
       if (BUSY.includes(a.status)) throw conflict('the agent is on a call; delete the agent after it ends');
       await createPjsipRepo(tx).remove(a.endpoint_id);
-      await createAgentsRepo(tx).delete(id);
+      if (!(await createAgentsRepo(tx).delete(id, expected))) throw notFound('agent', id);
       return a.user_id;
     });
     changes.agentRemoved(id, userId);

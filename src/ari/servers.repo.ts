@@ -1,5 +1,5 @@
 import { many, one, type Queryable } from '../db/db.js';
-import { SqlParams, setClause } from '../shared/sql.js';
+import { SqlParams, setClause, versionIs } from '../shared/sql.js';
 
 export interface ServerFields {
   name: string;
@@ -19,12 +19,14 @@ export interface ServerRecord extends ServerFields {
   asterisk_version: string | null;
   last_error: string | null;
   checked_at: Date | null;
+  /** Bumped by people's edits only (src/shared/versions.ts); connection tests and health leave it. */
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS = `id, name, pbx, ari_url, ari_username, ari_password, app_name, outbound_trunk, enabled, status,
-  asterisk_version, last_error, checked_at, created_at, updated_at`;
+  asterisk_version, last_error, checked_at, version, created_at, updated_at`;
 
 const FIELDS: Record<keyof ServerFields, string> = {
   name: 'name',
@@ -66,10 +68,31 @@ export function createServersRepo(db: Queryable) {
       return row!.id;
     },
 
-    async update(id: number, patch: Partial<ServerFields>, now: Date): Promise<void> {
+    /**
+     * A person's edit: applies `patch` and bumps the version, only if the row is still at
+     * `expected` (any version when undefined). The new version, or undefined when no row matched.
+     */
+    async update(
+      id: number,
+      patch: Partial<ServerFields>,
+      now: Date,
+      expected?: number,
+    ): Promise<number | undefined> {
       const p = new SqlParams();
       const set = setClause({ ...patch, updated_at: now }, { ...FIELDS, updated_at: 'updated_at' }, p);
-      await db.query(`UPDATE asterisk_servers ${set} WHERE id = ${p.add(id)}`, p.values);
+      const row = await one<{ version: number }>(
+        db,
+        `UPDATE asterisk_servers ${set}, version = version + 1
+          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)} RETURNING version`,
+        p.values,
+      );
+      return row?.version;
+    },
+
+    /** The server's version now; undefined when it is gone. */
+    async version(id: number): Promise<number | undefined> {
+      return (await one<{ version: number }>(db, 'SELECT version FROM asterisk_servers WHERE id = $1', [id]))
+        ?.version;
     },
 
     /** Calls on the server that have not ended (a server is not removed under them). */
@@ -83,8 +106,13 @@ export function createServersRepo(db: Queryable) {
       return row?.n ?? 0;
     },
 
-    async delete(id: number): Promise<void> {
-      await db.query('DELETE FROM asterisk_servers WHERE id = $1', [id]);
+    /** Deletes the server if still at `expected` (any version when undefined); whether it did. */
+    async delete(id: number, expected?: number): Promise<boolean> {
+      const res = await db.query(
+        'DELETE FROM asterisk_servers WHERE id = $1 AND ($2::int IS NULL OR version = $2) RETURNING id',
+        [id, expected ?? null],
+      );
+      return res.rows.length > 0;
     },
 
     /** What the last connection test or the connector found. */

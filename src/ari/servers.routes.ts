@@ -10,6 +10,7 @@ import {
   Timestamp,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 
 const Identifier = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' });
@@ -30,6 +31,7 @@ const Server = Type.Object({
   asterisk_version: Nullable(Type.String()),
   last_error: Nullable(Type.String()),
   checked_at: Nullable(Timestamp),
+  version: Version,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -82,12 +84,12 @@ export function serversRoutes(app: App, { servers }: Services): void {
       config: admin,
       schema: {
         tags,
-        summary: 'One Asterisk server',
+        summary: 'One Asterisk server (ETag: its version)',
         params: IdParams,
         response: { 200: Server, ...errorResponses },
       },
     },
-    (req) => servers.get(req.params.id),
+    async (req, reply) => withEtag(reply, await servers.get(req.params.id)),
   );
   app.patch(
     '/api/asterisk-servers/:id',
@@ -95,18 +97,21 @@ export function serversRoutes(app: App, { servers }: Services): void {
       config: admin,
       schema: {
         tags,
-        summary: 'Change an Asterisk server (a password given replaces the stored one)',
+        summary:
+          'Change an Asterisk server (a password given replaces the stored one; with If-Match: only if nobody changed it since)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(
           Object.fromEntries(Object.entries(editable).map(([k, v]) => [k, Type.Optional(v)])) as {
             [K in keyof typeof editable]: ReturnType<typeof Type.Optional<(typeof editable)[K]>>;
           },
           { minProperties: 1 },
         ),
-        response: { 200: Server, ...errorResponses },
+        response: { 200: Server, ...versionedResponses },
       },
     },
-    (req) => servers.update(req.params.id, req.body),
+    async (req, reply) =>
+      withEtag(reply, await servers.update(req.params.id, req.body, expectedVersion(req))),
   );
   app.delete(
     '/api/asterisk-servers/:id',
@@ -114,13 +119,15 @@ export function serversRoutes(app: App, { servers }: Services): void {
       config: admin,
       schema: {
         tags,
-        summary: 'Remove an Asterisk server (refused while calls are in progress on it)',
+        summary:
+          'Remove an Asterisk server (refused while calls are in progress on it; with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await servers.remove(req.params.id);
+      await servers.remove(req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

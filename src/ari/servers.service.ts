@@ -2,6 +2,7 @@ import type { Db } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
 import { badRequest, conflict, notFound } from '../shared/errors.js';
 import type { SecretBox } from '../shared/secrets.js';
+import { versionedWrite } from '../shared/versions.js';
 import { normaliseAriUrl } from './url.js';
 import { createServersRepo, type ServerFields, type ServerRecord } from './servers.repo.js';
 
@@ -128,9 +129,17 @@ export function createServersService(deps: {
     return view(await get(id));
   }
 
-  async function update(id: number, input: Partial<ServerInput>): Promise<ServerView> {
+  /** A person's edit; with `expected`, refused (412) unless the server is still at that version. */
+  async function update(id: number, input: Partial<ServerInput>, expected?: number): Promise<ServerView> {
     await get(id);
-    await repo.update(id, fields(input), deps.clock.now());
+    const patch = fields(input);
+    await versionedWrite(
+      'Asterisk server',
+      id,
+      expected,
+      () => repo.update(id, patch, deps.clock.now(), expected),
+      () => repo.version(id),
+    );
     changed();
     return view(await get(id));
   }
@@ -158,12 +167,18 @@ export function createServersService(deps: {
     return view(await get(id));
   }
 
-  async function remove(id: number): Promise<void> {
+  async function remove(id: number, expected?: number): Promise<void> {
     await get(id);
     const n = await repo.openCalls(id);
     if (n > 0)
       throw conflict(`${n} call(s) in progress on this server; disable it and delete it once they end`);
-    await repo.delete(id);
+    await versionedWrite(
+      'Asterisk server',
+      id,
+      expected,
+      async () => ((await repo.delete(id, expected)) ? true : undefined),
+      () => repo.version(id),
+    );
     changed();
   }
 

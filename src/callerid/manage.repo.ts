@@ -1,5 +1,5 @@
 import { many, one, type Queryable } from '../db/db.js';
-import { SqlParams, setClause } from '../shared/sql.js';
+import { SqlParams, setClause, versionIs } from '../shared/sql.js';
 
 export interface PoolRow {
   id: number;
@@ -8,6 +8,8 @@ export interface PoolRow {
   seller_id: number | null;
   numbers: number;
   active: number;
+  /** Bumped by people's edits only (src/shared/versions.ts). */
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -28,7 +30,7 @@ export interface NumberPatch extends NumberChanges {
   updated_at: Date;
 }
 
-const POOL = `SELECT p.id, p.name, p.campaign, p.seller_id, p.created_at, p.updated_at,
+const POOL = `SELECT p.id, p.name, p.campaign, p.seller_id, p.version, p.created_at, p.updated_at,
   (SELECT count(*) FROM callerid_numbers n WHERE n.pool_id = p.id) AS numbers,
   (SELECT count(*) FROM callerid_numbers n WHERE n.pool_id = p.id AND n.status = 'active') AS active
   FROM callerid_pools p`;
@@ -74,20 +76,47 @@ export function createCallerIdManageRepo(db: Queryable) {
       return row!.id;
     },
 
+    /**
+     * A person's edit: applied with the version bumped, only if the pool is still at `expected`
+     * (any version when undefined). The new version, or undefined when no row matched.
+     */
     async updatePool(
       id: number,
       patch: { name?: string | undefined; campaign?: string | null | undefined; updated_at: Date },
-    ): Promise<void> {
+      expected?: number,
+    ): Promise<number | undefined> {
       const p = new SqlParams();
       const set = setClause(patch, { name: 'name', campaign: 'campaign', updated_at: 'updated_at' }, p);
-      await db.query(`UPDATE callerid_pools ${set} WHERE id = ${p.add(id)}`, p.values);
+      const row = await one<{ version: number }>(
+        db,
+        `UPDATE callerid_pools ${set}, version = version + 1
+          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)} RETURNING version`,
+        p.values,
+      );
+      return row?.version;
     },
 
-    async deletePool(id: number): Promise<void> {
-      await db.query('DELETE FROM callerid_pools WHERE id = $1', [id]);
+    /** The pool's version now; undefined when it is gone. */
+    async poolVersion(id: number): Promise<number | undefined> {
+      return (await one<{ version: number }>(db, 'SELECT version FROM callerid_pools WHERE id = $1', [id]))
+        ?.version;
     },
 
-    async updateNumber(id: number, patch: NumberPatch): Promise<void> {
+    /** Deletes the pool if still at `expected` (any version when undefined); whether it did. */
+    async deletePool(id: number, expected?: number): Promise<boolean> {
+      const res = await db.query(
+        'DELETE FROM callerid_pools WHERE id = $1 AND ($2::int IS NULL OR version = $2) RETURNING id',
+        [id, expected ?? null],
+      );
+      return res.rows.length > 0;
+    },
+
+    /**
+     * A person's change: applied with the version bumped, only if the number is still at
+     * `expected` (any version when undefined). Allocations, reports and automatic cooldowns leave
+     * the version alone. The new version, or undefined when no row matched.
+     */
+    async updateNumber(id: number, patch: NumberPatch, expected?: number): Promise<number | undefined> {
       const p = new SqlParams();
       const set = setClause(
         { ...patch },
@@ -103,11 +132,28 @@ export function createCallerIdManageRepo(db: Queryable) {
         },
         p,
       );
-      await db.query(`UPDATE callerid_numbers ${set} WHERE id = ${p.add(id)}`, p.values);
+      const row = await one<{ version: number }>(
+        db,
+        `UPDATE callerid_numbers ${set}, version = version + 1
+          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)} RETURNING version`,
+        p.values,
+      );
+      return row?.version;
     },
 
-    async deleteNumber(id: number): Promise<void> {
-      await db.query('DELETE FROM callerid_numbers WHERE id = $1', [id]);
+    /** The number's version now; undefined when it is gone. */
+    async numberVersion(id: number): Promise<number | undefined> {
+      return (await one<{ version: number }>(db, 'SELECT version FROM callerid_numbers WHERE id = $1', [id]))
+        ?.version;
+    },
+
+    /** Deletes the number if still at `expected` (any version when undefined); whether it did. */
+    async deleteNumber(id: number, expected?: number): Promise<boolean> {
+      const res = await db.query(
+        'DELETE FROM callerid_numbers WHERE id = $1 AND ($2::int IS NULL OR version = $2) RETURNING id',
+        [id, expected ?? null],
+      );
+      return res.rows.length > 0;
     },
   };
 }

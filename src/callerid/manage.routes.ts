@@ -12,6 +12,7 @@ import {
 } from '../http/schemas.js';
 import { actorOf } from '../http/auth.plugin.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 import { CAMPAIGN_CODE_PATTERN } from './campaign-code.js';
 
@@ -22,6 +23,7 @@ const Pool = Type.Object({
   seller_id: Nullable(Type.Integer()),
   numbers: Type.Integer(),
   active: Type.Integer(),
+  version: Version,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -61,14 +63,28 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
     },
     async (req, reply) => reply.status(201).send(await callerIdAdmin.createPool(actorOf(req), req.body)),
   );
+  app.get(
+    '/api/callerid/pools/:id',
+    {
+      config: owners,
+      schema: {
+        tags,
+        summary: 'One caller-ID pool (ETag: its version)',
+        params: IdParams,
+        response: { 200: Pool, ...errorResponses },
+      },
+    },
+    async (req, reply) => withEtag(reply, await callerIdAdmin.pool(actorOf(req), req.params.id)),
+  );
   app.patch(
     '/api/callerid/pools/:id',
     {
       config: owners,
       schema: {
         tags,
-        summary: 'Rename a pool or change its campaign',
+        summary: 'Rename a pool or change its campaign (with If-Match: only if nobody changed it since)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(
           {
             name: Type.Optional(Name(100)),
@@ -76,10 +92,14 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
           },
           { minProperties: 1 },
         ),
-        response: { 200: Pool, ...errorResponses },
+        response: { 200: Pool, ...versionedResponses },
       },
     },
-    async (req) => callerIdAdmin.updatePool(actorOf(req), req.params.id, req.body),
+    async (req, reply) =>
+      withEtag(
+        reply,
+        await callerIdAdmin.updatePool(actorOf(req), req.params.id, req.body, expectedVersion(req)),
+      ),
   );
   app.delete(
     '/api/callerid/pools/:id',
@@ -87,13 +107,14 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       config: owners,
       schema: {
         tags,
-        summary: 'Delete an empty pool',
+        summary: 'Delete an empty pool (with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await callerIdAdmin.deletePool(actorOf(req), req.params.id);
+      await callerIdAdmin.deletePool(actorOf(req), req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );
@@ -124,8 +145,10 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       config: owners,
       schema: {
         tags,
-        summary: 'Change a caller ID: status (active, cooldown, disabled), limits, carrier, meta, pool',
+        summary:
+          "Change a caller ID: status (active, cooldown, disabled), limits, carrier, meta, pool (with If-Match, its `version` in GET /api/callerid/numbers: only if nobody changed it since; the answer's ETag is the new version)",
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(
           {
             status: Type.Optional(StringEnum(['active', 'cooldown', 'disabled'])),
@@ -137,12 +160,17 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
           },
           { minProperties: 1 },
         ),
-        response: { 204: NoContent, ...errorResponses },
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await callerIdAdmin.updateNumber(actorOf(req), req.params.id, req.body);
-      return reply.status(204).send(null);
+      const version = await callerIdAdmin.updateNumber(
+        actorOf(req),
+        req.params.id,
+        req.body,
+        expectedVersion(req),
+      );
+      return reply.status(204).header('etag', `"${version}"`).send(null);
     },
   );
   app.delete(
@@ -151,13 +179,14 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       config: owners,
       schema: {
         tags,
-        summary: 'Delete a caller ID',
+        summary: 'Delete a caller ID (with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await callerIdAdmin.deleteNumber(actorOf(req), req.params.id);
+      await callerIdAdmin.deleteNumber(actorOf(req), req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

@@ -22,6 +22,8 @@ export interface NumberHealth {
   answered: number;
   answer_rate: number | null;
   avg_billsec: number | null;
+  /** Of what people set (status, limits, carrier, meta, pool); If-Match of its PATCH. */
+  version: number;
 }
 
 export interface CampaignHealth {
@@ -67,7 +69,7 @@ export function createCallerIdStatsRepo(db: Queryable) {
               coalesce(n.reserved_until > ${at}::timestamptz, false) AS reserved,
               CASE WHEN n.hour_start = date_trunc('hour', ${at}::timestamptz, n.timezone) THEN n.hour_count ELSE 0 END AS uses_this_hour,
               CASE WHEN n.day_start = date_trunc('day', ${at}::timestamptz, n.timezone) THEN n.day_count ELSE 0 END AS uses_today,
-              n.hourly_limit, n.daily_limit, n.last_used_at,
+              n.hourly_limit, n.daily_limit, n.last_used_at, n.version,
               r.reported, r.answered,
               CASE WHEN r.reported > 0 THEN round(r.answered::numeric / r.reported, 4)::float8 END AS answer_rate,
               r.avg_billsec, count(*) OVER () AS total

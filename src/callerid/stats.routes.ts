@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { Nullable, PageOf, PageQuery, StringEnum, Timestamp } from '../http/schemas.js';
 import { actorOf } from '../http/auth.plugin.js';
 import type { App } from '../http/types.js';
+import { Version } from '../http/versions.js';
 import type { Services } from '../services.js';
 
 const NumberHealth = Type.Object({
@@ -23,6 +24,7 @@ const NumberHealth = Type.Object({
   answered: Type.Integer(),
   answer_rate: Nullable(Type.Number()),
   avg_billsec: Nullable(Type.Number()),
+  version: Version,
 });
 const CampaignHealth = Type.Object({
   campaign: Nullable(Type.String()),

@@ -1,7 +1,7 @@
 import { one, many, type Queryable } from '../db/db.js';
 import type { CallerFilter, CampaignRepeatAction } from '../routing/callers.js';
 import type { BusinessHours } from '../shared/hours.js';
-import { SqlParams, setClause, whereClause } from '../shared/sql.js';
+import { SqlParams, setClause, versionIs, whereClause } from '../shared/sql.js';
 import type { PageRequest } from '../shared/types.js';
 
 export type CampaignStatus = 'active' | 'paused' | 'archived';
@@ -34,13 +34,15 @@ export interface CampaignRow extends CampaignFields {
   seller_name: string;
   did_count: number;
   link_count: number;
+  /** Bumped by people's edits only (src/shared/versions.ts), never by calls moving counters. */
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
 
 const SELECT = `SELECT c.id, c.seller_id, c.name, c.status, c.routing_strategy, c.dial_timeout_seconds, c.max_attempts,
   c.max_concurrency, c.hourly_cap, c.daily_cap, c.monthly_cap, c.timezone, c.business_hours, c.record_calls,
-  c.caller_filter, c.duplicate_window_seconds, c.duplicate_action, c.created_at, c.updated_at,
+  c.caller_filter, c.duplicate_window_seconds, c.duplicate_action, c.version, c.created_at, c.updated_at,
   (SELECT u.name FROM users u WHERE u.id = c.seller_id) AS seller_name,
   (SELECT count(*) FROM dids d WHERE d.campaign_id = c.id) AS did_count,
   (SELECT count(*) FROM campaign_client_settings l WHERE l.campaign_id = c.id) AS link_count`;
@@ -133,33 +135,61 @@ export function createCampaignsRepo(db: Queryable) {
       return row!.id;
     },
 
-    async update(id: number, patch: Partial<CampaignFields>, now: Date): Promise<void> {
+    /**
+     * A person's edit: applies `patch` and bumps the version, only if the row is still at
+     * `expected` (any version when undefined). The new version, or undefined when no row matched.
+     */
+    async update(
+      id: number,
+      patch: Partial<CampaignFields>,
+      now: Date,
+      expected: number | undefined,
+    ): Promise<number | undefined> {
       const p = new SqlParams();
       const set = setClause(
         { ...patch, updated_at: now },
         { ...CAMPAIGN_COLUMNS, updated_at: 'updated_at' },
         p,
       );
-      await db.query(`UPDATE campaigns ${set} WHERE id = ${p.add(id)}`, p.values);
+      const row = await one<{ version: number }>(
+        db,
+        `UPDATE campaigns ${set}, version = version + 1
+          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)}
+          RETURNING version`,
+        p.values,
+      );
+      return row?.version;
+    },
+
+    /** The campaign's version now; undefined when it is gone. */
+    async version(id: number): Promise<number | undefined> {
+      return (await one<{ version: number }>(db, 'SELECT version FROM campaigns WHERE id = $1', [id]))
+        ?.version;
     },
 
     /**
-     * Deletes a campaign that has no calls, in progress or on record (their log refers to it);
-     * returns how many it has otherwise, and deletes nothing.
+     * Deletes a campaign that has no calls, in progress or on record (their log refers to it), and
+     * is still at version `expected` when given; returns otherwise how many calls it has and its
+     * version now (undefined: gone), and deletes nothing.
      */
-    async deleteUnused(id: number): Promise<{ deleted: boolean; calls: number; open: number }> {
+    async deleteUnused(
+      id: number,
+      expected: number | undefined,
+    ): Promise<{ deleted: boolean; calls: number; open: number; version: number | undefined }> {
       const res = await db.query<{ id: number }>(
-        `DELETE FROM campaigns c WHERE c.id = $1 AND c.in_flight = 0
+        `DELETE FROM campaigns c WHERE c.id = $1 AND ($2::int IS NULL OR c.version = $2) AND c.in_flight = 0
             AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.campaign_id = c.id) RETURNING c.id`,
-        [id],
+        [id, expected ?? null],
       );
-      if (res.rows.length > 0) return { deleted: true, calls: 0, open: 0 };
-      const row = await db.query<{ calls: number; open: number }>(
-        `SELECT count(*)::int AS calls, count(*) FILTER (WHERE state IN ('dialing', 'rejected', 'exhausted'))::int AS open
+      if (res.rows.length > 0) return { deleted: true, calls: 0, open: 0, version: undefined };
+      const row = await db.query<{ calls: number; open: number; version: number | null }>(
+        `SELECT count(*)::int AS calls, count(*) FILTER (WHERE state IN ('dialing', 'rejected', 'exhausted'))::int AS open,
+                (SELECT version FROM campaigns WHERE id = $1) AS version
            FROM calls WHERE campaign_id = $1`,
         [id],
       );
-      return { deleted: false, calls: row.rows[0]?.calls ?? 0, open: row.rows[0]?.open ?? 0 };
+      const r = row.rows[0];
+      return { deleted: false, calls: r?.calls ?? 0, open: r?.open ?? 0, version: r?.version ?? undefined };
     },
   };
 }

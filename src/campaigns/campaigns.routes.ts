@@ -20,6 +20,7 @@ import {
   Timezone,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
 import { Link, LinkBody } from '../links/links.routes.js';
 import { CAMPAIGN_REPEAT_ACTIONS } from '../routing/callers.js';
 import type { Services } from '../services.js';
@@ -52,6 +53,7 @@ const Campaign = Type.Object({
   duplicate_action: StringEnum(CAMPAIGN_REPEAT_ACTIONS),
   did_count: Type.Integer(),
   link_count: Type.Integer(),
+  version: Version,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -135,7 +137,8 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
         response: { 201: Campaign, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await campaigns.create(actorOf(req), req.body)),
+    async (req, reply) =>
+      reply.status(201).send(withEtag(reply, await campaigns.create(actorOf(req), req.body))),
   );
 
   app.get(
@@ -144,12 +147,12 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
       config: access,
       schema: {
         tags,
-        summary: 'One campaign',
+        summary: 'One campaign (ETag: its version)',
         params: IdParams,
         response: { 200: Campaign, ...errorResponses },
       },
     },
-    async (req) => campaigns.get(actorOf(req), req.params.id),
+    async (req, reply) => withEtag(reply, await campaigns.get(actorOf(req), req.params.id)),
   );
 
   app.patch(
@@ -158,13 +161,15 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
       config: access,
       schema: {
         tags,
-        summary: 'Change a campaign',
+        summary: 'Change a campaign (with If-Match: only if nobody changed it since)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(fields, { minProperties: 1 }),
-        response: { 200: Campaign, ...errorResponses },
+        response: { 200: Campaign, ...versionedResponses },
       },
     },
-    async (req) => campaigns.update(actorOf(req), req.params.id, req.body),
+    async (req, reply) =>
+      withEtag(reply, await campaigns.update(actorOf(req), req.params.id, req.body, expectedVersion(req))),
   );
 
   app.delete(
@@ -173,13 +178,14 @@ export function campaignsRoutes(app: App, { campaigns, links }: Services): void 
       config: access,
       schema: {
         tags,
-        summary: 'Delete a campaign (its DIDs are detached)',
+        summary: 'Delete a campaign (its DIDs are detached; with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await campaigns.remove(actorOf(req), req.params.id);
+      await campaigns.remove(actorOf(req), req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

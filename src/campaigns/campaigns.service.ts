@@ -2,9 +2,10 @@ import type { Db } from '../db/db.js';
 import { createDidsRepo, type DidRow } from '../dids/dids.repo.js';
 import { requireSeller } from '../dids/dids.service.js';
 import type { Clock } from '../shared/clock.js';
-import { badRequest, conflict, notFound } from '../shared/errors.js';
+import { badRequest, conflict, notFound, staleVersion } from '../shared/errors.js';
 import { checkedFilter } from '../routing/callers.js';
 import { assertValidHours } from '../shared/hours.js';
+import { versionedWrite } from '../shared/versions.js';
 import { sellerScope, toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
 import {
   createCampaignsRepo,
@@ -65,27 +66,38 @@ export function createCampaignsService(deps: { db: Db; clock: Clock }) {
     return get(actor, id);
   }
 
-  async function update(actor: Actor, id: number, patch: Partial<CampaignFields>): Promise<CampaignRow> {
+  /** A person's edit; with `expected`, refused (412) unless the campaign is still at that version. */
+  async function update(
+    actor: Actor,
+    id: number,
+    patch: Partial<CampaignFields>,
+    expected?: number,
+  ): Promise<CampaignRow> {
     await get(actor, id);
     assertValidHours(patch.business_hours, 'business_hours');
     const caller_filter = checkedFilter(patch.caller_filter);
-    await repo.update(
+    const fields = {
+      ...patch,
+      ...(patch.name === undefined ? {} : { name: patch.name.trim() }),
+      ...(caller_filter === undefined ? {} : { caller_filter }),
+    };
+    await versionedWrite(
+      'campaign',
       id,
-      {
-        ...patch,
-        ...(patch.name === undefined ? {} : { name: patch.name.trim() }),
-        ...(caller_filter === undefined ? {} : { caller_filter }),
-      },
-      clock.now(),
+      expected,
+      () => repo.update(id, fields, clock.now(), expected),
+      () => repo.version(id),
     );
     return get(actor, id);
   }
 
   /** Deletes a campaign that never took a call; one with calls is archived instead, so its history stays whole. */
-  async function remove(actor: Actor, id: number): Promise<void> {
+  async function remove(actor: Actor, id: number, expected?: number): Promise<void> {
     await get(actor, id);
-    const r = await repo.deleteUnused(id);
+    const r = await repo.deleteUnused(id, expected);
     if (r.deleted) return;
+    if (r.version === undefined) throw notFound('campaign', id);
+    if (expected !== undefined && r.version !== expected) throw staleVersion('campaign', r.version, expected);
     throw conflict(
       r.open > 0
         ? `${r.open} call(s) in progress on this campaign; pause or archive it instead of deleting it`

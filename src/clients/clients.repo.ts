@@ -1,6 +1,6 @@
 import { one, many, type Queryable } from '../db/db.js';
 import type { BusinessHours } from '../shared/hours.js';
-import { SqlParams, setClause, whereClause } from '../shared/sql.js';
+import { SqlParams, setClause, versionIs, whereClause } from '../shared/sql.js';
 import type { PageRequest } from '../shared/types.js';
 
 export interface ClientFields {
@@ -28,6 +28,8 @@ export interface ClientFields {
 
 export interface ClientRecord extends ClientFields {
   id: number;
+  /** Bumped by people's edits only (src/shared/versions.ts), never by calls moving counters. */
+  version: number;
   /** While paused after unanswered calls: until when. */
   paused_until: Date | null;
   created_at: Date;
@@ -36,7 +38,7 @@ export interface ClientRecord extends ClientFields {
 
 const COLUMNS = `id, name, client_identifier, status, sip_mode, sip_host, sip_port, sip_transport, codecs, auth_username,
   auth_password, max_concurrency, qualify_frequency, timezone, business_hours, notes, auto_pause_unanswered,
-  auto_pause_minutes, CASE WHEN paused_at IS NOT NULL THEN paused_until END AS paused_until, created_at, updated_at`;
+  auto_pause_minutes, CASE WHEN paused_at IS NOT NULL THEN paused_until END AS paused_until, version, created_at, updated_at`;
 
 const FIELD_COLUMNS: Record<keyof ClientFields, string> = {
   name: 'name',
@@ -111,14 +113,33 @@ export function createClientsRepo(db: Queryable) {
       return row!;
     },
 
-    update(id: number, patch: Partial<ClientFields>, now: Date): Promise<ClientRecord | undefined> {
+    /**
+     * A person's edit: applies `patch` and bumps the version, only if the row is still at
+     * `expected` (any version when undefined); undefined when no row matched.
+     */
+    update(
+      id: number,
+      patch: Partial<ClientFields>,
+      now: Date,
+      expected: number | undefined,
+    ): Promise<ClientRecord | undefined> {
       const p = new SqlParams();
       const set = setClause({ ...patch, updated_at: now }, { ...FIELD_COLUMNS, updated_at: 'updated_at' }, p);
-      return one(db, `UPDATE clients ${set} WHERE id = ${p.add(id)} RETURNING ${COLUMNS}`, p.values);
+      return one(
+        db,
+        `UPDATE clients ${set}, version = version + 1
+          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)} RETURNING ${COLUMNS}`,
+        p.values,
+      );
     },
 
-    async delete(id: number): Promise<void> {
-      await db.query('DELETE FROM clients WHERE id = $1', [id]);
+    /** Deletes the client if it is still at `expected` (any version when undefined); whether it did. */
+    async delete(id: number, expected: number | undefined): Promise<boolean> {
+      const res = await db.query(
+        'DELETE FROM clients WHERE id = $1 AND ($2::int IS NULL OR version = $2) RETURNING id',
+        [id, expected ?? null],
+      );
+      return res.rows.length > 0;
     },
 
     async linkCount(id: number): Promise<number> {

@@ -14,6 +14,7 @@ import {
   Timezone,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 import { DEFAULT_QUALIFY_FREQUENCY, MAX_QUALIFY_FREQUENCY, SUPPORTED_CODECS } from './pjsip.js';
 
@@ -40,6 +41,7 @@ const Client = Type.Object({
   timezone: Type.String(),
   business_hours: Nullable(BusinessHours),
   notes: Nullable(Type.String()),
+  version: Version,
   auto_pause_unanswered: Nullable(Type.Integer()),
   auto_pause_minutes: Type.Integer(),
   paused_until: Nullable({
@@ -151,9 +153,14 @@ export function clientsRoutes(app: App, { clients }: Services): void {
     '/api/clients/:id',
     {
       config: managers,
-      schema: { tags, summary: 'One client', params: IdParams, response: { 200: Client, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'One client (ETag: its version)',
+        params: IdParams,
+        response: { 200: Client, ...errorResponses },
+      },
     },
-    async (req) => clients.get(req.params.id),
+    async (req, reply) => withEtag(reply, await clients.get(req.params.id)),
   );
 
   app.patch(
@@ -162,13 +169,16 @@ export function clientsRoutes(app: App, { clients }: Services): void {
       config: managers,
       schema: {
         tags,
-        summary: 'Change a client; disabling removes its PJSIP rows, enabling writes them again',
+        summary:
+          'Change a client; disabling removes its PJSIP rows, enabling writes them again (with If-Match: only if nobody changed it since)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(optional, { minProperties: 1 }),
-        response: { 200: Client, ...errorResponses },
+        response: { 200: Client, ...versionedResponses },
       },
     },
-    async (req) => clients.update(req.params.id, req.body),
+    async (req, reply) =>
+      withEtag(reply, await clients.update(req.params.id, req.body, expectedVersion(req))),
   );
 
   app.delete(
@@ -177,13 +187,14 @@ export function clientsRoutes(app: App, { clients }: Services): void {
       config: managers,
       schema: {
         tags,
-        summary: 'Delete a client with no campaign links',
+        summary: 'Delete a client with no campaign links (with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await clients.remove(req.params.id);
+      await clients.remove(req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

@@ -1,6 +1,6 @@
 import type { Db } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError, conflict, notFound } from '../shared/errors.js';
+import { AppError, conflict, notFound, staleVersion } from '../shared/errors.js';
 import { assertValidHours } from '../shared/hours.js';
 import { toPage, type Page, type PageRequest } from '../shared/types.js';
 import { createClientsRepo, type ClientFields, type ClientRecord } from './clients.repo.js';
@@ -90,32 +90,42 @@ export function createClientsService(deps: { db: Db; clock: Clock }) {
     return toClientView(created);
   }
 
-  async function update(id: number, input: ClientInput): Promise<ClientView> {
+  /**
+   * A person's edit; with `expected`, refused (412) unless the client is still at that version.
+   * The row is locked first (its PJSIP rows are rewritten from it), and the UPDATE still checks
+   * the version itself.
+   */
+  async function update(id: number, input: ClientInput, expected?: number): Promise<ClientView> {
     const updated = await db.transaction(async (tx) => {
       const repo = createClientsRepo(tx);
       const before = await repo.get(id, true);
       if (!before) throw notFound('client', id);
       const patch = toFields(input);
       assertSipComplete({ ...before, ...patch });
-      const after = await repo.update(id, patch, clock.now());
+      const after = await repo.update(id, patch, clock.now(), expected);
+      if (!after) throw staleVersion('client', before.version, expected ?? before.version);
       const pjsip = createPjsipRepo(tx);
-      if (after!.status === 'active') await pjsip.replace(before.client_identifier, pjsipRowsFor(after!));
+      if (after.status === 'active') await pjsip.replace(before.client_identifier, pjsipRowsFor(after));
       else await pjsip.remove(before.client_identifier);
-      return after!;
+      return after;
     });
     return toClientView(updated);
   }
 
-  async function remove(id: number): Promise<void> {
+  async function remove(id: number, expected?: number): Promise<void> {
     await db.transaction(async (tx) => {
       const repo = createClientsRepo(tx);
       const client = await repo.get(id, true);
       if (!client) throw notFound('client', id);
+      // The row is locked: its version cannot move before the delete, which checks it again.
+      if (expected !== undefined && client.version !== expected) {
+        throw staleVersion('client', client.version, expected);
+      }
       const links = await repo.linkCount(id);
       if (links > 0)
         throw conflict(`client is linked to ${links} campaign(s); remove the links or disable the client`);
       await createPjsipRepo(tx).remove(client.client_identifier);
-      await repo.delete(id);
+      if (!(await repo.delete(id, expected))) throw notFound('client', id);
     });
   }
 

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import { errorResponses, IdParams, NoContent, PageOf, PageQuery } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 import {
   CampaignReply,
@@ -64,7 +65,11 @@ export function dialerCampaignsRoutes(app: App, { dialerCampaigns: svc }: Servic
         response: { 200: CampaignReply, ...errorResponses },
       },
     },
-    async (req) => svc.show(actorOf(req), req.params.id),
+    async (req, reply) => {
+      const c = await svc.show(actorOf(req), req.params.id);
+      // Agents see a part of the campaign and edit nothing: no version for them.
+      return 'version' in c ? withEtag(reply, c) : c;
+    },
   );
 
   app.patch(
@@ -74,13 +79,14 @@ export function dialerCampaignsRoutes(app: App, { dialerCampaigns: svc }: Servic
       schema: {
         tags,
         summary:
-          'Change a dialer campaign; with `version`, refused (409) if someone changed it since (a status restores an archived one)',
+          'Change a dialer campaign; with If-Match (or the older body `version`), refused (412) if someone changed it since (a status restores an archived one)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: PatchBody,
-        response: { 200: DialerCampaignSchema, ...errorResponses },
+        response: { 200: DialerCampaignSchema, ...versionedResponses },
       },
     },
-    async (req) => svc.update(req.params.id, req.body),
+    async (req, reply) => withEtag(reply, await svc.update(req.params.id, req.body, expectedVersion(req))),
   );
 
   app.delete(
@@ -89,13 +95,15 @@ export function dialerCampaignsRoutes(app: App, { dialerCampaigns: svc }: Servic
       config: managers,
       schema: {
         tags,
-        summary: 'Archive a dialer campaign (refused while agents are in it or its calls are in progress)',
+        summary:
+          'Archive a dialer campaign (refused while agents are in it or its calls are in progress; with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await svc.archive(req.params.id);
+      await svc.archive(req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

@@ -57,7 +57,10 @@ export const DialerCampaignSchema = Type.Object({
   call_end: Type.String(),
   call_days: Type.Array(Type.Integer()),
   unknown_tz_zone: Nullable(Type.String()),
-  version: Type.Integer({ description: 'Send it back with a change to be told of a concurrent one' }),
+  version: Type.Integer({
+    description:
+      'Bumped by every change a person makes; sent back as `If-Match: "<version>"` (also the ETag) to be told of a concurrent change',
+  }),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -130,7 +133,11 @@ export const PatchBody = Strict(
   {
     ...editable,
     version: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'The version you loaded: a 409 if it changed since' }),
+      Type.Integer({
+        minimum: 0,
+        description:
+          'The version you loaded: a 412 if it changed since. The older way to say what If-Match says (If-Match wins)',
+      }),
     ),
   },
   { minProperties: 1 },

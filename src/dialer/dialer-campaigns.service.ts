@@ -2,7 +2,7 @@ import { createServersRepo } from '../ari/servers.repo.js';
 import type { Db, Queryable } from '../db/db.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Clock } from '../shared/clock.js';
-import { badRequest, conflict, notFound } from '../shared/errors.js';
+import { badRequest, conflict, notFound, staleVersion } from '../shared/errors.js';
 import { ianaZone } from '../shared/timezones.js';
 import { toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
 import {
@@ -57,9 +57,6 @@ const DEFAULTS: Omit<DialerCampaignFields, 'name'> = {
   call_days: [1, 2, 3, 4, 5, 6, 7],
   unknown_tz_zone: null,
 };
-
-const STALE =
-  'the campaign was changed by someone else since you loaded it; reload and apply your change again';
 
 /** The input in stored form, with the checks one field can answer alone. */
 function normalise(input: DialerCampaignInput): Partial<DialerCampaignFields> {
@@ -162,14 +159,17 @@ export function createDialerCampaignsService(deps: { db: Db; clock: Clock }) {
   }
 
   /**
-   * Changes the given fields on the locked row; `version`, when given, must be the row's, so a
-   * change made on a stale copy is refused instead of silently undoing someone else's.
+   * A person's edit, on the locked row. `expected` (If-Match) or the body's `version` (the older
+   * way to say it; If-Match wins), when given, must be the row's, so a change made on a stale copy
+   * is refused (412) instead of silently undoing someone else's.
    */
   async function update(
     id: number,
     input: DialerCampaignInput & { version?: number | undefined },
+    ifMatch?: number,
   ): Promise<DialerCampaign> {
-    const { version, ...rest } = input;
+    const { version: inBody, ...rest } = input;
+    const version = ifMatch ?? inBody;
     const patch = normalise(rest);
     let name = patch.name ?? '';
     return db
@@ -179,7 +179,7 @@ export function createDialerCampaignsService(deps: { db: Db; clock: Clock }) {
         if (!current) throw notFound('dialer campaign', id);
         name = patch.name ?? current.name;
         if (version !== undefined && version !== current.version) {
-          throw conflict(STALE, { version: current.version });
+          throw staleVersion('dialer campaign', current.version, version);
         }
         if (rest.retry_policy !== undefined) {
           patch.retry_policy = { ...current.retry_policy, ...rest.retry_policy };
@@ -193,12 +193,17 @@ export function createDialerCampaignsService(deps: { db: Db; clock: Clock }) {
       .catch(nameTaken(() => name));
   }
 
-  /** Archives a campaign (DELETE): refused while agents are in it or its calls are not over. */
-  async function archive(id: number): Promise<void> {
+  /**
+   * Archives a campaign (DELETE): refused while agents are in it or its calls are not over; with
+   * `expected`, also unless it is still at that version (the row is locked, so it cannot move).
+   */
+  async function archive(id: number, expected?: number): Promise<void> {
     await db.transaction(async (tx) => {
       const r = createDialerCampaignsRepo(tx);
       const c = await r.lock(id);
       if (!c) throw notFound('dialer campaign', id);
+      if (expected !== undefined && c.version !== expected)
+        throw staleVersion('dialer campaign', c.version, expected);
       if (c.status === 'archived') return;
       const busy = await r.activity(id);
       if (busy.sessions > 0 || busy.open_calls > 0) {

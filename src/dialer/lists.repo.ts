@@ -1,5 +1,5 @@
 import { many, one, type Queryable } from '../db/db.js';
-import { SqlParams, setClause, whereClause } from '../shared/sql.js';
+import { SqlParams, setClause, versionIs, whereClause } from '../shared/sql.js';
 import type { PageRequest } from '../shared/types.js';
 
 export const LEAD_STATES = ['new', 'dialling', 'answered', 'retry', 'done'] as const;
@@ -15,6 +15,8 @@ export interface ListFields {
 
 export interface ListRow extends ListFields {
   id: number;
+  /** Bumped by people's edits only (src/shared/versions.ts); the dialer working its leads leaves it. */
+  version: number;
   created_at: Date;
   /** Leads of the list by state, and all of them. */
   counts: Record<LeadState | 'total', number>;
@@ -55,7 +57,7 @@ export interface NewLead {
   fields: string;
 }
 
-const LIST = `SELECT l.id, l.name, l.campaign_id, l.status, l.created_at,
+const LIST = `SELECT l.id, l.name, l.campaign_id, l.status, l.version, l.created_at,
   (SELECT jsonb_build_object(
       'total', count(*),
       'new', count(*) FILTER (WHERE d.state = 'new'),
@@ -117,13 +119,26 @@ export function createListsRepo(db: Queryable) {
       return row!.id;
     },
 
-    /** Changes the given fields; false when the list does not exist. */
-    async update(id: number, patch: Partial<ListFields>): Promise<boolean> {
+    /**
+     * A person's edit: changes the given fields and bumps the version, only if the list is still
+     * at `expected` (any version when undefined). The new version, or undefined when no row matched.
+     */
+    async update(id: number, patch: Partial<ListFields>, expected?: number): Promise<number | undefined> {
       const p = new SqlParams();
       const set = setClause(patch, { name: 'name', campaign_id: 'campaign_id', status: 'status' }, p);
-      if (!set) return exists(id);
-      const { rowCount } = await db.query(`UPDATE dialer_lists ${set} WHERE id = ${p.add(id)}`, p.values);
-      return rowCount > 0;
+      const row = await one<{ version: number }>(
+        db,
+        `UPDATE dialer_lists ${set ? `${set},` : 'SET'} version = version + 1
+          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)} RETURNING version`,
+        p.values,
+      );
+      return row?.version;
+    },
+
+    /** The list's version now; undefined when it is gone. */
+    async version(id: number): Promise<number | undefined> {
+      return (await one<{ version: number }>(db, 'SELECT version FROM dialer_lists WHERE id = $1', [id]))
+        ?.version;
     },
 
     /**
@@ -140,9 +155,15 @@ export function createListsRepo(db: Queryable) {
       return row?.n ?? 0;
     },
 
-    /** Deletes the list and (cascade) its leads; false when it does not exist. */
-    async delete(id: number): Promise<boolean> {
-      const { rowCount } = await db.query('DELETE FROM dialer_lists WHERE id = $1', [id]);
+    /**
+     * Deletes the list and (cascade) its leads if it is still at `expected` (any version when
+     * undefined); false when it did not.
+     */
+    async delete(id: number, expected?: number): Promise<boolean> {
+      const { rowCount } = await db.query(
+        'DELETE FROM dialer_lists WHERE id = $1 AND ($2::int IS NULL OR version = $2)',
+        [id, expected ?? null],
+      );
       return rowCount > 0;
     },
 

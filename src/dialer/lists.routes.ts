@@ -14,6 +14,7 @@ import {
   Timestamp,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 import { csvBody } from './csv-rows.js';
 import { LEAD_STATES } from './lists.repo.js';
@@ -27,6 +28,7 @@ const List = Type.Object({
   name: Type.String(),
   campaign_id: Nullable(Type.Integer()),
   status: ListStatus,
+  version: Version,
   created_at: Timestamp,
   counts: Type.Object(
     { total: Count, new: Count, dialling: Count, answered: Count, retry: Count, done: Count },
@@ -123,9 +125,14 @@ export function dialerListsRoutes(app: App, { dialerLists }: Services): void {
     '/api/dialer/lists/:id',
     {
       config: managers,
-      schema: { tags, summary: 'A lead list', params: IdParams, response: { 200: List, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'A lead list (ETag: its version)',
+        params: IdParams,
+        response: { 200: List, ...errorResponses },
+      },
     },
-    async (req) => dialerLists.get(req.params.id),
+    async (req, reply) => withEtag(reply, await dialerLists.get(req.params.id)),
   );
   app.patch(
     '/api/dialer/lists/:id',
@@ -133,8 +140,10 @@ export function dialerListsRoutes(app: App, { dialerLists }: Services): void {
       config: managers,
       schema: {
         tags,
-        summary: 'Rename a lead list, change its campaign or (de)activate it',
+        summary:
+          'Rename a lead list, change its campaign or (de)activate it (with If-Match: only if nobody changed it since)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(
           {
             name: Type.Optional(ListBody.name),
@@ -143,10 +152,11 @@ export function dialerListsRoutes(app: App, { dialerLists }: Services): void {
           },
           { minProperties: 1 },
         ),
-        response: { 200: List, ...errorResponses },
+        response: { 200: List, ...versionedResponses },
       },
     },
-    async (req) => dialerLists.update(req.params.id, req.body),
+    async (req, reply) =>
+      withEtag(reply, await dialerLists.update(req.params.id, req.body, expectedVersion(req))),
   );
   app.delete(
     '/api/dialer/lists/:id',
@@ -154,13 +164,15 @@ export function dialerListsRoutes(app: App, { dialerLists }: Services): void {
       config: managers,
       schema: {
         tags,
-        summary: 'Delete a lead list and its leads (409 while one of them is in a call)',
+        summary:
+          'Delete a lead list and its leads (409 while one of them is in a call; with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await dialerLists.remove(req.params.id);
+      await dialerLists.remove(req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

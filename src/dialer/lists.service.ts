@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../db/db.js';
 import { csvDownload } from '../shared/csv.js';
-import { badRequest, conflict, notFound } from '../shared/errors.js';
+import { badRequest, conflict, notFound, staleVersion } from '../shared/errors.js';
+import { versionedWrite } from '../shared/versions.js';
 import { toPage, type Page, type PageRequest } from '../shared/types.js';
 import {
   emptyFile,
@@ -80,7 +81,8 @@ export function createDialerListsService(deps: { db: Db; defaultRegion: string }
     return get(await repo.insert(fields));
   }
 
-  async function update(id: number, patch: ListPatch): Promise<ListRow> {
+  /** A person's edit; with `expected`, refused (412) unless the list is still at that version. */
+  async function update(id: number, patch: ListPatch, expected?: number): Promise<ListRow> {
     const changes: Partial<ListFields> = {};
     if (patch.name !== undefined) changes.name = cleanName(patch.name);
     if (patch.campaign_id !== undefined) {
@@ -88,15 +90,25 @@ export function createDialerListsService(deps: { db: Db; defaultRegion: string }
       changes.campaign_id = patch.campaign_id;
     }
     if (patch.status !== undefined) changes.status = patch.status;
-    if (!(await repo.update(id, changes))) throw notFound('lead list', id);
+    await versionedWrite(
+      'lead list',
+      id,
+      expected,
+      () => repo.update(id, changes, expected),
+      () => repo.version(id),
+    );
     return get(id);
   }
 
   /** Deletes a list and its leads, unless one of them is in a call (dialling, or with an agent). */
-  async function remove(id: number): Promise<void> {
+  async function remove(id: number, expected?: number): Promise<void> {
     await db.transaction(async (tx) => {
       const r = createListsRepo(tx);
-      if (!(await r.exists(id))) throw notFound('lead list', id);
+      const version = await r.version(id);
+      if (version === undefined) throw notFound('lead list', id);
+      // Checked first so a stale delete says so rather than why the list is busy; the DELETE below
+      // checks it again, in its own statement.
+      if (expected !== undefined && version !== expected) throw staleVersion('lead list', version, expected);
       const busy = await r.lockBusyLeads(id);
       if (busy > 0)
         throw conflict(
@@ -104,7 +116,11 @@ export function createDialerListsService(deps: { db: Db; defaultRegion: string }
             'deactivate the list and delete it when the calls have ended',
           { busy },
         );
-      await r.delete(id);
+      if (!(await r.delete(id, expected))) {
+        const now = await r.version(id);
+        if (now === undefined) throw notFound('lead list', id);
+        throw staleVersion('lead list', now, expected ?? now);
+      }
     });
   }
 

@@ -16,6 +16,8 @@ export interface DidRow {
   notes: string | null;
   assigned_at: Date | null;
   retired_at: Date | null;
+  /** Bumped by every change people make (notes, owner, campaign; src/shared/versions.ts). */
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -29,7 +31,7 @@ export interface DidFilter {
 }
 
 const COLUMNS =
-  'id, number, status, seller_id, campaign_id, did_request_id, country, area_code, notes, assigned_at, retired_at, created_at, updated_at';
+  'id, number, status, seller_id, campaign_id, did_request_id, country, area_code, notes, assigned_at, retired_at, version, created_at, updated_at';
 
 export function createDidsRepo(db: Queryable) {
   return {
@@ -93,7 +95,7 @@ export function createDidsRepo(db: Queryable) {
                 did_request_id = CASE WHEN $3::bigint IS NULL THEN NULL ELSE coalesce($4, did_request_id) END,
                 assigned_at = CASE WHEN $2 = 'assigned' THEN $5::timestamptz END,
                 retired_at = CASE WHEN $2 = 'retired' THEN $5::timestamptz END,
-                updated_at = $5
+                updated_at = $5, version = version + 1
           WHERE id = ANY($1::bigint[]) RETURNING ${COLUMNS}`,
         [ids, change.status, change.sellerId, change.requestId ?? null, now],
       );
@@ -102,17 +104,30 @@ export function createDidsRepo(db: Queryable) {
     setCampaign(ids: number[], campaignId: number | null, now: Date): Promise<DidRow[]> {
       return many(
         db,
-        `UPDATE dids SET campaign_id = $2, updated_at = $3 WHERE id = ANY($1::bigint[]) RETURNING ${COLUMNS}`,
+        `UPDATE dids SET campaign_id = $2, updated_at = $3, version = version + 1
+          WHERE id = ANY($1::bigint[]) RETURNING ${COLUMNS}`,
         [ids, campaignId, now],
       );
     },
 
-    setNotes(id: number, notes: string | null, now: Date): Promise<DidRow | undefined> {
-      return one(db, `UPDATE dids SET notes = $2, updated_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [
-        id,
-        notes,
-        now,
-      ]);
+    /** A person's edit, only if the DID is still at `expected` (any version when undefined). */
+    setNotes(
+      id: number,
+      notes: string | null,
+      now: Date,
+      expected: number | undefined,
+    ): Promise<DidRow | undefined> {
+      return one(
+        db,
+        `UPDATE dids SET notes = $2, updated_at = $3, version = version + 1
+          WHERE id = $1 AND ($4::int IS NULL OR version = $4) RETURNING ${COLUMNS}`,
+        [id, notes, now, expected ?? null],
+      );
+    },
+
+    /** The DID's version now; undefined when it is gone. */
+    async version(id: number): Promise<number | undefined> {
+      return (await one<{ version: number }>(db, 'SELECT version FROM dids WHERE id = $1', [id]))?.version;
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   Timestamp,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 
 export const Did = Type.Object({
@@ -25,6 +26,7 @@ export const Did = Type.Object({
   notes: Nullable(Type.String()),
   assigned_at: Nullable(Timestamp),
   retired_at: Nullable(Timestamp),
+  version: Version,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -110,9 +112,14 @@ export function didsRoutes(app: App, { dids }: Services): void {
     '/api/dids/:id',
     {
       config: readers,
-      schema: { tags, summary: 'One DID', params: IdParams, response: { 200: Did, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'One DID (ETag: its version)',
+        params: IdParams,
+        response: { 200: Did, ...errorResponses },
+      },
     },
-    async (req) => dids.get(actorOf(req), req.params.id),
+    async (req, reply) => withEtag(reply, await dids.get(actorOf(req), req.params.id)),
   );
 
   app.patch(
@@ -121,13 +128,15 @@ export function didsRoutes(app: App, { dids }: Services): void {
       config: managers,
       schema: {
         tags,
-        summary: 'Change notes',
+        summary: 'Change notes (with If-Match: only if nobody changed the DID since)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict({ notes: Nullable(Notes) }),
-        response: { 200: Did, ...errorResponses },
+        response: { 200: Did, ...versionedResponses },
       },
     },
-    async (req) => dids.setNotes(actorOf(req), req.params.id, req.body.notes),
+    async (req, reply) =>
+      withEtag(reply, await dids.setNotes(actorOf(req), req.params.id, req.body.notes, expectedVersion(req))),
   );
 
   app.post(

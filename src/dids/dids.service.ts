@@ -4,6 +4,7 @@ import { AppError, badRequest, conflict, notFound } from '../shared/errors.js';
 import { normalisePhone } from '../shared/phone.js';
 import { sellerScope, toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
 import { createUsersRepo } from '../users/users.repo.js';
+import { versionedWrite } from '../shared/versions.js';
 import { createDidsRepo, type DidFilter, type DidRow } from './dids.repo.js';
 
 export interface BulkReport {
@@ -96,9 +97,21 @@ export function createDidsService(deps: { db: Db; clock: Clock; defaultRegion: s
     });
   }
 
-  async function setNotes(actor: Actor, id: number, notes: string | null): Promise<DidRow> {
+  /** A person's edit; with `expected`, refused (412) unless the DID is still at that version. */
+  async function setNotes(
+    actor: Actor,
+    id: number,
+    notes: string | null,
+    expected?: number,
+  ): Promise<DidRow> {
     await get(actor, id);
-    return (await repo.setNotes(id, notes, clock.now()))!;
+    return versionedWrite(
+      'DID',
+      id,
+      expected,
+      () => repo.setNotes(id, notes, clock.now(), expected),
+      () => repo.version(id),
+    );
   }
 
   return {

@@ -107,7 +107,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         version: deps.version ?? '0.1.0',
         description:
           'Inbound routing under exact caps, caller-ID rotation and call control for Asterisk. ' +
-          'Authenticate with `POST /api/auth/login` (session cookie) or `Authorization: Bearer <token>`.',
+          'Authenticate with `POST /api/auth/login` (session cookie) or `Authorization: Bearer <token>`.\n\n' +
+          '**Edits and versions.** What people edit (campaigns, links, clients, …) has a `version`: its GET ' +
+          'answers it in the body and as `ETag: "<version>"`. Send that ETag back as `If-Match` with a ' +
+          'PATCH, PUT or DELETE and the change is applied only if nobody saved the resource since; ' +
+          'otherwise the answer is `412` (`precondition_failed`) with the current version in ' +
+          '`error.details.version`, and nothing changes. Without `If-Match` the change is applied ' +
+          'whatever the version (last write wins, as before versions existed). Calls moving counters ' +
+          '(in flight, calls this hour, …) never change a version.',
       },
       components: {
         securitySchemes: {

@@ -1,5 +1,5 @@
 import { one, many, type Queryable } from '../db/db.js';
-import { SqlParams, setClause } from '../shared/sql.js';
+import { SqlParams, setClause, versionIs } from '../shared/sql.js';
 import type { CallerFilter, LinkRepeatAction } from '../routing/callers.js';
 import type { BusinessHours } from '../shared/hours.js';
 
@@ -43,6 +43,8 @@ export interface LinkRow extends LinkFields {
   hour_count: number;
   day_count: number;
   month_count: number;
+  /** Bumped by people's edits only (src/shared/versions.ts), never by calls moving counters. */
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -73,7 +75,7 @@ const SELECT = `SELECT l.id, l.campaign_id, l.client_id, cl.name AS client_name,
   cl.business_hours AS client_hours, cl.timezone AS client_timezone, c.timezone AS campaign_timezone,
   l.forwarding_priority, l.weight, l.max_concurrency, l.total_calls_allowed, l.current_total_calls, l.hourly_cap,
   l.daily_cap, l.monthly_cap, l.payout, l.min_billable_duration, l.schedule, l.caller_filter,
-  l.duplicate_window_seconds, l.duplicate_action, l.cap_counts, l.created_at, l.updated_at,
+  l.duplicate_window_seconds, l.duplicate_action, l.cap_counts, l.version, l.created_at, l.updated_at,
   CASE WHEN cl.paused_at IS NOT NULL THEN cl.paused_until END AS client_paused_until,
   l.in_flight,
   CASE WHEN l.hour_start >= date_trunc('hour', $1::timestamptz, c.timezone) THEN l.hour_count ELSE 0 END AS hour_count,
@@ -145,18 +147,40 @@ export function createLinksRepo(db: Queryable) {
       return row!.id;
     },
 
+    /**
+     * A person's edit: applies `patch` and bumps the version, only if the row is still at
+     * `expected` (any version when undefined). The new version, or undefined when no row matched.
+     */
     async update(
       id: number,
-      patch: Partial<LinkFields> & { current_total_calls?: number },
+      patch: Partial<LinkFields>,
       now: Date,
-    ): Promise<void> {
+      expected: number | undefined,
+    ): Promise<number | undefined> {
       const p = new SqlParams();
-      const set = setClause(
-        { ...patch, updated_at: now },
-        { ...LINK_COLUMNS, current_total_calls: 'current_total_calls', updated_at: 'updated_at' },
-        p,
+      const set = setClause({ ...patch, updated_at: now }, { ...LINK_COLUMNS, updated_at: 'updated_at' }, p);
+      const row = await one<{ version: number }>(
+        db,
+        `UPDATE campaign_client_settings ${set}, version = version + 1
+          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)} RETURNING version`,
+        p.values,
       );
-      await db.query(`UPDATE campaign_client_settings ${set} WHERE id = ${p.add(id)}`, p.values);
+      return row?.version;
+    },
+
+    /** The link's version now; undefined when it is gone. */
+    async version(id: number): Promise<number | undefined> {
+      return (
+        await one<{ version: number }>(db, 'SELECT version FROM campaign_client_settings WHERE id = $1', [id])
+      )?.version;
+    },
+
+    /** Starts the total count again: a counter, so the version (of what people edit) stays. */
+    async resetTotal(id: number, now: Date): Promise<void> {
+      await db.query(
+        'UPDATE campaign_client_settings SET current_total_calls = 0, updated_at = $2 WHERE id = $1',
+        [id, now],
+      );
     },
 
     /**
@@ -168,22 +192,25 @@ export function createLinksRepo(db: Queryable) {
     async deleteUnused(
       id: number,
       now: Date,
-    ): Promise<{ deleted: boolean; in_flight: number; counted: number }> {
+      expected: number | undefined,
+    ): Promise<{ deleted: boolean; in_flight: number; counted: number; version: number | undefined }> {
       const res = await db.query<{ id: number }>(
         `DELETE FROM campaign_client_settings t USING campaigns c
-          WHERE t.id = $1 AND c.id = t.campaign_id AND t.in_flight = 0 AND t.current_total_calls = 0
+          WHERE t.id = $1 AND c.id = t.campaign_id AND ($3::int IS NULL OR t.version = $3)
+            AND t.in_flight = 0 AND t.current_total_calls = 0
             AND NOT (t.month_count > 0 AND t.month_start >= date_trunc('month', $2::timestamptz, c.timezone))
           RETURNING t.id`,
-        [id, now],
+        [id, now, expected ?? null],
       );
-      if (res.rows.length > 0) return { deleted: true, in_flight: 0, counted: 0 };
-      const row = await db.query<{ in_flight: number; counted: number }>(
-        `SELECT t.in_flight, greatest(t.current_total_calls,
+      if (res.rows.length > 0) return { deleted: true, in_flight: 0, counted: 0, version: undefined };
+      const row = await db.query<{ in_flight: number; counted: number; version: number }>(
+        `SELECT t.in_flight, t.version, greatest(t.current_total_calls,
                   CASE WHEN t.month_start >= date_trunc('month', $2::timestamptz, c.timezone) THEN t.month_count ELSE 0 END) AS counted
            FROM campaign_client_settings t JOIN campaigns c ON c.id = t.campaign_id WHERE t.id = $1`,
         [id, now],
       );
-      return { deleted: false, in_flight: row.rows[0]?.in_flight ?? 0, counted: row.rows[0]?.counted ?? 0 };
+      const r = row.rows[0];
+      return { deleted: false, in_flight: r?.in_flight ?? 0, counted: r?.counted ?? 0, version: r?.version };
     },
   };
 }

@@ -16,6 +16,7 @@ import {
   Timestamp,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
 import { LINK_REPEAT_ACTIONS } from '../routing/callers.js';
 import { UNAVAILABLE_REASONS } from '../routing/routing.rules.js';
 import type { Services } from '../services.js';
@@ -58,6 +59,7 @@ export const Link = Type.Object({
         "Why routing would pass this link over now, before any cap (the client's hours, the link's schedule, a pause); null: it takes calls",
     }),
   ),
+  version: Version,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -110,12 +112,12 @@ export function linksRoutes(app: App, { links }: Services): void {
       config: access,
       schema: {
         tags,
-        summary: 'One campaign–client link',
+        summary: 'One campaign–client link (ETag: its version)',
         params: IdParams,
         response: { 200: Link, ...errorResponses },
       },
     },
-    async (req) => links.get(actorOf(req), req.params.id),
+    async (req, reply) => withEtag(reply, await links.get(actorOf(req), req.params.id)),
   );
 
   app.patch(
@@ -124,13 +126,15 @@ export function linksRoutes(app: App, { links }: Services): void {
       config: access,
       schema: {
         tags,
-        summary: 'Change priority, weight or caps',
+        summary: 'Change priority, weight or caps (with If-Match: only if nobody changed them since)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(LinkBody, { minProperties: 1 }),
-        response: { 200: Link, ...errorResponses },
+        response: { 200: Link, ...versionedResponses },
       },
     },
-    async (req) => links.update(actorOf(req), req.params.id, req.body),
+    async (req, reply) =>
+      withEtag(reply, await links.update(actorOf(req), req.params.id, req.body, expectedVersion(req))),
   );
 
   app.post(
@@ -153,13 +157,14 @@ export function linksRoutes(app: App, { links }: Services): void {
       config: access,
       schema: {
         tags,
-        summary: 'Remove a link',
+        summary: 'Remove a link (with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await links.remove(actorOf(req), req.params.id);
+      await links.remove(actorOf(req), req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

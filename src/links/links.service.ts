@@ -1,7 +1,8 @@
 import type { Db } from '../db/db.js';
 import type { CampaignsService } from '../campaigns/campaigns.service.js';
 import type { Clock } from '../shared/clock.js';
-import { badRequest, conflict, notFound } from '../shared/errors.js';
+import { badRequest, conflict, notFound, staleVersion } from '../shared/errors.js';
+import { versionedWrite } from '../shared/versions.js';
 import { assertValidHours, type BusinessHours } from '../shared/hours.js';
 import { toMoney } from '../shared/money.js';
 import { sellerScope, type Actor } from '../shared/types.js';
@@ -95,16 +96,24 @@ export function createLinksService(deps: { db: Db; clock: Clock; campaigns: Camp
     return get(actor, id);
   }
 
-  async function update(actor: Actor, id: number, input: LinkInput): Promise<LinkView> {
+  /** A person's edit; with `expected`, refused (412) unless the link is still at that version. */
+  async function update(actor: Actor, id: number, input: LinkInput, expected?: number): Promise<LinkView> {
     await get(actor, id);
-    await repo.update(id, normalise(input), clock.now());
+    const fields = normalise(input);
+    await versionedWrite(
+      'link',
+      id,
+      expected,
+      () => repo.update(id, fields, clock.now(), expected),
+      () => repo.version(id),
+    );
     return get(actor, id);
   }
 
   /** Starts the total count again (e.g. a buyer renewed an order); admin and staff only. */
   async function resetTotal(actor: Actor, id: number): Promise<LinkView> {
     await get(actor, id);
-    await repo.update(id, { current_total_calls: 0 }, clock.now());
+    await repo.resetTotal(id, clock.now());
     return get(actor, id);
   }
 
@@ -112,10 +121,12 @@ export function createLinksService(deps: { db: Db; clock: Clock; campaigns: Camp
    * Deletes a link; refused while calls are in flight on it (they hold its slots) and while its
    * caps count calls (a new link would start them again from zero): pause it instead.
    */
-  async function remove(actor: Actor, id: number): Promise<void> {
+  async function remove(actor: Actor, id: number, expected?: number): Promise<void> {
     await get(actor, id);
-    const r = await repo.deleteUnused(id, clock.now());
+    const r = await repo.deleteUnused(id, clock.now(), expected);
     if (r.deleted) return;
+    if (r.version === undefined) throw notFound('link', id);
+    if (expected !== undefined && r.version !== expected) throw staleVersion('link', r.version, expected);
     if (r.in_flight > 0) {
       throw conflict(
         `${r.in_flight} call(s) in progress on this link; pause it so it takes no new calls, and delete it once they have ended`,

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import { errorResponses, Nullable, Strict, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 
 const Value = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
@@ -15,6 +16,10 @@ const Setting = Type.Object({
   min: Type.Optional(Type.Number()),
   max: Type.Optional(Type.Number()),
   updated_at: Nullable(Timestamp),
+  version: Type.Integer({
+    description:
+      'Bumped by every change; 0 while never changed. Sent back as `If-Match: "<version>"` (also the ETag)',
+  }),
 });
 const KeyParams = Type.Object({ key: Type.String({ maxLength: 100 }) });
 const tags = ['settings'];
@@ -39,12 +44,12 @@ export function settingsRoutes(app: App, { settings }: Services): void {
       config: { access: ['admin'] },
       schema: {
         tags,
-        summary: 'One setting',
+        summary: 'One setting (ETag: its version)',
         params: KeyParams,
         response: { 200: Setting, ...errorResponses },
       },
     },
-    async (req) => settings.get(req.params.key),
+    async (req, reply) => withEtag(reply, await settings.get(req.params.key)),
   );
 
   app.put(
@@ -53,12 +58,15 @@ export function settingsRoutes(app: App, { settings }: Services): void {
       config: { access: ['admin'] },
       schema: {
         tags,
-        summary: 'Change a setting (the value must match its type and bounds)',
+        summary:
+          'Change a setting (the value must match its type and bounds; with If-Match: only if nobody changed it since, `"0"` for one never changed)',
         params: KeyParams,
+        headers: IfMatchHeaders,
         body: Strict({ value: Value }),
-        response: { 200: Setting, ...errorResponses },
+        response: { 200: Setting, ...versionedResponses },
       },
     },
-    async (req) => settings.set(actorOf(req), req.params.key, req.body.value),
+    async (req, reply) =>
+      withEtag(reply, await settings.set(actorOf(req), req.params.key, req.body.value, expectedVersion(req))),
   );
 }

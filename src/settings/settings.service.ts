@@ -1,6 +1,6 @@
 import type { Db } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError, notFound } from '../shared/errors.js';
+import { AppError, notFound, staleVersion } from '../shared/errors.js';
 import { toMoney } from '../shared/money.js';
 import type { Actor } from '../shared/types.js';
 import {
@@ -22,6 +22,8 @@ export interface SettingView {
   min?: number;
   max?: number;
   updated_at: Date | null;
+  /** Bumped by every change; 0 while the setting was never changed (src/shared/versions.ts). */
+  version: number;
 }
 
 /** Checks a value against its spec and returns its stored form. */
@@ -79,6 +81,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; cacheMs?: nu
         ...(spec.min !== undefined ? { min: spec.min } : {}),
         ...(spec.max !== undefined ? { max: spec.max } : {}),
         updated_at: row?.updated_at ?? null,
+        version: row?.version ?? 0,
       };
     });
   }
@@ -89,10 +92,12 @@ export function createSettingsService(deps: { db: Db; clock: Clock; cacheMs?: nu
     return view!;
   }
 
-  async function set(actor: Actor, key: string, value: unknown): Promise<SettingView> {
+  /** A person's change; with `expected`, refused (412) unless the setting is still at that version. */
+  async function set(actor: Actor, key: string, value: unknown, expected?: number): Promise<SettingView> {
     if (!isSettingKey(key)) throw notFound('setting', key);
     const stored = coerceSetting(key, value);
-    await repo.upsert(key, stored, deps.clock.now(), actor.id);
+    const written = await repo.upsert(key, stored, deps.clock.now(), actor.id, expected);
+    if (written === undefined) throw staleVersion('setting', await repo.version(key), expected ?? 0);
     cache = undefined;
     return get(key);
   }

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** An edit named a version (If-Match) the resource has moved past: someone else saved it first. */
+  precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
   no_number_available: 409,
@@ -56,3 +58,14 @@ export const conflict = (message: string, details?: unknown): AppError =>
 
 export const badRequest = (message: string, details?: unknown): AppError =>
   new AppError('bad_request', message, { details });
+
+/**
+ * A person's edit was made on a version someone else has since replaced. The message names both
+ * versions; `details.version` is the current one (also what a GET's ETag now says).
+ */
+export const staleVersion = (what: string, current: number, given: number): AppError =>
+  new AppError(
+    'precondition_failed',
+    `This ${what} was changed by someone else since you loaded it (version ${current}, you have ${given}). Reload to see their changes.`,
+    { details: { version: current } },
+  );

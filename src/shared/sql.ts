@@ -36,3 +36,12 @@ export function setClause(
   }
   return parts.length === 0 ? undefined : `SET ${parts.join(', ')}`;
 }
+
+/**
+ * The condition of a person's edit on a versioned row (src/shared/versions.ts): the row is still
+ * at `expected`, or any version when undefined (last write wins).
+ */
+export function versionIs(expected: number | undefined, params: SqlParams, column = 'version'): string {
+  const v = params.add(expected ?? null);
+  return `(${v}::int IS NULL OR ${column} = ${v})`;
+}

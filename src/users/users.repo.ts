@@ -1,5 +1,5 @@
 import { one, many, type Queryable } from '../db/db.js';
-import { SqlParams, setClause, whereClause } from '../shared/sql.js';
+import { SqlParams, setClause, versionIs, whereClause } from '../shared/sql.js';
 import type { PageRequest, Role } from '../shared/types.js';
 
 export interface UserRow {
@@ -10,11 +10,14 @@ export interface UserRow {
   status: 'active' | 'disabled';
   balance: string;
   billing_rate_per_minute: string | null;
+  /** Bumped by people's edits only (src/shared/versions.ts); calls charging the balance leave it. */
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, email, name, role, status, balance, billing_rate_per_minute, created_at, updated_at';
+const COLUMNS =
+  'id, email, name, role, status, balance, billing_rate_per_minute, version, created_at, updated_at';
 
 export interface UserFilter {
   role?: Role | undefined;
@@ -68,7 +71,11 @@ export function createUsersRepo(db: Queryable) {
       return row!;
     },
 
-    update(id: number, patch: UserPatch, now: Date): Promise<UserRow | undefined> {
+    /**
+     * A person's edit: applies `patch` and bumps the version, only if the row is still at
+     * `expected` (any version when undefined); undefined when no row matched.
+     */
+    update(id: number, patch: UserPatch, now: Date, expected?: number): Promise<UserRow | undefined> {
       const p = new SqlParams();
       const set = setClause(
         { ...patch, updated_at: now },
@@ -83,7 +90,17 @@ export function createUsersRepo(db: Queryable) {
         },
         p,
       );
-      return one(db, `UPDATE users ${set} WHERE id = ${p.add(id)} RETURNING ${COLUMNS}`, p.values);
+      return one(
+        db,
+        `UPDATE users ${set}, version = version + 1
+          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)} RETURNING ${COLUMNS}`,
+        p.values,
+      );
+    },
+
+    /** The user's version now; undefined when they are gone. */
+    async version(id: number): Promise<number | undefined> {
+      return (await one<{ version: number }>(db, 'SELECT version FROM users WHERE id = $1', [id]))?.version;
     },
 
     /** Other active admins besides `id` (to never lock everybody out). */
@@ -96,8 +113,12 @@ export function createUsersRepo(db: Queryable) {
       return row?.n ?? 0;
     },
 
-    async delete(id: number): Promise<boolean> {
-      const res = await db.query('DELETE FROM users WHERE id = $1 RETURNING id', [id]);
+    /** Deletes the user if still at `expected` (any version when undefined); whether it did. */
+    async delete(id: number, expected?: number): Promise<boolean> {
+      const res = await db.query(
+        'DELETE FROM users WHERE id = $1 AND ($2::int IS NULL OR version = $2) RETURNING id',
+        [id, expected ?? null],
+      );
       return res.rows.length > 0;
     },
 

@@ -12,6 +12,7 @@ import {
   Strict,
 } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 import { Email, Password, RoleSchema, UserSchema } from './users.schemas.js';
 import { MONEY_LIMITS } from '../shared/money-limits.js';
@@ -71,12 +72,12 @@ export function usersRoutes(app: App, { users }: Services): void {
       config: admin,
       schema: {
         tags,
-        summary: 'Get a user',
+        summary: 'Get a user (ETag: their version)',
         params: IdParams,
         response: { 200: UserSchema, ...errorResponses },
       },
     },
-    async (req) => users.get(req.params.id),
+    async (req, reply) => withEtag(reply, await users.get(req.params.id)),
   );
 
   app.patch(
@@ -85,8 +86,10 @@ export function usersRoutes(app: App, { users }: Services): void {
       config: admin,
       schema: {
         tags,
-        summary: 'Change a user (disabling or resetting a password signs them out everywhere)',
+        summary:
+          'Change a user (disabling or resetting a password signs them out everywhere; with If-Match: only if nobody changed them since)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: Strict(
           {
             email: Type.Optional(Email),
@@ -100,10 +103,11 @@ export function usersRoutes(app: App, { users }: Services): void {
           },
           { minProperties: 1 },
         ),
-        response: { 200: UserSchema, ...errorResponses },
+        response: { 200: UserSchema, ...versionedResponses },
       },
     },
-    async (req) => users.update(actorOf(req), req.params.id, req.body),
+    async (req, reply) =>
+      withEtag(reply, await users.update(actorOf(req), req.params.id, req.body, expectedVersion(req))),
   );
 
   app.delete(
@@ -112,13 +116,14 @@ export function usersRoutes(app: App, { users }: Services): void {
       config: admin,
       schema: {
         tags,
-        summary: 'Delete a user with no history',
+        summary: 'Delete a user with no history (with If-Match: only if nobody changed them since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await users.remove(actorOf(req), req.params.id);
+      await users.remove(actorOf(req), req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

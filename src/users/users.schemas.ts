@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { MoneyOut, Nullable, StringEnum, Timestamp } from '../http/schemas.js';
 import { USER_ROLES } from '../shared/types.js';
+import { Version } from '../http/versions.js';
 
 export const RoleSchema = StringEnum(USER_ROLES);
 export const Email = Type.String({ format: 'email', maxLength: 254 });
@@ -14,6 +15,7 @@ export const UserSchema = Type.Object({
   status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
   balance: MoneyOut,
   billing_rate_per_minute: Nullable(Type.String()),
+  version: Version,
   created_at: Timestamp,
   updated_at: Timestamp,
 });

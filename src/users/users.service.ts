@@ -3,6 +3,7 @@ import { hashPassword } from '../auth/passwords.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import { toMoney } from '../shared/money.js';
+import { versionedWrite } from '../shared/versions.js';
 import { toPage, type Actor, type Page, type PageRequest, type Role } from '../shared/types.js';
 import { createUsersRepo, type UserFilter, type UserPatch, type UserRow } from './users.repo.js';
 
@@ -54,7 +55,8 @@ export function createUsersService(deps: {
     });
   }
 
-  async function update(actor: Actor, id: number, changes: UserChanges): Promise<UserRow> {
+  /** A person's edit; with `expected`, refused (412) unless the user is still at that version. */
+  async function update(actor: Actor, id: number, changes: UserChanges, expected?: number): Promise<UserRow> {
     const current = await get(id);
     const losesAdmin =
       current.role === 'admin' &&
@@ -76,8 +78,13 @@ export function createUsersService(deps: {
     if (changes.billing_rate_per_minute !== undefined) {
       patch.billing_rate_per_minute = rateOrNull(changes.billing_rate_per_minute);
     }
-    const updated = await repo.update(id, patch, deps.clock.now());
-    if (!updated) throw notFound('user', id);
+    const updated = await versionedWrite(
+      'user',
+      id,
+      expected,
+      () => repo.update(id, patch, deps.clock.now(), expected),
+      () => repo.version(id),
+    );
     // A disabled user, or one whose password was reset, keeps no open session elsewhere.
     if (changes.status === 'disabled' || (changes.password !== undefined && actor.id !== id)) {
       await deps.revokeTokens(id);
@@ -89,14 +96,20 @@ export function createUsersService(deps: {
     return updated;
   }
 
-  async function remove(actor: Actor, id: number): Promise<void> {
+  async function remove(actor: Actor, id: number, expected?: number): Promise<void> {
     if (actor.id === id) throw new AppError('conflict', 'you cannot delete your own account');
     const user = await get(id);
     if (user.role === 'admin' && (await repo.otherActiveAdmins(id)) === 0) {
       throw conflict('this is the last active admin');
     }
     try {
-      await repo.delete(id);
+      await versionedWrite(
+        'user',
+        id,
+        expected,
+        async () => ((await repo.delete(id, expected)) ? true : undefined),
+        () => repo.version(id),
+      );
     } catch (err) {
       if ((err as { code?: string }).code === '23503') {
         throw conflict(

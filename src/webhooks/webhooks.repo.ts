@@ -1,5 +1,5 @@
 import { many, one, type Queryable } from '../db/db.js';
-import { SqlParams, setClause, whereClause } from '../shared/sql.js';
+import { SqlParams, setClause, whereClause, versionIs } from '../shared/sql.js';
 import type { PageRequest } from '../shared/types.js';
 
 export interface SubscriptionRow {
@@ -11,6 +11,8 @@ export interface SubscriptionRow {
   description: string | null;
   active: boolean;
   created_by: number | null;
+  /** Bumped by people's changes only (src/shared/versions.ts); deliveries leave it alone. */
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -44,7 +46,7 @@ export interface AttemptRow {
 }
 
 const SUB_COLUMNS =
-  's.id, s.seller_id, s.url, s.events, s.description, s.active, s.created_by, s.created_at, s.updated_at';
+  's.id, s.seller_id, s.url, s.events, s.description, s.active, s.created_by, s.version, s.created_at, s.updated_at';
 const DELIVERY_COLUMNS = `o.id, o.subscription_id, s.url, o.event_id, o.event, o.seller_id, o.occurred_at, o.state,
   o.attempts, o.next_attempt_at, o.last_status, o.last_error, o.delivered_at, o.created_at`;
 
@@ -102,6 +104,7 @@ export function createWebhooksRepo(db: Queryable) {
         secret?: string;
       },
       now: Date,
+      expected?: number,
     ): Promise<SubscriptionRow | undefined> {
       const params = new SqlParams();
       const set = setClause(
@@ -118,7 +121,8 @@ export function createWebhooksRepo(db: Queryable) {
       );
       return one(
         db,
-        `UPDATE webhook_subscriptions AS s ${set} WHERE s.id = ${params.add(id)} RETURNING ${SUB_COLUMNS}`,
+        `UPDATE webhook_subscriptions AS s ${set}, version = s.version + 1
+          WHERE s.id = ${params.add(id)} AND ${versionIs(expected, params, 's.version')} RETURNING ${SUB_COLUMNS}`,
         params.values,
       );
     },
@@ -127,9 +131,20 @@ export function createWebhooksRepo(db: Queryable) {
       return (await one(db, `SELECT id FROM users WHERE id = $1 AND role = 'seller'`, [id])) !== undefined;
     },
 
-    async deleteSubscription(id: number): Promise<boolean> {
-      const res = await db.query('DELETE FROM webhook_subscriptions WHERE id = $1 RETURNING id', [id]);
+    /** Deletes the subscription if still at `expected` (any version when undefined); whether it did. */
+    async deleteSubscription(id: number, expected?: number): Promise<boolean> {
+      const res = await db.query(
+        'DELETE FROM webhook_subscriptions WHERE id = $1 AND ($2::int IS NULL OR version = $2) RETURNING id',
+        [id, expected ?? null],
+      );
       return res.rows.length > 0;
+    },
+
+    /** The subscription's version now; undefined when it is gone. */
+    async subscriptionVersion(id: number): Promise<number | undefined> {
+      return (
+        await one<{ version: number }>(db, 'SELECT version FROM webhook_subscriptions WHERE id = $1', [id])
+      )?.version;
     },
 
     /** One event for one subscription (the test event): its outbox row, due now. */

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../http/auth.plugin.js';
 import { errorResponses, Id, IdParams, NoContent, PageOf, PageQuery } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { expectedVersion, IfMatchHeaders, versionedResponses, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 import {
   Delivery,
@@ -52,12 +53,12 @@ export function webhooksRoutes(app: App, { webhooks }: Services): void {
       config: access,
       schema: {
         tags,
-        summary: 'One subscription',
+        summary: 'One subscription (ETag: its version)',
         params: IdParams,
         response: { 200: Subscription, ...errorResponses },
       },
     },
-    async (req) => webhooks.get(actorOf(req), req.params.id),
+    async (req, reply) => withEtag(reply, await webhooks.get(actorOf(req), req.params.id)),
   );
 
   app.patch(
@@ -66,13 +67,16 @@ export function webhooksRoutes(app: App, { webhooks }: Services): void {
       config: access,
       schema: {
         tags,
-        summary: 'Change the URL, events, description, or pause (active: false) a subscription',
+        summary:
+          'Change the URL, events, description, or pause (active: false) a subscription (with If-Match: only if nobody changed it since)',
         params: IdParams,
+        headers: IfMatchHeaders,
         body: SubscriptionPatch,
-        response: { 200: Subscription, ...errorResponses },
+        response: { 200: Subscription, ...versionedResponses },
       },
     },
-    async (req) => webhooks.update(actorOf(req), req.params.id, req.body),
+    async (req, reply) =>
+      withEtag(reply, await webhooks.update(actorOf(req), req.params.id, req.body, expectedVersion(req))),
   );
 
   app.delete(
@@ -81,13 +85,14 @@ export function webhooksRoutes(app: App, { webhooks }: Services): void {
       config: access,
       schema: {
         tags,
-        summary: 'Delete a subscription with its deliveries',
+        summary: 'Delete a subscription with its deliveries (with If-Match: only if nobody changed it since)',
         params: IdParams,
-        response: { 204: NoContent, ...errorResponses },
+        headers: IfMatchHeaders,
+        response: { 204: NoContent, ...versionedResponses },
       },
     },
     async (req, reply) => {
-      await webhooks.remove(actorOf(req), req.params.id);
+      await webhooks.remove(actorOf(req), req.params.id, expectedVersion(req));
       return reply.status(204).send(null);
     },
   );

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Id, Nullable, Strict, StringEnum, Timestamp } from '../http/schemas.js';
+import { Version } from '../http/versions.js';
 import { WEBHOOK_EVENT_NAMES, WEBHOOK_EVENTS } from './events.js';
 
 export const WebhookEventName = StringEnum(WEBHOOK_EVENT_NAMES, {
@@ -29,6 +30,7 @@ export const Subscription = Type.Object({
   active: Type.Boolean(),
   created_by: Nullable(Type.Integer()),
   created_at: Timestamp,
+  version: Version,
   updated_at: Timestamp,
 });
 

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/db.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { Clock } from '../shared/clock.js';
+import { versionedWrite } from '../shared/versions.js';
 import { AppError, badRequest, notFound } from '../shared/errors.js';
 import { sellerScope, toPage, type Actor, type Page, type PageRequest } from '../shared/types.js';
 import { isInternalHost } from './address.js';
@@ -135,26 +136,34 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; settings: Se
       url?: string | undefined;
       events?: string[] | undefined;
     },
+    expected?: number,
   ): Promise<SubscriptionRow> {
     const sub = await get(actor, id);
-    const row = await repo.updateSubscription(
+    const changes = {
+      ...(patch.url !== undefined ? { url: await checkReach(checkUrl(patch.url), sub.seller_id) } : {}),
+      ...(patch.events !== undefined ? { events: checkEvents(patch.events) } : {}),
+      ...(patch.description !== undefined ? { description: patch.description?.trim() || null } : {}),
+      ...(patch.active !== undefined ? { active: patch.active } : {}),
+    };
+    return versionedWrite(
+      'webhook subscription',
       id,
-      {
-        ...(patch.url !== undefined ? { url: await checkReach(checkUrl(patch.url), sub.seller_id) } : {}),
-        ...(patch.events !== undefined ? { events: checkEvents(patch.events) } : {}),
-        ...(patch.description !== undefined ? { description: patch.description?.trim() || null } : {}),
-        ...(patch.active !== undefined ? { active: patch.active } : {}),
-      },
-      deps.clock.now(),
+      expected,
+      () => repo.updateSubscription(id, changes, deps.clock.now(), expected),
+      () => repo.subscriptionVersion(id),
     );
-    if (!row) throw notFound('webhook subscription', id);
-    return row;
   }
 
   /** Deletes the subscription with its deliveries and their log. */
-  async function remove(actor: Actor, id: number): Promise<void> {
+  async function remove(actor: Actor, id: number, expected?: number): Promise<void> {
     await get(actor, id);
-    await repo.deleteSubscription(id);
+    await versionedWrite(
+      'webhook subscription',
+      id,
+      expected,
+      async () => ((await repo.deleteSubscription(id, expected)) ? true : undefined),
+      () => repo.subscriptionVersion(id),
+    );
   }
 
   /** A new secret, effective for every attempt from now on (pending ones included); shown this once. */

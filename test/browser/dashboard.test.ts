@@ -107,6 +107,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
         'Overview',
         'Campaigns',
         'Call log',
+        'Reports',
         'Clients',
         'Agents',
         'Live wall',
@@ -123,6 +124,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
         'Overview',
         'Campaigns',
         'Call log',
+        'Reports',
         'Clients',
         'Agents',
         'Live wall',
@@ -131,7 +133,7 @@ describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {
         'Caller IDs',
         'Balances',
       ],
-      seller: ['Overview', 'Campaigns', 'Call log', 'DIDs', 'Caller IDs', 'Balances', 'Webhooks'],
+      seller: ['Overview', 'Campaigns', 'Call log', 'Reports', 'DIDs', 'Caller IDs', 'Balances', 'Webhooks'],
     };
     for (const [role, who] of [
       ['admin', admin],

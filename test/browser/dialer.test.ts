@@ -122,7 +122,7 @@ describe('the dialer in the dashboard, in Chromium', { skip, timeout: 240_000 },
     await edit.getByRole('alert').getByText('Someone else saved this campaign').waitFor();
     await screenshot(page, 'dialer-campaign-conflict');
     assert.equal((await campaignRow('Spring Renewals')).max_attempts, 7);
-    await edit.getByRole('button', { name: 'Load the latest version' }).click();
+    await edit.getByRole('button', { name: 'Reload their version' }).click();
     await edit.getByRole('alert').waitFor({ state: 'detached' });
     assert.equal(await edit.getByLabel('Max attempts per lead').inputValue(), '7');
     await edit.getByLabel('Ring timeout (s)').fill('30');

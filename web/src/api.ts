@@ -45,9 +45,11 @@ export function withQuery(path: string, query?: Query): string {
 export async function request<T>(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
-  opts: { query?: Query; body?: unknown; csv?: string } = {},
+  opts: { query?: Query; body?: unknown; csv?: string; version?: number | undefined } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
+  // The version the form loaded: the server refuses the change (412) if someone saved since.
+  if (opts.version !== undefined) headers['if-match'] = `"${opts.version}"`;
   let body: string | undefined;
   if (opts.csv !== undefined) {
     headers['content-type'] = 'text/csv';
@@ -87,9 +89,10 @@ export async function request<T>(
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
-  del: (path: string) => request<void>('DELETE', path),
+  /** With `version` (what the GET answered), refused with a 412 if someone else saved since. */
+  put: <T>(path: string, body: unknown, version?: number) => request<T>('PUT', path, { body, version }),
+  patch: <T>(path: string, body: unknown, version?: number) => request<T>('PATCH', path, { body, version }),
+  del: (path: string, version?: number) => request<void>('DELETE', path, { version }),
 };
 
 export interface Page<T> {

@@ -219,7 +219,7 @@ export function AgentsPage() {
         onClose={() => setDeleting(null)}
         confirmLabel="Delete agent"
         danger
-        action={() => api.del(`/api/agents/${deleting!.id}`)}
+        action={() => api.del(`/api/agents/${deleting!.id}`, deleting!.version)}
         onDone={() => {
           setNotice(`Agent ${deleting?.user_name ?? ''} deleted.`);
           void refresh();

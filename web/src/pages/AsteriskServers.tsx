@@ -164,7 +164,7 @@ export function AsteriskServersPage() {
         onClose={() => setDeleting(null)}
         confirmLabel="Delete server"
         danger
-        action={() => api.del(`/api/asterisk-servers/${deleting!.id}`)}
+        action={() => api.del(`/api/asterisk-servers/${deleting!.id}`, deleting!.version)}
         onDone={() => {
           setNotice(`${deleting?.name ?? 'The server'} deleted.`);
           void refresh();

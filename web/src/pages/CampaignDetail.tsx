@@ -18,7 +18,7 @@ export function CampaignDetailPage() {
     queryFn: () => api.get<Campaign>(`/api/campaigns/${id}`),
   });
   const remove = useSubmit(
-    () => api.del(`/api/campaigns/${id}`),
+    () => api.del(`/api/campaigns/${id}`, q.data?.version),
     () => {
       void qc.invalidateQueries({ queryKey: ['/api/campaigns'] });
       navigate('/campaigns');
@@ -40,6 +40,12 @@ export function CampaignDetailPage() {
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: [`/api/campaigns/${id}`] });
     void qc.invalidateQueries({ queryKey: ['/api/campaigns'] });
+  };
+  // The campaign as saved (here or, after a conflict, by someone else) is the page's at once, so
+  // the next edit starts from its version rather than the one loaded before.
+  const show = (saved: Campaign) => {
+    qc.setQueryData([`/api/campaigns/${id}`], saved);
+    refresh();
   };
   return (
     <>
@@ -94,10 +100,11 @@ export function CampaignDetailPage() {
         <CampaignForm
           campaign={c}
           onCancel={() => setEditing(false)}
-          onDone={() => {
+          onDone={(saved) => {
             setEditing(false);
-            refresh();
+            show(saved);
           }}
+          onReload={show}
         />
       </Dialog>
     </>

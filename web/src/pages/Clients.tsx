@@ -43,11 +43,18 @@ export function ClientsPage() {
   });
   const toggle = useMutation({
     mutationFn: (c: Client) =>
-      api.patch<Client>(`/api/clients/${c.id}`, { status: c.status === 'active' ? 'disabled' : 'active' }),
+      // The status shown is what the person flips: refused (412) if someone changed it since.
+      api.patch<Client>(
+        `/api/clients/${c.id}`,
+        { status: c.status === 'active' ? 'disabled' : 'active' },
+        c.version,
+      ),
     onSuccess: (c) => {
       setNotice(`${c.name} is now ${c.status}.`);
       return qc.invalidateQueries({ queryKey: ['/api/clients'] });
     },
+    // A refusal shows the list as it is now, next to the message saying why.
+    onError: () => qc.invalidateQueries({ queryKey: ['/api/clients'] }),
   });
 
   const columns: Column<Client>[] = [
@@ -215,7 +222,7 @@ export function ClientsPage() {
         onClose={() => setDeleting(null)}
         confirmLabel="Delete client"
         danger
-        action={() => api.del(`/api/clients/${deleting!.id}`)}
+        action={() => api.del(`/api/clients/${deleting!.id}`, deleting!.version)}
         onDone={() => {
           setNotice(`Client ${deleting?.name ?? ''} deleted.`);
           void qc.invalidateQueries({ queryKey: ['/api/clients'] });

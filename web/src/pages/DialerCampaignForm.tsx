@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { api, ApiError } from '../api';
+import { api } from '../api';
+import { SaveError } from '../conflict';
 import { zoneChoices } from '../timezones';
-import { ErrorBanner, Field, useSubmit } from '../ui';
+import { Field, useSubmit } from '../ui';
 import { CallerIdPool, RetryPolicy, Select, ServerPicker, type Retry } from './DialerCampaignFields';
 import { RETRY_OUTCOMES, type DialerCampaign } from './DialerShared';
 
@@ -80,16 +81,10 @@ function toBody(f: FormState): Record<string, unknown> {
   };
 }
 
-/** A 409 about the version: someone saved the campaign after it was loaded here. */
-const isStale = (err: unknown): err is ApiError =>
-  err instanceof ApiError &&
-  err.status === 409 &&
-  typeof (err.details as { version?: unknown } | undefined)?.version === 'number';
-
 /**
  * Create (campaign = null) or edit a dialer campaign: every field of the API. An edit sends back
- * the version it loaded, so a change made meanwhile by someone else is refused (409), said so,
- * and can be loaded instead of being overwritten.
+ * the version it loaded (If-Match), so a change made meanwhile by someone else is refused (412),
+ * said so, and can be loaded instead of being overwritten.
  */
 export function DialerCampaignForm(props: {
   campaign: DialerCampaign | null;
@@ -102,21 +97,24 @@ export function DialerCampaignForm(props: {
   const form = useSubmit(
     () =>
       base
-        ? api.patch<DialerCampaign>(`/api/dialer/campaigns/${base.id}`, {
-            ...toBody(f),
-            version: base.version,
-          })
+        ? api.patch<DialerCampaign>(`/api/dialer/campaigns/${base.id}`, toBody(f), base.version)
         : api.post<DialerCampaign>('/api/dialer/campaigns', toBody(f)),
-    props.onDone,
+    (saved) => {
+      if (base) setBase(saved);
+      props.onDone(saved);
+    },
   );
-  const reload = useSubmit(
-    () => api.get<DialerCampaign>(`/api/dialer/campaigns/${base!.id}`),
-    (fresh) => {
+  const reload = async () => {
+    if (!base) return;
+    try {
+      const fresh = await api.get<DialerCampaign>(`/api/dialer/campaigns/${base.id}`);
       setBase(fresh);
       setF(initial(fresh));
       form.setError(null);
-    },
-  );
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   const e = form.fields;
   const text = (
     k: 'name' | 'machine_sound' | 'abandon_sound',
@@ -166,23 +164,7 @@ export function DialerCampaignForm(props: {
 
   return (
     <form className="stack" onSubmit={form.submit}>
-      {isStale(form.error) ? (
-        <div className="banner error" role="alert">
-          Someone else saved this campaign after you opened it, so your changes were not saved (they would
-          have undone theirs). Load their version, then make your change again.{' '}
-          <button
-            type="button"
-            className="secondary"
-            disabled={reload.busy}
-            onClick={() => void reload.submit()}
-          >
-            {reload.busy ? 'Loading…' : 'Load the latest version'}
-          </button>
-        </div>
-      ) : (
-        <ErrorBanner error={form.error} />
-      )}
-      <ErrorBanner error={reload.error} />
+      <SaveError error={form.error} what="campaign" onReload={reload} />
       <div className="form-grid" style={{ alignItems: 'start' }}>
         {text('name', 'Name', { required: true })}
         <Select label="Status" error={e.status} value={f.status} onChange={(v) => set('status', v)}>

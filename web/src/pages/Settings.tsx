@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api';
+import { SaveError } from '../conflict';
 import { useMe } from '../auth';
 import { Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Section, dateTime, useSubmit } from '../ui';
 
@@ -15,6 +16,8 @@ interface Setting {
   min?: number;
   max?: number;
   updated_at: string | null;
+  /** Sent back with a change (If-Match); 0 while never changed. */
+  version: number;
 }
 
 const GROUPS: Record<string, string> = {
@@ -87,22 +90,43 @@ function parse(s: Setting, draft: string | boolean): string | number | boolean {
 
 function SettingForm({ setting: s }: { setting: Setting }) {
   const qc = useQueryClient();
-  const [draft, setDraft] = useState<string | boolean | null>(null);
+  const [draft, setDraftValue] = useState<string | boolean | null>(null);
+  // The version the draft was started from (the list may be read again meanwhile): what a save
+  // tells the server it is changing.
+  const [base, setBase] = useState<number | null>(null);
   const [saved, setSaved] = useState(false);
   const current = typeof s.value === 'boolean' ? s.value : String(s.value);
   const value = draft ?? current;
   const changed = draft !== null && draft !== current;
+  const setDraft = (v: string | boolean) => {
+    if (draft === null) setBase(s.version);
+    setDraftValue(v);
+  };
+  const url = `/api/settings/${encodeURIComponent(s.key)}`;
+  const keep = (updated: Setting) =>
+    qc.setQueryData<{ items: Setting[] }>(['/api/settings'], (old) =>
+      old ? { items: old.items.map((x) => (x.key === updated.key ? updated : x)) } : old,
+    );
   const form = useSubmit(
-    () => api.put<Setting>(`/api/settings/${encodeURIComponent(s.key)}`, { value: parse(s, value) }),
+    () => api.put<Setting>(url, { value: parse(s, value) }, base ?? s.version),
     (updated) => {
-      qc.setQueryData<{ items: Setting[] }>(['/api/settings'], (old) =>
-        old ? { items: old.items.map((x) => (x.key === updated.key ? updated : x)) } : old,
-      );
+      keep(updated);
       void qc.invalidateQueries({ queryKey: ['/api/settings'] });
-      setDraft(null);
+      setDraftValue(null);
+      setBase(null);
       setSaved(true);
     },
   );
+  const reload = async () => {
+    try {
+      keep(await api.get<Setting>(url));
+      setDraftValue(null);
+      setBase(null);
+      form.setError(null);
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   const bounds =
     s.min !== undefined || s.max !== undefined ? ` Allowed: ${s.min ?? '…'} to ${s.max ?? '…'}.` : '';
   const hint = (
@@ -119,7 +143,7 @@ function SettingForm({ setting: s }: { setting: Setting }) {
       onSubmit={form.submit}
       onChange={() => setSaved(false)}
     >
-      <ErrorBanner error={form.error} />
+      <SaveError error={form.error} what="setting" onReload={reload} />
       <div className="filters" style={{ marginBottom: 0 }}>
         <div style={{ flex: '1 1 22rem' }}>
           <Field label={s.label} hint={hint} error={form.fields.value}>

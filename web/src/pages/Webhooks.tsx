@@ -174,7 +174,7 @@ export function WebhooksPage() {
         onClose={() => setDeleting(null)}
         confirmLabel="Delete"
         danger
-        action={() => api.del(`/api/webhooks/${deleting!.id}`)}
+        action={() => api.del(`/api/webhooks/${deleting!.id}`, deleting!.version)}
         onDone={() => {
           void refresh();
           void qc.invalidateQueries({ queryKey: [DELIVERIES_KEY] });

@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
-import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { SaveError } from '../../conflict';
+import { Field, numberOrNull, useSubmit } from '../../ui';
 import { PhoneFields } from './PhoneFields';
 import { UserPicker, type UserChoice } from './UserPicker';
 import type { Agent, AgentWithSecret } from './types';
@@ -55,11 +56,13 @@ export function AgentForm(props: {
   const editing = props.agent;
   const qc = useQueryClient();
   const [f, setF] = useState<PhoneDraft>(() => initial(editing));
+  // The version these values came from: what a save tells the server it is changing.
+  const [version, setVersion] = useState(editing?.version);
   const [who, setWho] = useState<UserChoice>({ mode: 'existing', user_id: '' });
   const set = <K extends keyof PhoneDraft>(k: K, v: PhoneDraft[K]) => setF((s) => ({ ...s, [k]: v }));
   const form = useSubmit(
     async () => {
-      if (editing) return api.patch<Agent>(`/api/agents/${editing.id}`, toBody(f, true));
+      if (editing) return api.patch<Agent>(`/api/agents/${editing.id}`, toBody(f, true), version);
       const user =
         who.mode === 'existing'
           ? { user_id: Number(who.user_id) }
@@ -69,14 +72,29 @@ export function AgentForm(props: {
     (result) => {
       void qc.invalidateQueries({ queryKey: ['/api/agents'] });
       if ('sip_secret' in result) props.onCreated(result);
-      else props.onSaved(result);
+      else {
+        setVersion(result.version);
+        props.onSaved(result);
+      }
     },
   );
+  const reload = async () => {
+    if (!editing) return;
+    try {
+      const fresh = await api.get<Agent>(`/api/agents/${editing.id}`);
+      setF(initial(fresh));
+      setVersion(fresh.version);
+      form.setError(null);
+      void qc.invalidateQueries({ queryKey: ['/api/agents'] });
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   const e = form.fields;
 
   return (
     <form className="stack" onSubmit={form.submit}>
-      <ErrorBanner error={form.error} />
+      <SaveError error={form.error} what="agent" onReload={reload} />
       {!editing && <UserPicker value={who} onChange={setWho} errors={e} />}
       <div className="form-grid" style={{ alignItems: 'start' }}>
         <Field label="Extension" error={e.extension} hint="2 to 10 digits">

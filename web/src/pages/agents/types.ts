@@ -25,6 +25,8 @@ export interface Agent {
   registration_pbx: string | null;
   registration_changed_at: string | null;
   ready: boolean;
+  /** Of its settings; sent back with a change (If-Match): a save over a newer one is refused. */
+  version: number;
   created_at: string;
   updated_at: string;
 }

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { SaveError } from '../../conflict';
 import { api } from '../../api';
 import { isStaff, useMe } from '../../auth';
 import {
@@ -24,6 +25,8 @@ export interface Pool {
   seller_id: number | null;
   numbers: number;
   active: number;
+  /** Sent back with a change (If-Match): a save over someone else's newer one is refused. */
+  version: number;
   created_at: string;
   updated_at: string;
 }
@@ -128,12 +131,14 @@ function PoolForm({ pool, onDone }: { pool: Pool | null; onDone: () => void }) {
   const invalidate = useInvalidateCallerIds();
   const [name, setName] = useState(pool?.name ?? '');
   const [campaign, setCampaign] = useState(pool?.campaign ?? '');
+  // The version these values came from: what a save tells the server it is changing.
+  const [version, setVersion] = useState(pool?.version);
   const campaignRequired = !isStaff(me) || (pool !== null && pool.seller_id !== null);
   const form = useSubmit(
     () => {
       const body = { name: name.trim(), campaign: campaign.trim() || null };
       return pool
-        ? api.patch<Pool>(`/api/callerid/pools/${pool.id}`, body)
+        ? api.patch<Pool>(`/api/callerid/pools/${pool.id}`, body, version)
         : api.post<Pool>('/api/callerid/pools', body);
     },
     () => {
@@ -141,9 +146,22 @@ function PoolForm({ pool, onDone }: { pool: Pool | null; onDone: () => void }) {
       onDone();
     },
   );
+  const reload = async () => {
+    if (!pool) return;
+    try {
+      const fresh = await api.get<Pool>(`/api/callerid/pools/${pool.id}`);
+      setName(fresh.name);
+      setCampaign(fresh.campaign ?? '');
+      setVersion(fresh.version);
+      form.setError(null);
+      void invalidate();
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   return (
     <form className="stack" onSubmit={(e) => void form.submit(e)}>
-      <ErrorBanner error={form.error} />
+      <SaveError error={form.error} what="pool" onReload={reload} />
       <Field label="Name" error={form.fields.name}>
         {(id, d) => (
           <input
@@ -192,7 +210,7 @@ function PoolForm({ pool, onDone }: { pool: Pool | null; onDone: () => void }) {
 function DeletePool({ pool, onDone }: { pool: Pool; onDone: () => void }) {
   const invalidate = useInvalidateCallerIds();
   const del = useSubmit(
-    () => api.del(`/api/callerid/pools/${pool.id}`),
+    () => api.del(`/api/callerid/pools/${pool.id}`, pool.version),
     () => {
       void invalidate();
       onDone();

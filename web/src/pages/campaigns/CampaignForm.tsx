@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
 import { api } from '../../api';
 import { isStaff, useMe } from '../../auth';
-import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { SaveError } from '../../conflict';
+import { Field, numberOrNull, useSubmit } from '../../ui';
 import { CallerRulesFields, draftOf, rulesOf, type CallerRules } from './CallerRules';
 import { capHint } from './caps';
 import { TimeZoneSelect } from '../../timezones';
@@ -26,19 +27,15 @@ export interface Campaign extends CallerRules {
   record_calls: boolean;
   did_count: number;
   link_count: number;
+  /** Sent back with a change (If-Match): a save over someone else's newer one is refused. */
+  version: number;
   created_at: string;
   updated_at: string;
 }
 
-/** Create or edit a campaign; field rules mirror POST/PATCH /api/campaigns. */
-export function CampaignForm(props: {
-  campaign?: Campaign;
-  onDone: (c: Campaign) => void;
-  onCancel?: () => void;
-}) {
-  const me = useMe();
-  const c = props.campaign;
-  const [v, setV] = useState({
+/** The form's values for a campaign as loaded (or a new one's defaults). */
+function valuesOf(c: Campaign | undefined) {
+  return {
     name: c?.name ?? '',
     seller_id: c ? String(c.seller_id) : '',
     status: c?.status ?? 'active',
@@ -50,14 +47,39 @@ export function CampaignForm(props: {
     daily_cap: c?.daily_cap?.toString() ?? '',
     monthly_cap: c?.monthly_cap?.toString() ?? '',
     timezone: c?.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
-  });
+  };
+}
+
+/**
+ * Create or edit a campaign; field rules mirror POST/PATCH /api/campaigns. An edit sends the
+ * version it was opened on, so a save over someone else's newer one is refused and said so.
+ */
+export function CampaignForm(props: {
+  campaign?: Campaign;
+  onDone: (c: Campaign) => void;
+  onCancel?: () => void;
+  /** The campaign as someone else saved it, after a conflict, when the person chose to see it. */
+  onReload?: (c: Campaign) => void;
+}) {
+  const me = useMe();
+  const c = props.campaign;
+  const [v, setV] = useState(() => valuesOf(c));
   const [hours, setHours] = useState<BusinessHours | null>(c?.business_hours ?? null);
   const [record, setRecord] = useState(c?.record_calls ?? false);
   const [callers, setCallers] = useState(() => draftOf(c, 'campaign'));
+  // The version these values came from: what a save tells the server it is changing.
+  const [version, setVersion] = useState(c?.version);
   const recordHint = useId();
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
     setV({ ...v, [k]: e.target.value });
   const sellers = useSellers(isStaff(me) && !c);
+  const load = (fresh: Campaign) => {
+    setV(valuesOf(fresh));
+    setHours(fresh.business_hours);
+    setRecord(fresh.record_calls);
+    setCallers(draftOf(fresh, 'campaign'));
+    setVersion(fresh.version);
+  };
 
   const form = useSubmit(async () => {
     const body: Record<string, unknown> = {
@@ -77,9 +99,24 @@ export function CampaignForm(props: {
     };
     if (!c && isStaff(me)) body.seller_id = Number(v.seller_id);
     return c
-      ? api.patch<Campaign>(`/api/campaigns/${c.id}`, body)
+      ? api.patch<Campaign>(`/api/campaigns/${c.id}`, body, version)
       : api.post<Campaign>('/api/campaigns', body);
-  }, props.onDone);
+  }, onSaved);
+  function onSaved(saved: Campaign) {
+    load(saved);
+    props.onDone(saved);
+  }
+  const reload = async () => {
+    if (!c) return;
+    try {
+      const fresh = await api.get<Campaign>(`/api/campaigns/${c.id}`);
+      load(fresh);
+      form.setError(null);
+      props.onReload?.(fresh);
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   const f = form.fields;
   const cap = (
     key: 'max_concurrency' | 'hourly_cap' | 'daily_cap' | 'monthly_cap',
@@ -103,7 +140,7 @@ export function CampaignForm(props: {
 
   return (
     <form className="stack" onSubmit={form.submit}>
-      <ErrorBanner error={form.error} />
+      <SaveError error={form.error} what="campaign" onReload={reload} />
       <div className="form-grid">
         <Field label="Name" error={f.name}>
           {(id, d) => (

@@ -111,7 +111,7 @@ export function CampaignLinks({ campaign, onChange }: { campaign: Campaign; onCh
                   className="danger"
                   onClick={() => {
                     if (confirm(`Remove ${l.client_name} from this campaign?`))
-                      void act(() => api.del(`/api/links/${l.id}`));
+                      void act(() => api.del(`/api/links/${l.id}`, l.version));
                   }}
                 >
                   Remove

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
-import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { SaveError } from '../../conflict';
+import { Field, numberOrNull, useSubmit } from '../../ui';
 import { CallerRulesFields, draftOf, rulesOf, type CallerRules } from './CallerRules';
 import { capHint, LINK_CAP_COUNTS } from './caps';
 import { checkMoney, MONEY_LIMITS } from '../../money';
@@ -35,6 +36,8 @@ export interface CampaignLink extends CallerRules {
   hour_count: number;
   day_count: number;
   month_count: number;
+  /** Sent back with a change (If-Match): a save over someone else's newer one is refused. */
+  version: number;
 }
 
 const CAPS = [
@@ -45,16 +48,9 @@ const CAPS = [
   ['monthly_cap', 'Monthly cap', 0],
 ] as const;
 
-/** Link a client to a campaign, or change a link: priority, weight, payout and every cap. */
-export function LinkForm(props: {
-  campaignId: number;
-  link?: CampaignLink;
-  linkedClientIds: number[];
-  onDone: () => void;
-  onCancel: () => void;
-}) {
-  const l = props.link;
-  const [v, setV] = useState({
+/** The form's values for a link as loaded (or a new one's defaults). */
+function valuesOf(l: CampaignLink | undefined) {
+  return {
     client_id: l ? String(l.client_id) : '',
     status: l?.status ?? 'active',
     forwarding_priority: String(l?.forwarding_priority ?? 1),
@@ -67,7 +63,21 @@ export function LinkForm(props: {
     payout: l?.payout ? String(Number(l.payout)) : '0',
     min_billable_duration: String(l?.min_billable_duration ?? 0),
     cap_counts: l?.cap_counts ?? 'conversions',
-  });
+  };
+}
+
+/** Link a client to a campaign, or change a link: priority, weight, payout and every cap. */
+export function LinkForm(props: {
+  campaignId: number;
+  link?: CampaignLink;
+  linkedClientIds: number[];
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const l = props.link;
+  const [v, setV] = useState(() => valuesOf(l));
+  // The version these values came from: what a save tells the server it is changing.
+  const [version, setVersion] = useState(l?.version);
   const [callers, setCallers] = useState(() => draftOf(l, 'link'));
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
     setV({ ...v, [k]: e.target.value });
@@ -90,14 +100,26 @@ export function LinkForm(props: {
       ...rulesOf(callers),
     };
     for (const [k] of CAPS) body[k] = numberOrNull(v[k]);
-    if (l) return api.patch(`/api/links/${l.id}`, body);
+    if (l) return api.patch(`/api/links/${l.id}`, body, version);
     return api.post(`/api/campaigns/${props.campaignId}/links`, { ...body, client_id: Number(v.client_id) });
   }, props.onDone);
+  const reload = async () => {
+    if (!l) return;
+    try {
+      const fresh = await api.get<CampaignLink>(`/api/links/${l.id}`);
+      setV(valuesOf(fresh));
+      setCallers(draftOf(fresh, 'link'));
+      setVersion(fresh.version);
+      form.setError(null);
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   const f = form.fields;
 
   return (
     <form className="stack" onSubmit={form.submit}>
-      <ErrorBanner error={form.error} />
+      <SaveError error={form.error} what="link" onReload={reload} />
       {!l && clients.data && choices.length === 0 && (
         <p className="muted">Every active client is already linked. Add clients first (admin or staff).</p>
       )}

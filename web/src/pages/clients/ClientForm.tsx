@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
-import { ErrorBanner, Field, numberOrNull, useSubmit } from '../../ui';
+import { SaveError } from '../../conflict';
+import { Field, numberOrNull, useSubmit } from '../../ui';
 import { TimeZoneSelect } from '../../timezones';
 import { SipFields } from './SipFields';
 import { BusinessHoursEditor, cleanHours, type BusinessHours } from '../common/BusinessHoursEditor';
@@ -24,6 +25,8 @@ export interface Client {
   timezone: string;
   business_hours: BusinessHours | null;
   notes: string | null;
+  /** Sent back with a change (If-Match): a save over someone else's newer one is refused. */
+  version: number;
   auto_pause_unanswered: number | null;
   auto_pause_minutes: number;
   paused_until: string | null;
@@ -114,22 +117,38 @@ export function ClientForm(props: {
   const editing = props.client;
   const qc = useQueryClient();
   const [f, setF] = useState<FormState>(() => initial(editing));
+  // The client these values came from (its version and whether a password is stored): what a
+  // save tells the server it is changing.
+  const [base, setBase] = useState(editing);
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((s) => ({ ...s, [k]: v }));
   const form = useSubmit(
     () =>
-      editing
-        ? api.patch<Client>(`/api/clients/${editing.id}`, toBody(f, editing))
+      base
+        ? api.patch<Client>(`/api/clients/${base.id}`, toBody(f, base), base.version)
         : api.post<Client>('/api/clients', toBody(f, null)),
     (c) => {
       void qc.invalidateQueries({ queryKey: ['/api/clients'] });
+      if (base) setBase(c);
       props.onDone(c);
     },
   );
+  const reload = async () => {
+    if (!base) return;
+    try {
+      const fresh = await api.get<Client>(`/api/clients/${base.id}`);
+      setF(initial(fresh));
+      setBase(fresh);
+      form.setError(null);
+      void qc.invalidateQueries({ queryKey: ['/api/clients'] });
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   const e = form.fields;
 
   return (
     <form className="stack" onSubmit={form.submit}>
-      <ErrorBanner error={form.error} />
+      <SaveError error={form.error} what="client" onReload={reload} />
       <div className="form-grid" style={{ alignItems: 'start' }}>
         <Field label="Name" error={e.name}>
           {(id, d) => (
@@ -232,7 +251,7 @@ export function ClientForm(props: {
         </Field>
       </div>
 
-      <SipFields f={f} set={set} errors={e} hasPassword={editing?.has_password ?? false} />
+      <SipFields f={f} set={set} errors={e} hasPassword={base?.has_password ?? false} />
 
       <Field label="Time zone" error={e.timezone} hint="Business hours count in this zone">
         {(id, d) => (

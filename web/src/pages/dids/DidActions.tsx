@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
+import { SaveError } from '../../conflict';
 import { ErrorBanner, Field, useSubmit } from '../../ui';
 import { sellerLabel, useSellers } from '../common/sellers';
 import type { Did } from './types';
@@ -77,16 +78,30 @@ export function AssignForm(props: { did: Did; onDone: (d: Did) => void; onCancel
 export function NotesForm(props: { did: Did; onDone: (d: Did) => void; onCancel: () => void }) {
   const invalidate = useInvalidateDids();
   const [notes, setNotes] = useState(props.did.notes ?? '');
+  // The version the notes came from: what a save tells the server it is changing.
+  const [version, setVersion] = useState(props.did.version);
   const form = useSubmit(
-    () => api.patch<Did>(`/api/dids/${props.did.id}`, { notes: notes.trim() || null }),
+    () => api.patch<Did>(`/api/dids/${props.did.id}`, { notes: notes.trim() || null }, version),
     (d) => {
+      setVersion(d.version);
       void invalidate();
       props.onDone(d);
     },
   );
+  const reload = async () => {
+    try {
+      const fresh = await api.get<Did>(`/api/dids/${props.did.id}`);
+      setNotes(fresh.notes ?? '');
+      setVersion(fresh.version);
+      form.setError(null);
+      void invalidate();
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   return (
     <form className="stack" onSubmit={form.submit}>
-      <ErrorBanner error={form.error} />
+      <SaveError error={form.error} what="DID" onReload={reload} />
       <Field label={`Notes for ${props.did.number}`} error={form.fields.notes} hint="Empty removes the notes">
         {(id, d) => (
           <textarea

@@ -12,6 +12,8 @@ export interface Did {
   notes: string | null;
   assigned_at: string | null;
   retired_at: string | null;
+  /** Sent back with a change (If-Match): a save over someone else's newer one is refused. */
+  version: number;
   created_at: string;
   updated_at: string;
 }

@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
-import { ErrorBanner, Field, useSubmit } from '../../ui';
+import { SaveError } from '../../conflict';
+import { Field, useSubmit } from '../../ui';
 
 /** An Asterisk server as GET /api/asterisk-servers returns it: the ARI password is never in it. */
 export interface AsteriskServer {
@@ -18,6 +19,8 @@ export interface AsteriskServer {
   asterisk_version: string | null;
   last_error: string | null;
   checked_at: string | null;
+  /** Sent back with a change (If-Match): a save over someone else's newer one is refused. */
+  version: number;
   created_at: string;
   updated_at: string;
 }
@@ -72,17 +75,32 @@ export function ServerForm(props: {
   const editing = props.server;
   const qc = useQueryClient();
   const [f, setF] = useState<FormState>(() => initial(editing));
+  // The server these values came from: its version is what a save tells the server it changes.
+  const [base, setBase] = useState(editing);
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((s) => ({ ...s, [k]: v }));
   const form = useSubmit(
     () =>
-      editing
-        ? api.patch<AsteriskServer>(`/api/asterisk-servers/${editing.id}`, toBody(f, editing))
+      base
+        ? api.patch<AsteriskServer>(`/api/asterisk-servers/${base.id}`, toBody(f, base), base.version)
         : api.post<AsteriskServer>('/api/asterisk-servers', toBody(f, null)),
     (s) => {
+      if (base) setBase(s);
       void qc.invalidateQueries({ queryKey: ['/api/asterisk-servers'] });
       props.onDone(s);
     },
   );
+  const reload = async () => {
+    if (!base) return;
+    try {
+      const fresh = await api.get<AsteriskServer>(`/api/asterisk-servers/${base.id}`);
+      setF(initial(fresh));
+      setBase(fresh);
+      form.setError(null);
+      void qc.invalidateQueries({ queryKey: ['/api/asterisk-servers'] });
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   const e = form.fields;
   const text = (
     key: Exclude<keyof FormState, 'enabled'>,
@@ -111,7 +129,7 @@ export function ServerForm(props: {
 
   return (
     <form className="stack" onSubmit={form.submit}>
-      <ErrorBanner error={form.error} />
+      <SaveError error={form.error} what="Asterisk server" onReload={reload} />
       <div className="form-grid" style={{ alignItems: 'start' }}>
         {text('name', 'Name', { max: 100 })}
         {text('pbx', 'PBX name', {

@@ -25,7 +25,7 @@ export function DeleteUserDialog(props: {
       action={() =>
         mode === 'disable'
           ? api.patch(`/api/users/${user.id}`, { status: 'disabled' })
-          : api.del(`/api/users/${user.id}`)
+          : api.del(`/api/users/${user.id}`, user.version)
       }
       onDone={() => props.onDone(mode === 'disable' ? `${user.email} disabled.` : `${user.email} deleted.`)}
     >

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
 import type { Role } from '../../auth';
+import { SaveError } from '../../conflict';
 import { ErrorBanner, Field, money, useSubmit } from '../../ui';
 import { checkMoney, MONEY_LIMITS } from '../../money';
 
@@ -14,6 +15,8 @@ export interface User {
   status: 'active' | 'disabled';
   balance: string;
   billing_rate_per_minute: string | null;
+  /** Sent back with a change (If-Match): a save over someone else's newer one is refused. */
+  version: number;
   created_at: string;
   updated_at: string;
 }
@@ -51,6 +54,17 @@ interface Draft {
   password: string;
 }
 
+function draftOf(user: User | null): Draft {
+  return {
+    name: user?.name ?? '',
+    email: user?.email ?? '',
+    role: user?.role ?? 'seller',
+    status: user?.status ?? 'active',
+    rate: user?.billing_rate_per_minute ?? '',
+    password: '',
+  };
+}
+
 /** Create (user = null) or edit a user's name, e-mail, role, status and billing rate. */
 export function UserForm(props: {
   user: User | null;
@@ -60,14 +74,9 @@ export function UserForm(props: {
 }) {
   const { user } = props;
   const invalidate = useInvalidateUsers();
-  const [f, setF] = useState<Draft>({
-    name: user?.name ?? '',
-    email: user?.email ?? '',
-    role: user?.role ?? 'seller',
-    status: user?.status ?? 'active',
-    rate: user?.billing_rate_per_minute ?? '',
-    password: '',
-  });
+  const [f, setF] = useState<Draft>(() => draftOf(user));
+  // The version these values came from: what a save tells the server it is changing.
+  const [version, setVersion] = useState(user?.version);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setF((s) => ({ ...s, [k]: v }));
   const form = useSubmit(
     async () => {
@@ -79,18 +88,31 @@ export function UserForm(props: {
         billing_rate_per_minute: f.rate.trim() === '' ? null : f.rate.trim(),
       };
       if (!user) return api.post<User>('/api/users', { ...body, password: f.password });
-      return api.patch<User>(`/api/users/${user.id}`, { ...body, status: f.status });
+      return api.patch<User>(`/api/users/${user.id}`, { ...body, status: f.status }, version);
     },
     (u) => {
+      setVersion(u.version);
       void invalidate();
       props.onDone(u);
     },
   );
+  const reload = async () => {
+    if (!user) return;
+    try {
+      const fresh = await api.get<User>(`/api/users/${user.id}`);
+      setF(draftOf(fresh));
+      setVersion(fresh.version);
+      form.setError(null);
+      void invalidate();
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   const e = form.fields;
   const roleHint = ROLES.find((r) => r.value === f.role)?.hint;
   return (
     <form className="stack" onSubmit={form.submit}>
-      <ErrorBanner error={form.error} />
+      <SaveError error={form.error} what="user" onReload={reload} />
       <div className="form-grid" style={{ alignItems: 'start' }}>
         <Field label="Name" error={e.name}>
           {(id, d) => (

@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
 import { WEBHOOK_EVENTS, WEBHOOK_EVENT_NAMES } from '../../../../src/webhooks/events';
 import { api } from '../../api';
-import { ErrorBanner, Field, useSubmit } from '../../ui';
+import { SaveError } from '../../conflict';
+import { Field, useSubmit } from '../../ui';
 import { sellerLabel, useSellers } from '../common/sellers';
 import type { Subscription, SubscriptionWithSecret } from './types';
 
@@ -22,13 +23,15 @@ export function SubscriptionForm(props: {
   const [events, setEvents] = useState<string[]>(editing?.events ?? ['call.ended']);
   const [active, setActive] = useState(editing?.active ?? true);
   const [seller, setSeller] = useState('');
+  // The version these values came from: what a save tells the server it is changing.
+  const [version, setVersion] = useState(editing?.version);
   const sellers = useSellers(props.isAdmin && !editing);
   const eventsId = useId();
   const form = useSubmit(
     async () => {
       const body = { url: url.trim(), description: description.trim() || null, events, active };
       if (editing) {
-        await api.patch<Subscription>(`/api/webhooks/${editing.id}`, body);
+        setVersion((await api.patch<Subscription>(`/api/webhooks/${editing.id}`, body, version)).version);
         return null;
       }
       return api.post<SubscriptionWithSecret>('/api/webhooks', {
@@ -38,10 +41,24 @@ export function SubscriptionForm(props: {
     },
     (created) => (created ? props.onCreated(created) : props.onSaved()),
   );
+  const reload = async () => {
+    if (!editing) return;
+    try {
+      const fresh = await api.get<Subscription>(`/api/webhooks/${editing.id}`);
+      setUrl(fresh.url);
+      setDescription(fresh.description ?? '');
+      setEvents(fresh.events);
+      setActive(fresh.active);
+      setVersion(fresh.version);
+      form.setError(null);
+    } catch (err) {
+      form.setError(err);
+    }
+  };
   const e = form.fields;
   return (
     <form className="stack" onSubmit={form.submit}>
-      <ErrorBanner error={form.error} />
+      <SaveError error={form.error} what="subscription" onReload={reload} />
       <Field label="URL" error={e.url} hint="http:// or https://; receives a signed POST per event">
         {(id, d) => (
           <input

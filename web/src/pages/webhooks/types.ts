@@ -7,6 +7,8 @@ export interface Subscription {
   description: string | null;
   active: boolean;
   created_by: number | null;
+  /** Sent back with a change (If-Match): a save over someone else's newer one is refused. */
+  version: number;
   created_at: string;
   updated_at: string;
 }
