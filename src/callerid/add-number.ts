@@ -11,8 +11,13 @@ export interface CallerIdInput {
   carrier?: string | undefined;
   hourly_limit?: number | null | undefined;
   daily_limit?: number | null | undefined;
+  /** Live calls it may serve at once (default 1). */
+  max_concurrent?: number | undefined;
   meta?: Record<string, unknown> | undefined;
 }
+
+/** The most live calls one caller ID may serve at once (the column's CHECK, migrations/0021). */
+export const MAX_CONCURRENT = 50;
 
 /** How deep a caller ID's `meta` may nest: deeper JSON overflowed the stack while being written (a 500). */
 export const META_MAX_DEPTH = 32;
@@ -51,6 +56,7 @@ export async function addCallerIdToPool(
     carrier: input.carrier?.trim() || null,
     hourlyLimit: input.hourly_limit ?? null,
     dailyLimit: input.daily_limit ?? null,
+    maxConcurrent: input.max_concurrent ?? 1,
     meta: input.meta ?? {},
   });
   if (!row) throw new AppError('conflict', `${n.e164} is already a caller ID`);

@@ -1,5 +1,7 @@
 import { many, one, type Queryable } from '../db/db.js';
 import { SqlParams, setClause } from '../shared/sql.js';
+import { leases } from './allocation.repo.js';
+import { cooldownNoticeCtes } from './cooldown.sql.js';
 
 export interface PoolRow {
   id: number;
@@ -18,6 +20,7 @@ export interface NumberChanges {
   carrier?: string | null | undefined;
   hourly_limit?: number | null | undefined;
   daily_limit?: number | null | undefined;
+  max_concurrent?: number | undefined;
   meta?: Record<string, unknown> | undefined;
   pool_id?: number | undefined;
 }
@@ -87,8 +90,15 @@ export function createCallerIdManageRepo(db: Queryable) {
       await db.query('DELETE FROM callerid_pools WHERE id = $1', [id]);
     },
 
-    async updateNumber(id: number, patch: NumberPatch): Promise<void> {
+    /**
+     * Writes a person's change. A new max_concurrent rewrites the number's reservations (`leases`:
+     * lowered below its live ones, it is full until enough of them end). Put in cooldown from
+     * another status, the number is announced like an automatic cooldown (webhook event,
+     * notifications: cooldown.sql.ts), in the same statement; returns whether it was.
+     */
+    async updateNumber(id: number, patch: NumberPatch): Promise<{ cooledDown: boolean }> {
       const p = new SqlParams();
+      const now = `${p.add(patch.updated_at)}::timestamptz`;
       const set = setClause(
         { ...patch },
         {
@@ -96,6 +106,7 @@ export function createCallerIdManageRepo(db: Queryable) {
           carrier: 'carrier',
           hourly_limit: 'hourly_limit',
           daily_limit: 'daily_limit',
+          max_concurrent: 'max_concurrent',
           meta: 'meta::jsonb',
           pool_id: 'pool_id',
           cooldown_until: 'cooldown_until',
@@ -103,7 +114,25 @@ export function createCallerIdManageRepo(db: Queryable) {
         },
         p,
       );
-      await db.query(`UPDATE callerid_numbers ${set} WHERE id = ${p.add(id)}`, p.values);
+      const max = patch.max_concurrent === undefined ? undefined : `${p.add(patch.max_concurrent)}::int`;
+      const places =
+        max === undefined ? '' : `, (lease_ids, lease_until, reserved_until) = ${leases({ now, max })}`;
+      const n = p.add(id);
+      const row = await one<{ cooled: boolean }>(
+        db,
+        `WITH was AS (SELECT status FROM callerid_numbers WHERE id = ${n} FOR UPDATE),
+         up AS (
+           UPDATE callerid_numbers n ${set}${places} WHERE n.id = ${n}
+           RETURNING n.id, n.number, n.pool_id, n.cooldown_until, n.status
+         ), cd AS (
+           SELECT up.id, up.number, up.pool_id, up.cooldown_until, 'manual'::text AS reason,
+                  NULL::int AS calls, NULL::int AS answered, NULL::numeric AS min_rate
+             FROM up, was WHERE up.status = 'cooldown' AND was.status <> 'cooldown'
+         ), ${cooldownNoticeCtes(now)}
+         SELECT EXISTS (SELECT 1 FROM cd) AS cooled`,
+        p.values,
+      );
+      return { cooledDown: row?.cooled === true };
     },
 
     async deleteNumber(id: number): Promise<void> {

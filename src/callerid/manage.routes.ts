@@ -14,6 +14,7 @@ import { actorOf } from '../http/auth.plugin.js';
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 import { CAMPAIGN_CODE_PATTERN } from './campaign-code.js';
+import { MAX_CONCURRENT } from './add-number.js';
 
 const Pool = Type.Object({
   id: Type.Integer(),
@@ -29,6 +30,12 @@ const Campaign = Nullable(
   Type.String({ pattern: CAMPAIGN_CODE_PATTERN, description: 'dialer campaign code; null = global' }),
 );
 const Limit = Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }));
+/** migrations/0021: the live calls one caller ID may serve at once. */
+export const MaxConcurrent = Type.Integer({
+  minimum: 1,
+  maximum: MAX_CONCURRENT,
+  description: `live calls the number may serve at once (reservations held together), 1 to ${MAX_CONCURRENT}; default 1`,
+});
 const tags = ['caller ID'];
 const owners = { access: ['admin', 'staff', 'seller'] as const };
 
@@ -110,6 +117,7 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
           carrier: Type.Optional(Type.String({ maxLength: 100 })),
           hourly_limit: Type.Optional(Limit),
           daily_limit: Type.Optional(Limit),
+          max_concurrent: Type.Optional(MaxConcurrent),
           meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         }),
         response: { 201: Type.Object({ id: Type.Integer(), caller_id: Type.String() }), ...errorResponses },
@@ -124,7 +132,8 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       config: owners,
       schema: {
         tags,
-        summary: 'Change a caller ID: status (active, cooldown, disabled), limits, carrier, meta, pool',
+        summary:
+          'Change a caller ID: status (active, cooldown, disabled), limits, concurrent calls, carrier, meta, pool',
         params: IdParams,
         body: Strict(
           {
@@ -132,6 +141,7 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
             carrier: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
             hourly_limit: Type.Optional(Limit),
             daily_limit: Type.Optional(Limit),
+            max_concurrent: Type.Optional(MaxConcurrent),
             meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
             pool_id: Type.Optional(Id),
           },

@@ -3,7 +3,12 @@ import { SqlParams, whereClause } from '../shared/sql.js';
 import type { PageRequest } from '../shared/types.js';
 
 export type NotificationKind =
-  'cap_reached' | 'low_balance' | 'did_request_approved' | 'did_request_rejected' | 'client_unreachable';
+  | 'cap_reached'
+  | 'low_balance'
+  | 'did_request_approved'
+  | 'did_request_rejected'
+  | 'client_unreachable'
+  | 'caller_id_cooldown';
 
 export interface NotificationRow {
   id: number;
