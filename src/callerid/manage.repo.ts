@@ -120,14 +120,19 @@ export function createCallerIdManageRepo(db: Queryable) {
       const n = p.add(id);
       const row = await one<{ cooled: boolean }>(
         db,
-        `WITH was AS (SELECT status FROM callerid_numbers WHERE id = ${n} FOR UPDATE),
-         up AS (
-           UPDATE callerid_numbers n ${set}${places} WHERE n.id = ${n}
-           RETURNING n.id, n.number, n.pool_id, n.cooldown_until, n.status
+        // The status before the change comes from a locked read joined to the UPDATE: a
+        // concurrent change is waited for and its result read, so two people putting the number in
+        // cooldown at once announce it once. (A separate CTE with FOR UPDATE would see no row: it is
+        // the one this statement updates.)
+        `WITH up AS (
+           UPDATE callerid_numbers n ${set}${places}
+             FROM (SELECT id, status FROM callerid_numbers WHERE id = ${n} FOR UPDATE) was
+            WHERE n.id = was.id
+           RETURNING n.id, n.number, n.pool_id, n.cooldown_until, n.status, was.status AS was
          ), cd AS (
            SELECT up.id, up.number, up.pool_id, up.cooldown_until, 'manual'::text AS reason,
                   NULL::int AS calls, NULL::int AS answered, NULL::numeric AS min_rate
-             FROM up, was WHERE up.status = 'cooldown' AND was.status <> 'cooldown'
+             FROM up WHERE up.status = 'cooldown' AND up.was <> 'cooldown'
          ), ${cooldownNoticeCtes(now)}
          SELECT EXISTS (SELECT 1 FROM cd) AS cooled`,
         p.values,
