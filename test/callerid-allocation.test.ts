@@ -213,3 +213,60 @@ for (const kind of backends()) {
     });
   });
 }
+
+describe('caller-ID batch statement cost on postgres', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDb('postgres');
+    // A pool the size of the benchmark's area codes (100,000 numbers over ~300 codes).
+    await t.db.query(`INSERT INTO callerid_pools (name) VALUES ('Global')`);
+    await t.db.query(
+      `INSERT INTO callerid_numbers (pool_id, number, area_code, region, timezone, hourly_limit, daily_limit)
+       SELECT (SELECT id FROM callerid_pools), '+1' || (200 + g % 300) || (2000000 + g / 300), (200 + g % 300)::text,
+              'NY', 'America/New_York', 100, 1000
+         FROM generate_series(0, 99999) g`,
+    );
+    await t.db.query('ANALYZE callerid_numbers');
+  });
+  after(() => t.drop());
+
+  test('a full batch is priced far below jit_above_cost (JIT compiled each batch for 150 ms)', async () => {
+    // The planner's estimate decides JIT; a set-returning function of unknown size (1,000 rows
+    // each) once multiplied it past the threshold.
+    let cost: number | undefined;
+    const explaining = {
+      query: async (sql: string, params?: readonly unknown[]) => {
+        const r = await t.db.query<{ 'QUERY PLAN': { Plan: { 'Total Cost': number } }[] }>(
+          `EXPLAIN (FORMAT JSON) ${sql}`,
+          params,
+        );
+        cost = r.rows[0]!['QUERY PLAN'][0]!.Plan['Total Cost'];
+        return { rows: [], rowCount: 0 };
+      },
+    } as unknown as Queryable;
+    const jobs = Array.from({ length: 64 }, (_, i) => ({
+      key: String(200 + (i % 3)),
+      destination: `+1212555${2000 + i}`,
+      agent: `ag${i % 9}`,
+      campaign: null,
+      counted: true,
+    }));
+    const { rows } = await t.db.query<{ id: number }>('SELECT id FROM callerid_pools');
+    await createAllocationRepo(explaining).take(
+      {
+        level: 'area_code',
+        pools: [Number(rows[0]!.id)],
+        now: NOW,
+        expires: new Date(NOW.getTime() + 300_000),
+        rateLimit: 10,
+        durable: false,
+      },
+      jobs,
+    );
+    const { rows: jit } = await t.db.query<{ c: string }>(`SELECT current_setting('jit_above_cost') AS c`);
+    assert.ok(
+      cost !== undefined && cost < Number(jit[0]!.c) / 4,
+      `estimated cost ${cost}, jit_above_cost ${jit[0]!.c}`,
+    );
+  });
+});
