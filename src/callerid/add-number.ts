@@ -16,8 +16,7 @@ export interface CallerIdInput {
   meta?: Record<string, unknown> | undefined;
 }
 
-/** The most live calls one caller ID may serve at once (the column's CHECK, migrations/0021). */
-export const MAX_CONCURRENT = 50;
+export { MAX_CONCURRENT } from './allocation.repo.js';
 
 /** How deep a caller ID's `meta` may nest: deeper JSON overflowed the stack while being written (a 500). */
 export const META_MAX_DEPTH = 32;

@@ -44,8 +44,8 @@ export const dayOf = (tz: string) => `date_trunc('day', $1::timestamptz, ${tz})`
 
 /**
  * Free to hand out now (numbers `n`): active, with a free place (not full: `leases`), under its
- * hourly and daily limits in its own time zone, in the step's pool (`own`: the campaign's in `pool`; `shared`: a
- * global one).
+ * hourly and daily limits in its own time zone, in the step's pool (`own`: the campaign's in
+ * `pool`; `shared`: a global one).
  */
 const usable = (pools: string, one: boolean) => `n.status = 'active'
   AND ${inScope(pools, one)}
@@ -126,8 +126,8 @@ const room = (k: string) => `least(
 const durability = (param: string) =>
   `durability AS (SELECT set_config('synchronous_commit', ${param}::text, true) AS synchronous_commit)`;
 
-/** The column's upper bound (migrations/0021): no number has more places. */
-const MAX_PLACES = 50;
+/** The most live calls one caller ID may serve at once: the column's CHECK, migrations/0021. */
+export const MAX_CONCURRENT = 50;
 
 const NEXT_ALLOCATION_ID = `nextval(pg_get_serial_sequence('callerid_allocations', 'id'))`;
 
@@ -214,7 +214,7 @@ job AS (
        FOR UPDATE OF n SKIP LOCKED) x
     -- Constant bounds, filtered: generate_series(1, x.room) is estimated at 1,000 rows per number,
     -- which priced the statement past jit_above_cost (150 ms of JIT compilation per batch).
-    JOIN generate_series(1, ${MAX_PLACES}) AS s(place) ON s.place <= least(x.room, g.k)
+    JOIN generate_series(1, ${MAX_CONCURRENT}) AS s(place) ON s.place <= least(x.room, g.k)
 ), slot AS (
   SELECT members[pos] AS i, id, ${NEXT_ALLOCATION_ID} AS rid FROM pick WHERE pos <= cardinality(members)
 ), per AS (
