@@ -96,7 +96,7 @@ async function readAll(stream: Readable): Promise<string> {
 async function numbers(db: Db) {
   const { rows } = await db.query(
     `SELECT n.number, p.campaign, n.carrier, n.area_code, n.region, n.timezone, n.status,
-            n.hourly_limit, n.daily_limit, n.meta, n.last_used_at
+            n.hourly_limit, n.daily_limit, n.max_concurrent, n.meta, n.last_used_at
        FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id ORDER BY n.number`,
   );
   return rows;
@@ -121,7 +121,14 @@ for (const kind of backends()) {
       assert.deepEqual(progress, [20]);
 
       const rows = await numbers(t.db);
-      const base = { carrier: null, hourly_limit: null, daily_limit: null, meta: {}, last_used_at: null };
+      const base = {
+        carrier: null,
+        hourly_limit: null,
+        daily_limit: null,
+        max_concurrent: 1,
+        meta: {},
+        last_used_at: null,
+      };
       const us = (n: string, area: string, region: string, timezone: string) => ({
         number: n,
         area_code: area,
@@ -188,7 +195,7 @@ for (const kind of backends()) {
       await refused('number,carrier\r\n+13125550130,x\r\n', 'CSV header: a caller_id column is required');
       await refused(
         'caller_id,dialy_limit\n+13125550130,5\n',
-        `CSV header: unknown column dialy_limit (known: caller_id, campaign, carrier, area_code, region, timezone, status, hourly_limit, daily_limit, last_used_at, meta)`,
+        `CSV header: unknown column dialy_limit (known: caller_id, campaign, carrier, area_code, region, timezone, status, hourly_limit, daily_limit, max_concurrent, last_used_at, meta)`,
       );
       await refused('caller_id,Caller_ID\n1,2\n', 'CSV header: column caller_id appears twice');
       await refused('', 'CSV header: the file is empty; a caller_id column is required');
@@ -210,19 +217,19 @@ for (const kind of backends()) {
 
     test('an export re-imports into a fresh database as the same rows', async () => {
       await t.db.query(
-        `UPDATE callerid_numbers SET last_used_at = '2026-11-20T10:11:12.345Z' WHERE number = '+12125550101'`,
+        `UPDATE callerid_numbers SET last_used_at = '2026-11-20T10:11:12.345Z', max_concurrent = 3 WHERE number = '+12125550101'`,
       );
       const source = createCallerIdImport({ db: t.db, defaultRegion: 'US' });
       const csv = await readAll(await source.exportCsv({}));
       const lines = csv.trimEnd().split('\n');
       assert.equal(
         lines[0],
-        'caller_id,campaign,carrier,area_code,region,timezone,status,hourly_limit,daily_limit,last_used_at,meta',
+        'caller_id,campaign,carrier,area_code,region,timezone,status,hourly_limit,daily_limit,max_concurrent,last_used_at,meta',
       );
       assert.equal(lines.length, 7);
       assert.ok(
         lines.includes(
-          '+12125550101,,"Acme, Inc.",212,NY,America/New_York,active,100,500,2026-11-20T10:11:12.345Z,"{""tier"":1}"',
+          '+12125550101,,"Acme, Inc.",212,NY,America/New_York,active,100,500,3,2026-11-20T10:11:12.345Z,"{""tier"":1}"',
         ),
       );
 
@@ -292,6 +299,36 @@ for (const kind of backends()) {
           WHERE p.campaign = 'brand-new'`,
       );
       assert.equal(rows[0]!.n, 2);
+    });
+
+    test('a max_concurrent column sets how many live calls each number may serve; a bad one is reported', async () => {
+      const importer = createCallerIdImport({ db: t.db, defaultRegion: 'US' });
+      const csv = [
+        'caller_id,max_concurrent',
+        '+13125550301,4',
+        '+13125550302,',
+        '+13125550303,0',
+        '+13125550304,51',
+        '+13125550305,two',
+      ].join('\n');
+      const report = await importer.importCsv(fromText(csv));
+      const bad = (row: number, v: string) => ({
+        row,
+        input: `+1312555030${row}`,
+        reason: `bad max_concurrent "${v}": must be a whole number from 1 to 50 or empty (1)`,
+      });
+      assert.deepEqual(report, {
+        total: 5,
+        inserted: 2,
+        rejected: [bad(3, '0'), bad(4, '51'), bad(5, 'two')],
+      });
+      const { rows } = await t.db.query<{ number: string; max_concurrent: number }>(
+        `SELECT number, max_concurrent FROM callerid_numbers WHERE number LIKE '+131255503%' ORDER BY number`,
+      );
+      assert.deepEqual(rows, [
+        { number: '+13125550301', max_concurrent: 4 },
+        { number: '+13125550302', max_concurrent: 1 },
+      ]);
     });
   });
 }

@@ -11,8 +11,12 @@ export interface CallerIdInput {
   carrier?: string | undefined;
   hourly_limit?: number | null | undefined;
   daily_limit?: number | null | undefined;
+  /** Live calls it may serve at once (default 1). */
+  max_concurrent?: number | undefined;
   meta?: Record<string, unknown> | undefined;
 }
+
+export { MAX_CONCURRENT } from './allocation.repo.js';
 
 /** How deep a caller ID's `meta` may nest: deeper JSON overflowed the stack while being written (a 500). */
 export const META_MAX_DEPTH = 32;
@@ -51,6 +55,7 @@ export async function addCallerIdToPool(
     carrier: input.carrier?.trim() || null,
     hourlyLimit: input.hourly_limit ?? null,
     dailyLimit: input.daily_limit ?? null,
+    maxConcurrent: input.max_concurrent ?? 1,
     meta: input.meta ?? {},
   });
   if (!row) throw new AppError('conflict', `${n.e164} is already a caller ID`);

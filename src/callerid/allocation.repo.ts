@@ -43,9 +43,9 @@ export const hourOf = (tz: string) => `date_trunc('hour', $1::timestamptz, ${tz}
 export const dayOf = (tz: string) => `date_trunc('day', $1::timestamptz, ${tz})`;
 
 /**
- * Free to hand out now (numbers `n`): active, not reserved, under its hourly and daily
- * limits in its own time zone, in the step's pool (`own`: the campaign's in `pool`; `shared`: a
- * global one).
+ * Free to hand out now (numbers `n`): active, with a free place (not full: `leases`), under its
+ * hourly and daily limits in its own time zone, in the step's pool (`own`: the campaign's in
+ * `pool`; `shared`: a global one).
  */
 const usable = (pools: string, one: boolean) => `n.status = 'active'
   AND ${inScope(pools, one)}
@@ -77,12 +77,44 @@ const onLevel = (level: MatchLevel, key: string) =>
 /** Least recently used first: the order the partial LRU indexes are walked in. */
 const LRU = 'n.last_used_at NULLS FIRST, n.id';
 
-/** The reservation (until $2, with id `rid`) and the hour's and day's use counters. */
+/**
+ * The number's reservations after a change, as the row-valued SET of
+ * `(lease_ids, lease_until, reserved_until)`: its live ones (ending after `now`) less `drop`,
+ * plus `add` (ids) ending at `until`, sorted by end; and when that fills its `max` places,
+ * `reserved_until` = the end that frees the first place (the (live - max + 1)th), else NULL. The
+ * same expression writes every change (take, release, report, a new max_concurrent), so
+ * `reserved_until` is always what the allocation's filter needs: migrations/0021.
+ */
+export const leases = (o: { now: string; add?: string; until?: string; drop?: string; max?: string }) => `(
+  SELECT coalesce(array_agg(l.i ORDER BY l.u, l.i), '{}'), coalesce(array_agg(l.u ORDER BY l.u, l.i), '{}'),
+         CASE WHEN count(*) >= ${o.max ?? 'n.max_concurrent'}
+              THEN (array_agg(l.u ORDER BY l.u, l.i))[count(*) - ${o.max ?? 'n.max_concurrent'} + 1] END
+    FROM (SELECT o.i, o.u FROM unnest(n.lease_ids, n.lease_until) AS o(i, u)
+           WHERE o.u > ${o.now}${o.drop ? ` AND o.i <> ${o.drop}` : ''}
+          ${o.add ? `UNION ALL SELECT a, ${o.until} FROM unnest(${o.add}) AS a` : ''}) l(i, u))`;
+
+/**
+ * The reservations `rids` (an array of allocation ids, until $2) and `k` more uses on the
+ * hour's and day's counters.
+ */
 const reserve = (
-  rid: string,
-) => `reserved_until = $2, reservation_id = ${rid}, last_used_at = $1, updated_at = $1,
-  hour_count = CASE WHEN n.hour_start = ${hourOf('n.timezone')} THEN n.hour_count ELSE 0 END + 1, hour_start = ${hourOf('n.timezone')},
-  day_count = CASE WHEN n.day_start = ${dayOf('n.timezone')} THEN n.day_count ELSE 0 END + 1, day_start = ${dayOf('n.timezone')}`;
+  rids: string,
+  k: string,
+) => `(lease_ids, lease_until, reserved_until) = ${leases({ now: '$1::timestamptz', add: rids, until: '$2::timestamptz' })},
+  last_used_at = $1, updated_at = $1,
+  hour_count = CASE WHEN n.hour_start = ${hourOf('n.timezone')} THEN n.hour_count ELSE 0 END + ${k}, hour_start = ${hourOf('n.timezone')},
+  day_count = CASE WHEN n.day_start = ${dayOf('n.timezone')} THEN n.day_count ELSE 0 END + ${k}, day_start = ${dayOf('n.timezone')}`;
+
+/**
+ * How many more reservations the number `n` may take now: its free places, and no more than its
+ * hourly and daily limits leave (`k` when it has neither).
+ */
+const room = (k: string) => `least(
+  n.max_concurrent - (SELECT count(*) FROM unnest(n.lease_until) AS u WHERE u > $1)::int,
+  CASE WHEN n.hourly_limit IS NULL THEN ${k}
+       ELSE n.hourly_limit - CASE WHEN n.hour_start = ${hourOf('n.timezone')} THEN n.hour_count ELSE 0 END END,
+  CASE WHEN n.daily_limit IS NULL THEN ${k}
+       ELSE n.daily_limit - CASE WHEN n.day_start = ${dayOf('n.timezone')} THEN n.day_count ELSE 0 END END)`;
 
 /**
  * The statement's own transaction commits without waiting for the disk unless `param` is 'on':
@@ -93,6 +125,9 @@ const reserve = (
  */
 const durability = (param: string) =>
   `durability AS (SELECT set_config('synchronous_commit', ${param}::text, true) AS synchronous_commit)`;
+
+/** The most live calls one caller ID may serve at once: the column's CHECK, migrations/0021. */
+export const MAX_CONCURRENT = 50;
 
 const NEXT_ALLOCATION_ID = `nextval(pg_get_serial_sequence('callerid_allocations', 'id'))`;
 
@@ -122,7 +157,7 @@ pick AS (
    ORDER BY ${LRU} LIMIT 1
    FOR UPDATE OF n SKIP LOCKED
 ), up AS (
-  UPDATE callerid_numbers n SET ${reserve('rid.id')}
+  UPDATE callerid_numbers n SET ${reserve('ARRAY[rid.id]', '1')}
     FROM pick, rid WHERE n.id = pick.id
   RETURNING n.id, n.number, rid.id AS reservation_id
 ), ins AS (
@@ -136,8 +171,12 @@ SELECT (SELECT count FROM rate) AS rate, up.* FROM durability LEFT JOIN up ON tr
  * Many requests of one level and campaign in one statement, with the same guarantees as
  * `takeOneSql`. Agents' rows are counted in a fixed order (no deadlock between batches); a job
  * over its agent's limit takes nothing. Jobs are grouped by key (disjoint sets of numbers at
- * every level, since a batch takes from one set of pools); each group takes its k least recently
- * used usable numbers, handed out in job order. Params: $1 now, $2 expires, $3 the pools' ids,
+ * every level, since a batch takes from one set of pools); each group locks its k least recently
+ * used usable numbers and hands out their free places in job order: one place of each number
+ * first, in LRU order; then, when jobs remain, the further places of those that have them
+ * (max_concurrent > 1) in id order: all were just used at the same instant, and that is the order
+ * requests one after another at that instant would take them in. A number taken several times is
+ * written once, with all its new reservations. Params: $1 now, $2 expires, $3 the pools' ids,
  * $4 level, $5 rate limit, $6 the jobs as JSON (a record set, so the
  * generic plan is the cheap one; each names its own campaign), $7 synchronous_commit.
  */
@@ -165,24 +204,34 @@ job AS (
   SELECT key, count(*)::int AS k, array_agg(i ORDER BY i) AS members FROM rated
    WHERE rate IS NULL OR rate <= $5::int GROUP BY key
 ), pick AS (
-  SELECT g.members[row_number() OVER (PARTITION BY g.key ORDER BY x.last_used_at NULLS FIRST, x.id)] AS i,
-         x.id, ${NEXT_ALLOCATION_ID} AS rid
+  SELECT g.members, x.id,
+         row_number() OVER (PARTITION BY g.key ORDER BY s.place > 1,
+                            CASE WHEN s.place = 1 THEN x.last_used_at END NULLS FIRST, x.id, s.place) AS pos
     FROM grp g CROSS JOIN LATERAL (
-      SELECT n.id, n.last_used_at FROM callerid_numbers n
+      SELECT n.id, n.last_used_at, ${room('g.k')} AS room FROM callerid_numbers n
        WHERE ${onLevel(level, 'g.key')} AND ${usable('$3::bigint[]', one)}
        ORDER BY ${LRU} LIMIT g.k
        FOR UPDATE OF n SKIP LOCKED) x
+    -- Constant bounds, filtered: generate_series(1, x.room) is estimated at 1,000 rows per number,
+    -- which priced the statement past jit_above_cost (150 ms of JIT compilation per batch).
+    JOIN generate_series(1, ${MAX_CONCURRENT}) AS s(place) ON s.place <= least(x.room, g.k)
+), slot AS (
+  SELECT members[pos] AS i, id, ${NEXT_ALLOCATION_ID} AS rid FROM pick WHERE pos <= cardinality(members)
+), per AS (
+  SELECT id, array_agg(rid ORDER BY rid) AS rids, count(*)::int AS k FROM slot GROUP BY id
 ), up AS (
-  UPDATE callerid_numbers n SET ${reserve('pick.rid')}
-    FROM pick WHERE n.id = pick.id
-  RETURNING pick.i, n.id, n.number, pick.rid AS reservation_id
+  UPDATE callerid_numbers n SET ${reserve('per.rids', 'per.k')}
+    FROM per WHERE n.id = per.id
+  RETURNING n.id, n.number
+), got AS (
+  SELECT slot.i, up.id, up.number, slot.rid AS reservation_id FROM slot JOIN up USING (id)
 ), ins AS (
   INSERT INTO callerid_allocations (id, number_id, campaign, agent, destination, match, allocated_at, expires_at)
   OVERRIDING SYSTEM VALUE
-  SELECT up.reservation_id, up.id, job.campaign, job.agent, job.destination, $4, $1, $2 FROM up JOIN job USING (i)
+  SELECT got.reservation_id, got.id, job.campaign, job.agent, job.destination, $4, $1, $2 FROM got JOIN job USING (i)
 )
-SELECT rated.i, rated.rate, up.id, up.number, up.reservation_id
-  FROM durability, rated LEFT JOIN up USING (i)`;
+SELECT rated.i, rated.rate, got.id, got.number, got.reservation_id
+  FROM durability, rated LEFT JOIN got USING (i)`;
 
 const LEVELS: MatchLevel[] = ['area_code', 'region', 'campaign_pool', 'global'];
 const statements = (sql: (level: MatchLevel, one: boolean) => string) =>

@@ -1,7 +1,6 @@
 import { one, type Queryable } from '../db/db.js';
-import { isoTime } from '../routing/statements.js';
-import { outboxCtes } from '../webhooks/outbox.sql.js';
-import { dayOf, hourOf } from './allocation.repo.js';
+import { dayOf, hourOf, leases } from './allocation.repo.js';
+import { cooldownNoticeCtes } from './cooldown.sql.js';
 
 export function createCallerIdRepo(db: Queryable) {
   return {
@@ -49,8 +48,9 @@ export function createCallerIdRepo(db: Queryable) {
            UPDATE callerid_allocations SET answered = $2, billsec = $3, reported_at = $4, released_at = coalesce(released_at, $4)
             WHERE id = $1 AND reported_at IS NULL RETURNING number_id
          ), n AS (
-           UPDATE callerid_numbers n SET reserved_until = NULL, updated_at = $4 FROM a
-            WHERE n.id = a.number_id AND n.reservation_id = $1 AND n.reserved_until > $4 RETURNING n.id
+           UPDATE callerid_numbers n SET (lease_ids, lease_until, reserved_until) = ${leases({ now: '$4::timestamptz', drop: '$1::bigint' })},
+                  updated_at = $4
+             FROM a WHERE n.id = a.number_id AND $1::bigint = ANY (n.lease_ids) RETURNING n.id
          )
          SELECT a.number_id FROM a`,
         [reservationId, outcome.answered, outcome.billsec, now],
@@ -60,7 +60,8 @@ export function createCallerIdRepo(db: Queryable) {
     /**
      * Puts a number in cooldown until `until` when its last `window` reported calls were
      * answered less often than `minRate`; false when the window is not full or the rate is fine.
-     * The `caller_id.cooled_down` webhook event is written by the same statement.
+     * The `caller_id.cooled_down` webhook event and the notifications to the pool's seller and the
+     * admins are written by the same statement (cooldown.sql.ts).
      */
     async coolDownIfPoor(
       numberId: number,
@@ -78,29 +79,27 @@ export function createCallerIdRepo(db: Queryable) {
          cd AS (
            UPDATE callerid_numbers SET status = 'cooldown', cooldown_until = $4
              FROM rate WHERE id = $1 AND status = 'active' AND rate.n >= $2 AND rate.answered::numeric / rate.n < $3::numeric
-           RETURNING id, number, pool_id, cooldown_until, rate.answered::numeric / rate.n AS answer_rate
-         ), ${outboxCtes(
-           'wh',
-           `SELECT 'caller_id.cooled_down' AS type, p.seller_id,
-                   jsonb_build_object('number_id', cd.id, 'number', cd.number, 'pool_id', cd.pool_id, 'campaign', p.campaign,
-                                      'seller_id', p.seller_id, 'answer_rate', round(cd.answer_rate, 4)::text,
-                                      'cooldown_until', ${isoTime('cd.cooldown_until')}) AS data
-              FROM cd JOIN callerid_pools p ON p.id = cd.pool_id`,
-           '$5::timestamptz',
-         )}
+           RETURNING id, number, pool_id, cooldown_until, 'answer_rate'::text AS reason,
+                     rate.n::int AS calls, rate.answered::int AS answered, $3::numeric AS min_rate
+         ), ${cooldownNoticeCtes('$5::timestamptz')}
          SELECT id FROM cd`,
         [numberId, window, minRate, until, now],
       );
       return row !== undefined;
     },
 
-    /** Ends a reservation early; false when it is unknown or already over. */
+    /**
+     * Ends a reservation early (the number's other reservations stay); false when it is unknown or
+     * already over.
+     */
     async release(reservationId: number, now: Date): Promise<boolean> {
       const row = await one<{ id: number }>(
         db,
         `WITH a AS (UPDATE callerid_allocations SET released_at = $2 WHERE id = $1 AND released_at IS NULL RETURNING number_id)
-         UPDATE callerid_numbers n SET reserved_until = NULL, updated_at = $2 FROM a
-          WHERE n.id = a.number_id AND n.reservation_id = $1 AND n.reserved_until > $2
+         UPDATE callerid_numbers n SET (lease_ids, lease_until, reserved_until) = ${leases({ now: '$2::timestamptz', drop: '$1::bigint' })},
+                updated_at = $2
+           FROM a WHERE n.id = a.number_id
+            AND EXISTS (SELECT 1 FROM unnest(n.lease_ids, n.lease_until) AS o(i, u) WHERE o.i = $1 AND o.u > $2)
          RETURNING n.id`,
         [reservationId, now],
       );
@@ -148,12 +147,13 @@ export function createCallerIdRepo(db: Queryable) {
       carrier: string | null;
       hourlyLimit: number | null;
       dailyLimit: number | null;
+      maxConcurrent: number;
       meta: Record<string, unknown>;
     }): Promise<{ id: number; number: string } | undefined> {
       return one(
         db,
-        `INSERT INTO callerid_numbers (pool_id, number, area_code, region, timezone, carrier, hourly_limit, daily_limit, meta)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+        `INSERT INTO callerid_numbers (pool_id, number, area_code, region, timezone, carrier, hourly_limit, daily_limit, meta, max_concurrent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
          ON CONFLICT (number) DO NOTHING RETURNING id, number`,
         [
           n.poolId,
@@ -165,6 +165,7 @@ export function createCallerIdRepo(db: Queryable) {
           n.hourlyLimit,
           n.dailyLimit,
           JSON.stringify(n.meta),
+          n.maxConcurrent,
         ],
       );
     },

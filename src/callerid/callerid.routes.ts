@@ -12,6 +12,7 @@ import {
 import type { App } from '../http/types.js';
 import type { Services } from '../services.js';
 import { CAMPAIGN_CODE_PATTERN } from './campaign-code.js';
+import { MaxConcurrent } from './manage.routes.js';
 
 const Allocation = Type.Object({
   caller_id: Type.String({
@@ -73,6 +74,7 @@ export function callerIdRoutes(app: App, { callerId }: Services): void {
           area_code: Type.Optional(Type.String({ pattern: '^[2-9][0-9]{2}$' })),
           daily_limit: limit,
           hourly_limit: limit,
+          max_concurrent: Type.Optional(MaxConcurrent),
           meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
           campaign: Type.Optional(Type.String({ pattern: CAMPAIGN_CODE_PATTERN })),
         }),

@@ -32,6 +32,7 @@ export interface NewCallerId {
   area_code?: string | undefined;
   daily_limit?: number | null | undefined;
   hourly_limit?: number | null | undefined;
+  max_concurrent?: number | undefined;
   meta?: Record<string, unknown> | undefined;
   campaign?: string | undefined;
 }

@@ -12,6 +12,7 @@ export interface NumberRow {
   status: string;
   hourlyLimit: number | null;
   dailyLimit: number | null;
+  maxConcurrent: number;
   meta: string;
   lastUsedAt: string | null;
 }
@@ -27,16 +28,17 @@ export interface ExportedNumber {
   status: string;
   hourly_limit: number | null;
   daily_limit: number | null;
+  max_concurrent: number;
   last_used_at: Date | null;
   meta: Record<string, unknown>;
 }
 
 const INSERT = `INSERT INTO callerid_numbers
-    (pool_id, number, area_code, region, timezone, carrier, status, hourly_limit, daily_limit, meta, last_used_at)
-  SELECT pool_id, number, area_code, region, timezone, carrier, status, hourly_limit, daily_limit, meta::jsonb, last_used_at
+    (pool_id, number, area_code, region, timezone, carrier, status, hourly_limit, daily_limit, meta, last_used_at, max_concurrent)
+  SELECT pool_id, number, area_code, region, timezone, carrier, status, hourly_limit, daily_limit, meta::jsonb, last_used_at, max_concurrent
     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::integer[], $9::integer[], $10::text[], $11::timestamptz[])
-      AS t (pool_id, number, area_code, region, timezone, carrier, status, hourly_limit, daily_limit, meta, last_used_at)
+                $8::integer[], $9::integer[], $10::text[], $11::timestamptz[], $12::integer[])
+      AS t (pool_id, number, area_code, region, timezone, carrier, status, hourly_limit, daily_limit, meta, last_used_at, max_concurrent)
   ON CONFLICT (number) DO NOTHING
   RETURNING number`;
 
@@ -68,6 +70,7 @@ export function createCallerIdImportRepo(db: Queryable) {
         col('dailyLimit'),
         col('meta'),
         col('lastUsedAt'),
+        col('maxConcurrent'),
       ]);
       return new Set(inserted.map((r) => r.number));
     },
@@ -84,7 +87,7 @@ export function createCallerIdImportRepo(db: Queryable) {
       return many<ExportedNumber>(
         db,
         `SELECT n.id, n.number AS caller_id, p.campaign, n.carrier, n.area_code, n.region, n.timezone, n.status,
-                n.hourly_limit, n.daily_limit, n.last_used_at, n.meta
+                n.hourly_limit, n.daily_limit, n.max_concurrent, n.last_used_at, n.meta
            FROM callerid_numbers n JOIN callerid_pools p ON p.id = n.pool_id
           ${whereClause(where)} ORDER BY n.id LIMIT ${p.add(limit)}`,
         p.values,

@@ -2,13 +2,14 @@
 import type { CsvError } from 'csv-parse';
 import { AppError } from '../shared/errors.js';
 import { normalisePhone, type NormalisedNumber } from '../shared/phone.js';
+import { MAX_CONCURRENT } from './add-number.js';
 import { callerIdFacts } from './facts.js';
 import type { NumberRow } from './import.repo.js';
 import { CAMPAIGN_CODE_PATTERN } from './campaign-code.js';
 
 /** Header of the export; every column re-imports (region and timezone are derived again). */
 export const EXPORT_COLUMNS =
-  'caller_id,campaign,carrier,area_code,region,timezone,status,hourly_limit,daily_limit,last_used_at,meta'.split(
+  'caller_id,campaign,carrier,area_code,region,timezone,status,hourly_limit,daily_limit,max_concurrent,last_used_at,meta'.split(
     ',',
   );
 
@@ -62,6 +63,17 @@ function limitOf(field: string, value: string, errors: string[]): number | null 
   if (n >= 1 && n <= LIMIT_MAX) return n;
   errors.push(`bad ${field} "${value}": must be a whole number from 1 to ${LIMIT_MAX} or empty`);
   return null;
+}
+
+/** max_concurrent: empty is the default, 1. */
+function concurrencyOf(value: string, errors: string[]): number {
+  if (value === '') return 1;
+  const n = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (n >= 1 && n <= MAX_CONCURRENT) return n;
+  errors.push(
+    `bad max_concurrent "${value}": must be a whole number from 1 to ${MAX_CONCURRENT} or empty (1)`,
+  );
+  return 1;
 }
 
 function metaOf(value: string, errors: string[]): string {
@@ -119,6 +131,7 @@ export function validate(
   if (carrier.length > CARRIER_MAX) errors.push(`bad carrier: longer than ${CARRIER_MAX} characters`);
   const hourlyLimit = limitOf('hourly_limit', field('hourly_limit'), errors);
   const dailyLimit = limitOf('daily_limit', field('daily_limit'), errors);
+  const maxConcurrent = concurrencyOf(field('max_concurrent'), errors);
   const status = field('status').toLowerCase() || 'active';
   if (!STATUSES.includes(status))
     errors.push(`bad status "${field('status')}": must be active, cooldown or disabled`);
@@ -142,6 +155,7 @@ export function validate(
       status,
       hourlyLimit,
       dailyLimit,
+      maxConcurrent,
       meta,
       lastUsedAt: lastUsedAt === null ? null : new Date(lastUsedAt).toISOString(),
     },

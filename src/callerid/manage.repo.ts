@@ -1,5 +1,7 @@
 import { many, one, type Queryable } from '../db/db.js';
 import { SqlParams, setClause, versionIs } from '../shared/sql.js';
+import { leases } from './allocation.repo.js';
+import { cooldownNoticeCtes } from './cooldown.sql.js';
 
 export interface PoolRow {
   id: number;
@@ -20,6 +22,7 @@ export interface NumberChanges {
   carrier?: string | null | undefined;
   hourly_limit?: number | null | undefined;
   daily_limit?: number | null | undefined;
+  max_concurrent?: number | undefined;
   meta?: Record<string, unknown> | undefined;
   pool_id?: number | undefined;
 }
@@ -113,11 +116,16 @@ export function createCallerIdManageRepo(db: Queryable) {
 
     /**
      * A person's change: applied with the version bumped, only if the number is still at
-     * `expected` (any version when undefined). Allocations, reports and automatic cooldowns leave
-     * the version alone. The new version, or undefined when no row matched.
+     * `expected` (any version when undefined); allocations, reports and automatic cooldowns leave
+     * the version alone. A new max_concurrent rewrites the number's reservations (`leases`:
+     * lowered below its live ones, it is full until enough of them end). Put in cooldown from
+     * another status, the number is announced like an automatic cooldown (webhook event,
+     * notifications: cooldown.sql.ts), in the same statement. The new version, or undefined when
+     * no row matched.
      */
     async updateNumber(id: number, patch: NumberPatch, expected?: number): Promise<number | undefined> {
       const p = new SqlParams();
+      const now = `${p.add(patch.updated_at)}::timestamptz`;
       const set = setClause(
         { ...patch },
         {
@@ -125,6 +133,7 @@ export function createCallerIdManageRepo(db: Queryable) {
           carrier: 'carrier',
           hourly_limit: 'hourly_limit',
           daily_limit: 'daily_limit',
+          max_concurrent: 'max_concurrent',
           meta: 'meta::jsonb',
           pool_id: 'pool_id',
           cooldown_until: 'cooldown_until',
@@ -132,10 +141,27 @@ export function createCallerIdManageRepo(db: Queryable) {
         },
         p,
       );
+      const max = patch.max_concurrent === undefined ? undefined : `${p.add(patch.max_concurrent)}::int`;
+      const places =
+        max === undefined ? '' : `, (lease_ids, lease_until, reserved_until) = ${leases({ now, max })}`;
+      const n = p.add(id);
       const row = await one<{ version: number }>(
         db,
-        `UPDATE callerid_numbers ${set}, version = version + 1
-          WHERE id = ${p.add(id)} AND ${versionIs(expected, p)} RETURNING version`,
+        // The status before the change comes from a locked read joined to the UPDATE: a
+        // concurrent change is waited for and its result read, so two people putting the number in
+        // cooldown at once announce it once. (A separate CTE with FOR UPDATE would see no row: it is
+        // the one this statement updates.)
+        `WITH up AS (
+           UPDATE callerid_numbers n ${set}${places}, version = n.version + 1
+             FROM (SELECT id, status FROM callerid_numbers WHERE id = ${n} FOR UPDATE) was
+            WHERE n.id = was.id AND ${versionIs(expected, p, 'n.version')}
+           RETURNING n.id, n.number, n.pool_id, n.cooldown_until, n.status, was.status AS was, n.version
+         ), cd AS (
+           SELECT up.id, up.number, up.pool_id, up.cooldown_until, 'manual'::text AS reason,
+                  NULL::int AS calls, NULL::int AS answered, NULL::numeric AS min_rate
+             FROM up WHERE up.status = 'cooldown' AND up.was <> 'cooldown'
+         ), ${cooldownNoticeCtes(now)}
+         SELECT up.version FROM up WHERE (SELECT count(*) FROM cd) >= 0`,
         p.values,
       );
       return row?.version;

@@ -15,6 +15,7 @@ import type { App } from '../http/types.js';
 import { expectedVersion, IfMatchHeaders, versionedResponses, Version, withEtag } from '../http/versions.js';
 import type { Services } from '../services.js';
 import { CAMPAIGN_CODE_PATTERN } from './campaign-code.js';
+import { MAX_CONCURRENT } from './add-number.js';
 
 const Pool = Type.Object({
   id: Type.Integer(),
@@ -31,6 +32,12 @@ const Campaign = Nullable(
   Type.String({ pattern: CAMPAIGN_CODE_PATTERN, description: 'dialer campaign code; null = global' }),
 );
 const Limit = Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }));
+/** migrations/0021: the live calls one caller ID may serve at once. */
+export const MaxConcurrent = Type.Integer({
+  minimum: 1,
+  maximum: MAX_CONCURRENT,
+  description: `live calls the number may serve at once (reservations held together), 1 to ${MAX_CONCURRENT}; default 1`,
+});
 const tags = ['caller ID'];
 const owners = { access: ['admin', 'staff', 'seller'] as const };
 
@@ -131,6 +138,7 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
           carrier: Type.Optional(Type.String({ maxLength: 100 })),
           hourly_limit: Type.Optional(Limit),
           daily_limit: Type.Optional(Limit),
+          max_concurrent: Type.Optional(MaxConcurrent),
           meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         }),
         response: { 201: Type.Object({ id: Type.Integer(), caller_id: Type.String() }), ...errorResponses },
@@ -146,7 +154,7 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
       schema: {
         tags,
         summary:
-          "Change a caller ID: status (active, cooldown, disabled), limits, carrier, meta, pool (with If-Match, its `version` in GET /api/callerid/numbers: only if nobody changed it since; the answer's ETag is the new version)",
+          "Change a caller ID: status (active, cooldown, disabled), limits, concurrent calls, carrier, meta, pool (with If-Match, its `version` in GET /api/callerid/numbers: only if nobody changed it since; the answer's ETag is the new version)",
         params: IdParams,
         headers: IfMatchHeaders,
         body: Strict(
@@ -155,6 +163,7 @@ export function callerIdManageRoutes(app: App, { callerIdAdmin }: Services): voi
             carrier: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
             hourly_limit: Type.Optional(Limit),
             daily_limit: Type.Optional(Limit),
+            max_concurrent: Type.Optional(MaxConcurrent),
             meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
             pool_id: Type.Optional(Id),
           },

@@ -19,6 +19,7 @@ export interface NewNumber {
   carrier?: string | undefined;
   hourly_limit?: number | null | undefined;
   daily_limit?: number | null | undefined;
+  max_concurrent?: number | undefined;
   meta?: Record<string, unknown> | undefined;
 }
 

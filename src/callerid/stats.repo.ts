@@ -11,7 +11,11 @@ export interface NumberHealth {
   carrier: string | null;
   status: string;
   cooldown_until: Date | null;
+  /** Full: as many live reservations as it has places (`max_concurrent`). */
   reserved: boolean;
+  max_concurrent: number;
+  /** Its live reservations (calls it may be serving now). */
+  reservations: number;
   uses_this_hour: number;
   uses_today: number;
   hourly_limit: number | null;
@@ -66,7 +70,8 @@ export function createCallerIdStatsRepo(db: Queryable) {
       return many<NumberHealth & { total: number }>(
         db,
         `SELECT n.id, n.number AS caller_id, p.campaign, n.area_code, n.region, n.carrier, n.status, n.cooldown_until,
-              coalesce(n.reserved_until > ${at}::timestamptz, false) AS reserved,
+              coalesce(n.reserved_until > ${at}::timestamptz, false) AS reserved, n.max_concurrent,
+              (SELECT count(*) FROM unnest(n.lease_until) AS u WHERE u > ${at}::timestamptz)::int AS reservations,
               CASE WHEN n.hour_start = date_trunc('hour', ${at}::timestamptz, n.timezone) THEN n.hour_count ELSE 0 END AS uses_this_hour,
               CASE WHEN n.day_start = date_trunc('day', ${at}::timestamptz, n.timezone) THEN n.day_count ELSE 0 END AS uses_today,
               n.hourly_limit, n.daily_limit, n.last_used_at, n.version,

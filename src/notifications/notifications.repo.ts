@@ -10,7 +10,9 @@ export type NotificationKind =
   | 'client_unreachable'
   /** A buyer paused after unanswered calls, and its pause over (src/clients/auto-pause.repo.ts). */
   | 'client_paused'
-  | 'client_resumed';
+  | 'client_resumed'
+  /** Caller IDs that went into cooldown (src/callerid/cooldown.sql.ts). */
+  | 'caller_id_cooldown';
 
 export interface NotificationRow {
   id: number;

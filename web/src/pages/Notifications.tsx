@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api } from '../api';
 import {
   Badge,
@@ -37,6 +37,25 @@ interface NotificationPage {
 }
 
 const PAGE_SIZE = 25;
+
+/**
+ * Where a notification leads, from what its `data` points at: caller IDs that went into cooldown
+ * open the caller-ID numbers in cooldown (in their pool when they share one: `campaign` empty is
+ * the global pool), a campaign its page.
+ */
+export function notificationLink(
+  n: Pick<Notification, 'kind' | 'data'>,
+): { to: string; label: string } | undefined {
+  const d = n.data;
+  if (n.kind === 'caller_id_cooldown' || typeof d.number_id === 'number') {
+    const q = new URLSearchParams({ status: 'cooldown' });
+    if (d.same_pool !== false && (typeof d.campaign === 'string' || d.campaign === null))
+      q.set('campaign', (d.campaign as string | null) ?? '');
+    return { to: `/caller-ids?${q.toString()}`, label: 'Open caller IDs in cooldown' };
+  }
+  if (typeof d.campaign_id === 'number') return { to: `/campaigns/${d.campaign_id}`, label: 'Open campaign' };
+  return undefined;
+}
 
 export function NotificationsPage() {
   const qc = useQueryClient();
@@ -135,6 +154,7 @@ export function NotificationsPage() {
 function NotificationItem({ n, onRead }: { n: Notification; onRead: () => unknown }) {
   const read = useSubmit(() => api.post<Notification>(`/api/notifications/${n.id}/read`), onRead);
   const unread = n.read_at === null;
+  const link = notificationLink(n);
   return (
     <li
       style={{
@@ -153,6 +173,13 @@ function NotificationItem({ n, onRead }: { n: Notification; onRead: () => unknow
         </span>
       </div>
       {n.body && <p style={{ margin: '0.35rem 0 0' }}>{n.body}</p>}
+      {link && (
+        <p style={{ margin: '0.35rem 0 0' }}>
+          <Link to={link.to} onClick={() => unread && void read.submit()}>
+            {link.label}
+          </Link>
+        </p>
+      )}
       <ErrorBanner error={read.error} />
       {unread ? (
         <div className="form-actions" style={{ justifyContent: 'flex-start' }}>

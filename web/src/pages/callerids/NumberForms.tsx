@@ -35,6 +35,36 @@ function LimitField(props: {
   );
 }
 
+/** Live calls the number may serve at once: 1–50 (the API's max_concurrent). */
+function ConcurrencyField(props: {
+  value: string;
+  error: string | undefined;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <Field
+      label="Concurrent calls"
+      error={props.error}
+      hint="How many live calls may use this number at once (1 = one call at a time)"
+    >
+      {(id, d) => (
+        <input
+          id={id}
+          aria-describedby={d}
+          type="number"
+          inputMode="numeric"
+          required
+          min={1}
+          max={50}
+          step={1}
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
 function Actions({ busy, label, onCancel }: { busy: boolean; label: string; onCancel: () => void }) {
   return (
     <div className="form-actions">
@@ -56,6 +86,7 @@ export function AddNumberForm({ onDone }: { onDone: () => void }) {
   const [carrier, setCarrier] = useState('');
   const [hourly, setHourly] = useState('');
   const [daily, setDaily] = useState('');
+  const [concurrent, setConcurrent] = useState('1');
   const form = useSubmit(
     () =>
       api.post<{ id: number; caller_id: string }>('/api/callerid/numbers', {
@@ -64,6 +95,7 @@ export function AddNumberForm({ onDone }: { onDone: () => void }) {
         ...(carrier.trim() ? { carrier: carrier.trim() } : {}),
         hourly_limit: numberOrNull(hourly),
         daily_limit: numberOrNull(daily),
+        max_concurrent: Number(concurrent),
       }),
     () => {
       void invalidate();
@@ -130,6 +162,7 @@ export function AddNumberForm({ onDone }: { onDone: () => void }) {
         />
         <LimitField label="Daily limit" value={daily} error={form.fields.daily_limit} onChange={setDaily} />
       </div>
+      <ConcurrencyField value={concurrent} error={form.fields.max_concurrent} onChange={setConcurrent} />
       <Actions busy={form.busy} label="Add number" onCancel={onDone} />
     </form>
   );
@@ -144,6 +177,7 @@ export function EditNumberForm({ number: n, onDone }: { number: NumberHealth; on
   const [carrier, setCarrier] = useState(n.carrier ?? '');
   const [hourly, setHourly] = useState(text(n.hourly_limit));
   const [daily, setDaily] = useState(text(n.daily_limit));
+  const [concurrent, setConcurrent] = useState(String(n.max_concurrent));
   const [poolId, setPoolId] = useState('');
   const [unchanged, setUnchanged] = useState(false);
 
@@ -154,6 +188,7 @@ export function EditNumberForm({ number: n, onDone }: { number: NumberHealth; on
     if ((carrier.trim() || null) !== n.carrier) body.carrier = carrier.trim() || null;
     if (numberOrNull(hourly) !== n.hourly_limit) body.hourly_limit = numberOrNull(hourly);
     if (numberOrNull(daily) !== n.daily_limit) body.daily_limit = numberOrNull(daily);
+    if (Number(concurrent) !== n.max_concurrent) body.max_concurrent = Number(concurrent);
     if (poolId) body.pool_id = Number(poolId);
     return body;
   }
@@ -216,6 +251,7 @@ export function EditNumberForm({ number: n, onDone }: { number: NumberHealth; on
         />
         <LimitField label="Daily limit" value={daily} error={form.fields.daily_limit} onChange={setDaily} />
       </div>
+      <ConcurrencyField value={concurrent} error={form.fields.max_concurrent} onChange={setConcurrent} />
       <Field
         label="Move to pool"
         error={form.fields.pool_id}

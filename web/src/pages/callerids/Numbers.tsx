@@ -31,7 +31,10 @@ export interface NumberHealth {
   carrier: string | null;
   status: string;
   cooldown_until: string | null;
+  /** Full: every place taken (max_concurrent live reservations). */
   reserved: boolean;
+  max_concurrent: number;
+  reservations: number;
   uses_this_hour: number;
   uses_today: number;
   hourly_limit: number | null;
@@ -94,6 +97,15 @@ export function NumbersSection() {
     },
     { header: 'Carrier', cell: (n) => n.carrier ?? '—' },
     { header: 'Status', cell: (n) => <NumberStatus n={n} /> },
+    {
+      header: 'Live calls',
+      cell: (n) => (
+        <span title="Live reservations / calls the number may serve at once">
+          {n.reservations} / {n.max_concurrent}
+        </span>
+      ),
+      className: 'num',
+    },
     { header: 'This hour', cell: (n) => usage(n.uses_this_hour, n.hourly_limit), className: 'num' },
     { header: 'Today', cell: (n) => usage(n.uses_today, n.daily_limit), className: 'num' },
     {
