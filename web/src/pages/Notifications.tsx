@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api';
+import { isStaff, useMe } from '../auth';
 import {
   Badge,
   Empty,
@@ -41,10 +42,12 @@ const PAGE_SIZE = 25;
 /**
  * Where a notification leads, from what its `data` points at: caller IDs that went into cooldown
  * open the caller-ID numbers in cooldown (in their pool when they share one: `campaign` empty is
- * the global pool), a campaign its page.
+ * the global pool), a campaign its page, a buyer's pause the clients (admin and staff), a low
+ * balance the seller's balance.
  */
 export function notificationLink(
   n: Pick<Notification, 'kind' | 'data'>,
+  staff = false,
 ): { to: string; label: string } | undefined {
   const d = n.data;
   if (n.kind === 'caller_id_cooldown' || typeof d.number_id === 'number') {
@@ -54,6 +57,12 @@ export function notificationLink(
     return { to: `/caller-ids?${q.toString()}`, label: 'Open caller IDs in cooldown' };
   }
   if (typeof d.campaign_id === 'number') return { to: `/campaigns/${d.campaign_id}`, label: 'Open campaign' };
+  if (staff && typeof d.client_id === 'number') return { to: '/clients', label: 'Open clients' };
+  if (n.kind === 'low_balance')
+    return {
+      to: staff && typeof d.seller_id === 'number' ? `/balances?seller=${d.seller_id}` : '/balances',
+      label: 'Open balance',
+    };
   return undefined;
 }
 
@@ -154,7 +163,7 @@ export function NotificationsPage() {
 function NotificationItem({ n, onRead }: { n: Notification; onRead: () => unknown }) {
   const read = useSubmit(() => api.post<Notification>(`/api/notifications/${n.id}/read`), onRead);
   const unread = n.read_at === null;
-  const link = notificationLink(n);
+  const link = notificationLink(n, isStaff(useMe()));
   return (
     <li
       style={{
