@@ -108,6 +108,19 @@ function callWhere(s: ReportScope, p: SqlParams, filter?: KeyFilter) {
   return Object.assign(b, { where: where.join(' AND ') });
 }
 
+/** `totals` (a period and its measures per row) over every period of the scope, empty ones as zeros. */
+function everyPeriod(
+  totals: string,
+  b: { tz: string; start: string; end: string },
+  interval: string,
+): string {
+  return `WITH t AS (${totals})
+   SELECT s.period, coalesce(t.calls, 0) AS calls, coalesce(t.answered, 0) AS answered,
+          coalesce(t.converted, 0) AS converted, coalesce(t.rejected, 0) AS rejected,
+          coalesce(t.billsec, 0) AS billsec, coalesce(t.cost, '0.0000') AS cost, coalesce(t.payout, '0.0000') AS payout
+     FROM (${periods(b, interval)}) s LEFT JOIN t ON t.period = s.period ORDER BY s.period`;
+}
+
 /** Every period start of an interval in a scope, in its zone (hours are UTC hours, each one). */
 function periods(b: { tz: string; start: string; end: string }, interval: string): string {
   return `SELECT DISTINCT date_trunc(${interval}, g, ${b.tz}) AS period
@@ -203,19 +216,9 @@ export function createReportsRepo(db: Queryable) {
       const p = new SqlParams();
       const iv = p.add(interval);
       const b = rollupWhere('seller', s, p, filter);
-      return many<PeriodRow>(
-        db,
-        `WITH t AS (
-           SELECT date_trunc(${iv}, r.hour, ${b.tz}) AS period, ${SUM_ROLLUPS}
-             FROM call_rollups r WHERE ${b.where} GROUP BY 1
-         )
-         SELECT s.period, coalesce(t.calls, 0) AS calls, coalesce(t.answered, 0) AS answered,
-                coalesce(t.converted, 0) AS converted, coalesce(t.rejected, 0) AS rejected,
-                coalesce(t.billsec, 0) AS billsec, coalesce(t.cost, '0.0000') AS cost, coalesce(t.payout, '0.0000') AS payout
-           FROM (${periods(b, iv)}) s LEFT JOIN t ON t.period = s.period ORDER BY s.period`,
-        p.values,
-        REPORT,
-      );
+      const totals = `SELECT date_trunc(${iv}, r.hour, ${b.tz}) AS period, ${SUM_ROLLUPS}
+                        FROM call_rollups r WHERE ${b.where} GROUP BY 1`;
+      return many<PeriodRow>(db, everyPeriod(totals, b, iv), p.values, REPORT);
     },
 
     /** Totals per period from the calls. */
@@ -223,19 +226,9 @@ export function createReportsRepo(db: Queryable) {
       const p = new SqlParams();
       const iv = p.add(interval);
       const b = callWhere(s, p, filter);
-      return many<PeriodRow>(
-        db,
-        `WITH t AS (
-           SELECT date_trunc(${iv}, c.started_at, ${b.tz}) AS period, ${SUM_CALLS}
-             FROM calls c WHERE ${b.where} GROUP BY 1
-         )
-         SELECT s.period, coalesce(t.calls, 0) AS calls, coalesce(t.answered, 0) AS answered,
-                coalesce(t.converted, 0) AS converted, coalesce(t.rejected, 0) AS rejected,
-                coalesce(t.billsec, 0) AS billsec, coalesce(t.cost, '0.0000') AS cost, coalesce(t.payout, '0.0000') AS payout
-           FROM (${periods(b, iv)}) s LEFT JOIN t ON t.period = s.period ORDER BY s.period`,
-        p.values,
-        REPORT,
-      );
+      const totals = `SELECT date_trunc(${iv}, c.started_at, ${b.tz}) AS period, ${SUM_CALLS}
+                        FROM calls c WHERE ${b.where} GROUP BY 1`;
+      return many<PeriodRow>(db, everyPeriod(totals, b, iv), p.values, REPORT);
     },
 
     /** Names of the campaigns, clients or users with these ids. */
