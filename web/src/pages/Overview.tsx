@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../api';
+import { Stat } from './common/Stat';
 import { useMe, isStaff } from '../auth';
 import { useElapsed, useLiveCalls, type LiveCall } from '../live';
 import {
@@ -114,15 +115,6 @@ export function OverviewPage() {
         </Section>
       </div>
     </>
-  );
-}
-
-function Stat(props: { label: string; value: string; live?: boolean }) {
-  return (
-    <div className={`stat${props.live ? ' live' : ''}`}>
-      <div className="label">{props.label}</div>
-      <div className="value">{props.value}</div>
-    </div>
   );
 }
 

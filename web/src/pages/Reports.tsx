@@ -1,22 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, withQuery } from '../api';
+import { Stat } from './common/Stat';
 import { isStaff, useMe } from '../auth';
-import { TimeZoneSelect } from '../timezones';
-import {
-  DataTable,
-  Empty,
-  ErrorBanner,
-  Field,
-  Loading,
-  PageHeader,
-  Section,
-  duration,
-  money,
-  percent,
-} from '../ui';
+import { DataTable, Empty, ErrorBanner, Loading, PageHeader, Section, duration, money, percent } from '../ui';
 import { BarChart } from './reports/BarChart';
+import { GROUPS, ReportForm } from './reports/ReportForm';
 
 // Reports: GET /api/reports with its choices kept in the address bar (bookmark, share), the same
 // choices driving the CSV exports. Figures from the seller's books: revenue is what buyers owe for
@@ -47,15 +36,6 @@ interface Report {
   series: (Figures & { period: string })[];
 }
 
-const GROUPS = [
-  ['campaign', 'Campaign'],
-  ['buyer', 'Buyer'],
-  ['seller', 'Seller'],
-  ['did', 'DID'],
-  ['area', 'Caller area code'],
-  ['state', 'Caller state'],
-] as const;
-
 const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 /** Today and the first of this month as YYYY-MM-DD in `zone`. */
@@ -83,13 +63,6 @@ export function ReportsPage() {
   const r = report.data;
   const groupLabel = GROUPS.find(([k]) => k === q.group_by)?.[1] ?? q.group_by;
 
-  function apply(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const next = new URLSearchParams();
-    for (const [k, v] of new FormData(e.currentTarget)) if (typeof v === 'string' && v !== '') next.set(k, v);
-    setParams(next);
-  }
-
   const periodFmt = new Intl.DateTimeFormat(undefined, {
     timeZone: tz,
     ...(q.interval === 'hour'
@@ -106,40 +79,7 @@ export function ReportsPage() {
         title="Reports"
         description={`Calls, conversions and money by ${groupLabel.toLowerCase()} and over time${staff ? ', every seller' : ''}.`}
       />
-      <form className="filters" onSubmit={apply} aria-label="Report">
-        <Field label="From">
-          {(id) => <input id={id} name="from" type="date" defaultValue={q.from} required />}
-        </Field>
-        <Field label="To">
-          {(id) => <input id={id} name="to" type="date" defaultValue={q.to} required />}
-        </Field>
-        <Field label="Time zone">{(id) => <ZoneField id={id} value={tz} key={tz} />}</Field>
-        <Field label="Group by">
-          {(id) => (
-            <select id={id} name="group_by" defaultValue={q.group_by}>
-              {GROUPS.filter(([k]) => staff || k !== 'seller').map(([k, label]) => (
-                <option key={k} value={k}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Over time by">
-          {(id) => (
-            <select id={id} name="interval" defaultValue={q.interval}>
-              <option value="hour">Hour</option>
-              <option value="day">Day</option>
-              <option value="month">Month</option>
-            </select>
-          )}
-        </Field>
-        <div className="filter-actions">
-          <button type="submit" className="primary">
-            Show report
-          </button>
-        </div>
-      </form>
+      <ReportForm key={params.toString()} q={q} staff={staff} onApply={(next) => setParams(next)} />
       <ErrorBanner error={report.error} />
       {!r ? (
         report.isLoading && <Loading />
@@ -243,20 +183,5 @@ export function ReportsPage() {
         </>
       )}
     </>
-  );
-}
-
-/** The picker as a form field (its value goes with the form). */
-function ZoneField({ id, value }: { id: string; value: string }) {
-  const [zone, setZone] = useState(value);
-  return <TimeZoneSelect id={id} name="tz" value={zone} onChange={setZone} />;
-}
-
-function Stat(props: { label: string; value: string }) {
-  return (
-    <div className="stat">
-      <div className="label">{props.label}</div>
-      <div className="value">{props.value}</div>
-    </div>
   );
 }

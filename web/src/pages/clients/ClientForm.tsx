@@ -4,6 +4,7 @@ import { api } from '../../api';
 import { SaveError } from '../../conflict';
 import { Field, numberOrNull, useSubmit } from '../../ui';
 import { TimeZoneSelect } from '../../timezones';
+import { PauseFields } from './PauseFields';
 import { SipFields } from './SipFields';
 import { BusinessHoursEditor, cleanHours, type BusinessHours } from '../common/BusinessHoursEditor';
 
@@ -212,43 +213,7 @@ export function ClientForm(props: {
             />
           )}
         </Field>
-        <Field
-          label="Pause after unanswered calls"
-          error={e.auto_pause_unanswered}
-          hint="This many calls unanswered within an hour pause the buyer; empty = never"
-        >
-          {(id, d) => (
-            <input
-              id={id}
-              aria-describedby={d}
-              type="number"
-              min={1}
-              max={10000}
-              step={1}
-              value={f.auto_pause_unanswered}
-              onChange={(ev) => set('auto_pause_unanswered', ev.target.value)}
-            />
-          )}
-        </Field>
-        <Field
-          label="Pause for (minutes)"
-          error={e.auto_pause_minutes}
-          hint="Then it takes calls again by itself"
-        >
-          {(id, d) => (
-            <input
-              id={id}
-              aria-describedby={d}
-              type="number"
-              min={1}
-              max={1440}
-              step={1}
-              required
-              value={f.auto_pause_minutes}
-              onChange={(ev) => set('auto_pause_minutes', ev.target.value)}
-            />
-          )}
-        </Field>
+        <PauseFields f={f} set={set} errors={e} />
       </div>
 
       <SipFields f={f} set={set} errors={e} hasPassword={base?.has_password ?? false} />

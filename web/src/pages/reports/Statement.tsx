@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, withQuery } from '../../api';
+import { Stat } from '../common/Stat';
 import {
   DataTable,
   Empty,
@@ -77,14 +78,8 @@ export function StatementPage() {
       ) : (
         <>
           <div className="stats">
-            <div className="stat">
-              <div className="label">Converted calls</div>
-              <div className="value">{st.converted_calls.toLocaleString()}</div>
-            </div>
-            <div className="stat">
-              <div className="label">Amount due</div>
-              <div className="value">{money(st.amount_due)}</div>
-            </div>
+            <Stat label="Converted calls" value={st.converted_calls.toLocaleString()} />
+            <Stat label="Amount due" value={money(st.amount_due)} />
           </div>
           <Section title="Per campaign">
             <DataTable
