@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import {
-  accessibilityProblems,
-  browserSkip,
-  launch,
-  screenshot as save,
-  signIn,
-} from '../helpers/browser.js';
+import { browserSkip, launch, checkedScreenshot as screenshot, signIn } from '../helpers/browser.js';
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
@@ -17,11 +11,6 @@ interface Person {
   email: string;
   password: string;
   id: number;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await save(page, name);
-  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${name}`);
 }
 
 describe('agents in the dashboard, in Chromium', { skip, timeout: 180_000 }, () => {

@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import {
-  accessibilityProblems,
-  browserSkip,
-  launch,
-  screenshot as save,
-  signIn,
-} from '../helpers/browser.js';
+import { browserSkip, launch, checkedScreenshot as screenshot, signIn } from '../helpers/browser.js';
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await save(page, name);
-  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${name}`);
-}
 
 describe(
   'caller-ID concurrency and cooldown notices in the dashboard, in Chromium',

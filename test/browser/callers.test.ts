@@ -2,23 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import {
-  accessibilityProblems,
-  browserSkip,
-  launch,
-  screenshot as save,
-  signIn,
-} from '../helpers/browser.js';
+import { browserSkip, launch, checkedScreenshot as screenshot, signIn } from '../helpers/browser.js';
 import { callFlow } from '../helpers/calls.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await save(page, name);
-  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${name}`);
-}
 
 describe('repeat callers and caller filters in Chromium', { skip, timeout: 180_000 }, () => {
   let t: TestApp;

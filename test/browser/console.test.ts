@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  accessibilityProblems,
-  browserSkip,
-  launch,
-  screenshot as save,
-  signIn,
-} from '../helpers/browser.js';
+import { browserSkip, launch, checkedScreenshot as screenshot, signIn } from '../helpers/browser.js';
 import { startRig, waitFor, type Rig } from '../helpers/callcontrol.js';
 import { startFakeAri, type FakeAri } from '../helpers/fake-ari/index.js';
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await save(page, name);
-  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${name}`);
-}
 
 /** A signed-in client of the rig, with what its person types into the login form. */
 const credentials = (c: unknown) => {

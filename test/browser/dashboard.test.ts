@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { INTERNAL_TOKEN, startTestApp, type TestApp } from '../helpers/app.js';
-import {
-  accessibilityProblems,
-  browserSkip,
-  launch,
-  screenshot as save,
-  signIn,
-} from '../helpers/browser.js';
+import { browserSkip, launch, checkedScreenshot as screenshot, signIn, spills } from '../helpers/browser.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
 const skip = browserSkip();
@@ -20,32 +14,12 @@ interface Person {
   id: number;
 }
 
-/**
- * Elements in the page's main area whose content is wider than their box, scrolled or not: at phone
- * width every view must fit, so this is what a narrow screen cuts off, spills or hides sideways.
- */
-async function spills(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(`[...document.querySelectorAll('main *')]
-    .filter((el) => {
-      const cs = getComputedStyle(el);
-      if (cs.display === 'inline' || el.closest('.sr-only')) return false; // sr-only: clipped on purpose
-      return el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
-    })
-    .map((el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ': ' + (el.textContent || '').trim().slice(0, 40))`);
-}
-
 /** Whether an element is inside the viewport. */
 async function inViewport(locator: Locator): Promise<boolean> {
   return locator.evaluate((el) => {
     const r = el.getBoundingClientRect();
     return r.bottom > 0 && r.top < (el.ownerDocument.defaultView?.innerHeight ?? 0);
   });
-}
-
-/** Every saved view is also checked for WCAG 2 A/AA problems (axe-core). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  await save(page, name);
-  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${name}`);
 }
 
 describe('the dashboard in Chromium', { skip, timeout: 240_000 }, () => {

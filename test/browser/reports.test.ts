@@ -2,34 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import {
-  accessibilityProblems,
-  browserSkip,
-  launch,
-  screenshot as save,
-  signIn,
-} from '../helpers/browser.js';
+import { browserSkip, launch, checkedScreenshot as screenshot, signIn, spills } from '../helpers/browser.js';
 import { callFlow } from '../helpers/calls.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await save(page, name);
-  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${name}`);
-}
-
-/** Elements of the main area wider than their box (what a phone screen would cut off). */
-async function spills(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(`[...document.querySelectorAll('main *')]
-    .filter((el) => {
-      const cs = getComputedStyle(el);
-      if (cs.display === 'inline' || el.closest('.sr-only') || el.closest('.table-wrap')) return false;
-      return el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
-    })
-    .map((el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ': ' + (el.textContent || '').trim().slice(0, 40))`);
-}
 
 describe('reports and buyer statements in Chromium', { skip, timeout: 180_000 }, () => {
   let t: TestApp;
@@ -141,7 +119,7 @@ describe('reports and buyer statements in Chromium', { skip, timeout: 180_000 },
     await main.getByRole('cell', { name: 'NY (US)' }).waitFor();
     const rows = await main.locator('tbody tr').allTextContents();
     assert.equal(rows.length, 4, rows.join(' | ')); // NY (two calls), TX, CA, FL
-    assert.deepEqual(await spills(page), []);
+    assert.deepEqual(await spills(page, { scrollingTables: true }), []);
     await screenshot(page, 'reports-phone');
   });
 });

@@ -4,22 +4,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startWorker } from '../../src/ops/worker.js';
 import { verifyWebhookSignature } from '../../src/webhooks/signature.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import {
-  accessibilityProblems,
-  browserSkip,
-  launch,
-  screenshot as save,
-  signIn,
-} from '../helpers/browser.js';
+import { browserSkip, launch, checkedScreenshot as screenshot, signIn } from '../helpers/browser.js';
 import { startReceiver } from '../helpers/webhook-receiver.js';
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await save(page, name);
-  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${name}`);
-}
 
 describe('webhooks in the dashboard, in Chromium', { skip, timeout: 180_000 }, () => {
   let t: TestApp;

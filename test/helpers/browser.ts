@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -108,4 +109,26 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
   return result
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+
+/** Saves the view (`screenshot`) and checks it for WCAG 2 A/AA problems (axe-core): none allowed. */
+export async function checkedScreenshot(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  assert.deepEqual(await accessibilityProblems(page), [], `accessibility problems on ${name}`);
+}
+
+/**
+ * Elements in the page's main area whose content is wider than their box, scrolled or not: at phone
+ * width every view must fit, so this is what a narrow screen cuts off, spills or hides sideways.
+ * `scrollingTables`: a table inside its scrolling wrapper (`.table-wrap`) may be wider.
+ */
+export async function spills(page: Page, opts: { scrollingTables?: boolean } = {}): Promise<string[]> {
+  const tables = opts.scrollingTables ? " || el.closest('.table-wrap')" : '';
+  return page.evaluate<string[]>(`[...document.querySelectorAll('main *')]
+    .filter((el) => {
+      const cs = getComputedStyle(el);
+      if (cs.display === 'inline' || el.closest('.sr-only')${tables}) return false; // sr-only: clipped on purpose
+      return el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
+    })
+    .map((el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ': ' + (el.textContent || '').trim().slice(0, 40))`);
 }
